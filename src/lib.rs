@@ -1,0 +1,25 @@
+//! Trailglass core: everything that turns CloudTrail bytes into answers, in
+//! pure Rust so it is tested and benchmarked natively and runs unchanged in
+//! the browser's worker.
+//!
+//! The roles, in the order bytes flow through them:
+//! - [`container`] recognises gzip/zip by magic bytes and inflates within limits;
+//! - [`formats`] recognises what the text holds and walks it record by record,
+//!   using [`scan`] to skip and resynchronise and [`record`] to decode;
+//! - [`identity`] resolves who acted;
+//! - [`store`] keeps every event as a fixed-size row of interned ids;
+//! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
+//! - [`summary`] aggregates the store for people (per principal, time span).
+//!
+//! Browser glue lives in [`web`] (wasm32 only) and never leaks back here.
+
+pub mod container;
+pub mod diagnostic;
+pub mod formats;
+pub mod identity;
+pub mod ingest;
+pub mod record;
+pub mod scan;
+pub mod store;
+pub mod summary;
+pub mod time;

@@ -1,0 +1,108 @@
+//! Owns byte-level JSON structure walking: skipping whitespace, finding where
+//! a value ends without decoding it, and resynchronising after broken input.
+//! Only the error path and envelope keys use it; records are decoded by serde.
+
+/// Offset of the first byte at or after `at` that is not JSON whitespace.
+pub fn skip_ws(text: &[u8], mut at: usize) -> usize {
+    while let Some(b) = text.get(at) {
+        if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The offset just past the object or array opening at `start`, tracking only
+/// strings and brackets, so junk between tokens does not derail it. `None` when
+/// the brackets never balance before the end of the text.
+pub fn skip_container(text: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = start;
+    while let Some(&byte) = text.get(at) {
+        match byte {
+            b'"' => {
+                at = skip_string(text, at)?;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The offset just past the string whose opening quote is at `start`.
+pub fn skip_string(text: &[u8], start: usize) -> Option<usize> {
+    let mut at = start + 1;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', text.get(at..)?)?;
+        if text[at] == b'\\' {
+            at += 2;
+        } else {
+            return Some(at + 1);
+        }
+    }
+}
+
+/// Reads the key of the first member of the object opening at `start`, if it
+/// is a plain (escape-free) string.
+pub fn first_key(text: &[u8], start: usize) -> Option<&[u8]> {
+    let at = skip_ws(text, start + 1);
+    if text.get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = skip_string(text, at)?;
+    let key = &text[at + 1..end - 1];
+    (!key.contains(&b'\\')).then_some(key)
+}
+
+/// Offset of the value of the member whose key string starts at `key_start`.
+pub fn value_after_key(text: &[u8], key_start: usize) -> Option<usize> {
+    let end = skip_string(text, key_start)?;
+    let colon = skip_ws(text, end);
+    (text.get(colon) == Some(&b':')).then(|| skip_ws(text, colon + 1))
+}
+
+/// The next line of the text that starts with `{` at column 0 after `from`:
+/// where a JSON Lines reader picks up again after a broken line.
+pub fn next_line_object(text: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::find_iter(text.get(from..)?, b"\n{")
+        .next()
+        .map(|i| from + i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_containers_with_strings_and_junk() {
+        let text = br#"{"a": "}]\"{", "b": [1, {"c": 2}] ed, "d": {}} tail"#;
+        let end = skip_container(text, 0).unwrap();
+        assert_eq!(&text[end..], b" tail");
+        assert_eq!(skip_container(b"{\"a\": [1, 2}", 0), None);
+        assert_eq!(skip_container(b"{\"a\": {", 0), None);
+    }
+
+    #[test]
+    fn reads_first_key_and_value_offset() {
+        let text = br#"  { "Records" : [ ] }"#;
+        assert_eq!(first_key(text, 2), Some(&b"Records"[..]));
+        let key_at = 5;
+        assert_eq!(text[value_after_key(text, key_at).unwrap()], b'[');
+    }
+
+    #[test]
+    fn finds_next_line_object() {
+        let text = b"{bad\n  {nested}\n{good}";
+        assert_eq!(next_line_object(text, 0), Some(16));
+    }
+}

@@ -1,0 +1,236 @@
+//! Owns the event store: one fixed-size row of interned ids per event, the
+//! string tables behind those ids, the principals, and each event's raw JSON.
+//! It knows nothing of files or formats; `ingest` feeds it.
+
+use crate::identity::{CredentialKind, Principal, PrincipalKind, ResolvedIdentity};
+use crate::record::EventRecord;
+use crate::time::{parse_rfc3339, EpochMs};
+use rustc_hash::FxHashMap;
+
+/// Interned strings: id 0 is always the empty string (field absent).
+#[derive(Debug)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    values: Vec<Box<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut interner = Self {
+            ids: FxHashMap::default(),
+            values: Vec::new(),
+        };
+        interner.intern("");
+        interner
+    }
+}
+
+impl Interner {
+    pub fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = u32::try_from(self.values.len()).expect("fewer than 4 billion distinct values");
+        self.values.push(value.into());
+        self.ids.insert(value.into(), id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.values[id as usize]
+    }
+
+    pub fn lookup(&self, value: &str) -> Option<u32> {
+        self.ids.get(value).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.len() <= 1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as u32, &**v))
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.values.iter().map(|v| v.len() * 2 + 48).sum::<usize>()
+    }
+}
+
+/// Per-event flags packed into the row.
+pub mod flags {
+    pub const READ_ONLY: u16 = 1 << 7;
+    pub const ERROR: u16 = 1 << 8;
+    pub const ACCESS_DENIED: u16 = 1 << 9;
+    pub const MANAGEMENT: u16 = 1 << 10;
+    pub const NO_TIME: u16 = 1 << 11;
+    /// `readOnly` was present (so a clear READ_ONLY bit means "false", not "unknown").
+    pub const READ_ONLY_KNOWN: u16 = 1 << 12;
+}
+
+/// One event: small integers only. Its size is asserted below, because it
+/// is multiplied by millions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
+pub struct EventRow {
+    /// Milliseconds since the epoch; `i64::MIN` when the record had no usable time.
+    pub time_ms: EpochMs,
+    /// Where the raw JSON starts in the raw store.
+    pub raw_start: u64,
+    pub raw_len: u32,
+    pub principal: u32,
+    pub event_name: u32,
+    pub event_source: u32,
+    pub region: u32,
+    pub account: u32,
+    pub source_ip: u32,
+    pub user_agent: u32,
+    pub error_code: u32,
+    /// `CredentialFacts` bits (0..=6) and `flags`.
+    pub flags: u16,
+    pub credential: u8,
+    pub _reserved: u8,
+}
+
+pub const EVENT_ROW_BYTES: usize = 56;
+const _: () = assert!(std::mem::size_of::<EventRow>() == EVENT_ROW_BYTES);
+
+/// The per-principal facts that do not vary per event.
+#[derive(Debug, Clone)]
+pub struct PrincipalEntry {
+    pub principal: Principal,
+    pub credential: CredentialKind,
+}
+
+/// Every loaded event, queryable without touching the raw JSON.
+#[derive(Debug, Default)]
+pub struct EventStore {
+    pub rows: Vec<EventRow>,
+    pub strings: Interner,
+    pub principals: Vec<PrincipalEntry>,
+    principal_ids: FxHashMap<Principal, u32>,
+    raw: Vec<u8>,
+}
+
+impl EventStore {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Appends one event. The caller has already resolved its identity.
+    pub fn push(&mut self, record: &EventRecord<'_>, identity: ResolvedIdentity, raw: &[u8]) {
+        let principal = self.principal_id(identity.principal, identity.credential);
+        let parsed_time = record.time_text().and_then(parse_rfc3339);
+        let error_code = record.error_code.as_deref().unwrap_or_default();
+        let mut row_flags = identity.facts.bits();
+        if parsed_time.is_none() {
+            row_flags |= flags::NO_TIME;
+        }
+        if let Some(read_only) = record.read_only {
+            row_flags |= flags::READ_ONLY_KNOWN;
+            if read_only {
+                row_flags |= flags::READ_ONLY;
+            }
+        }
+        if record.management_event != Some(false) {
+            row_flags |= flags::MANAGEMENT;
+        }
+        if !error_code.is_empty() || is_failed_console_login(record) {
+            row_flags |= flags::ERROR;
+        }
+        if is_access_denied(error_code) {
+            row_flags |= flags::ACCESS_DENIED;
+        }
+        let raw_start = self.raw.len() as u64;
+        self.raw.extend_from_slice(raw);
+        let strings = &mut self.strings;
+        let mut intern = |value: &Option<std::borrow::Cow<'_, str>>| {
+            strings.intern(value.as_deref().unwrap_or_default())
+        };
+        let row = EventRow {
+            time_ms: parsed_time.unwrap_or(i64::MIN),
+            raw_start,
+            raw_len: u32::try_from(raw.len()).unwrap_or(u32::MAX),
+            principal,
+            event_name: intern(&record.event_name),
+            event_source: intern(&record.event_source),
+            region: intern(&record.aws_region),
+            account: intern(&record.recipient_account_id),
+            source_ip: intern(&record.source_ip_address),
+            user_agent: intern(&record.user_agent),
+            error_code: intern(&record.error_code),
+            flags: row_flags,
+            credential: identity.credential as u8,
+            _reserved: 0,
+        };
+        self.rows.push(row);
+    }
+
+    fn principal_id(&mut self, principal: Principal, credential: CredentialKind) -> u32 {
+        if let Some(&id) = self.principal_ids.get(&principal) {
+            return id;
+        }
+        let id = self.principals.len() as u32;
+        self.principal_ids.insert(principal.clone(), id);
+        self.principals.push(PrincipalEntry {
+            principal,
+            credential,
+        });
+        id
+    }
+
+    /// The raw JSON of an event, as it was in the input.
+    pub fn raw_json(&self, row: &EventRow) -> &[u8] {
+        let start = row.raw_start as usize;
+        &self.raw[start..start + row.raw_len as usize]
+    }
+
+    /// Earliest and latest event time, ignoring events without one.
+    pub fn time_span(&self) -> Option<(EpochMs, EpochMs)> {
+        self.rows
+            .iter()
+            .filter(|r| r.time_ms != i64::MIN)
+            .fold(None, |span, r| match span {
+                None => Some((r.time_ms, r.time_ms)),
+                Some((lo, hi)) => Some((lo.min(r.time_ms), hi.max(r.time_ms))),
+            })
+    }
+
+    /// Bytes held to answer queries and show any event.
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * EVENT_ROW_BYTES
+            + self.raw.capacity()
+            + self.strings.heap_bytes()
+            + self.principals.len() * 2 * std::mem::size_of::<Principal>()
+    }
+
+    pub fn principal_kind(&self, row: &EventRow) -> PrincipalKind {
+        self.principals[row.principal as usize].principal.kind
+    }
+}
+
+/// AccessDenied in all its spellings across services.
+pub fn is_access_denied(error_code: &str) -> bool {
+    error_code.contains("AccessDenied")
+        || error_code.contains("UnauthorizedOperation")
+        || error_code.contains("Unauthorized")
+        || error_code == "Forbidden"
+}
+
+fn is_failed_console_login(record: &EventRecord<'_>) -> bool {
+    record.event_name.as_deref() == Some("ConsoleLogin")
+        && record
+            .response_elements
+            .is_some_and(|raw| raw.get().contains("\"Failure\""))
+}
