@@ -297,8 +297,7 @@ fn name_and_group(
             let arn_role = parts.next();
             let session = parts
                 .next()
-                .or_else(|| principal_id.and_then(|p| p.split_once(':')).map(|(_, s)| s))
-                .unwrap_or("unknown");
+                .or_else(|| principal_id.and_then(|p| p.split_once(':')).map(|(_, s)| s));
             let role = issuer_name.or(arn_role).unwrap_or("unknown-role");
             let group = issuer_arn.map_or_else(
                 || format!("arn:aws:iam::{account}:role/{role}"),
@@ -309,7 +308,8 @@ fn name_and_group(
             } else {
                 CredentialKind::Temporary
             };
-            (format!("{role}/{session}"), group, credential)
+            let name = session.map_or_else(|| role.to_owned(), |session| format!("{role}/{session}"));
+            (name, group, credential)
         }
         PrincipalKind::Role => (
             best_effort(),

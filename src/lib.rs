@@ -23,3 +23,6 @@ pub mod scan;
 pub mod store;
 pub mod summary;
 pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

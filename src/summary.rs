@@ -1,6 +1,7 @@
 //! Owns aggregations of the store that people read: totals, time span and
 //! the per-principal breakdown.
 
+use crate::identity::PrincipalKind;
 use crate::ingest::LoadReport;
 use crate::store::{flags, EventStore};
 use crate::time::format_utc;
@@ -8,6 +9,8 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrincipalSummary {
+    #[serde(skip)]
+    pub principal_kind: PrincipalKind,
     /// The `userIdentity.type` it came from (`AWSService` for service-only records, `none` without identity).
     pub kind: &'static str,
     pub principal: String,
@@ -44,6 +47,7 @@ pub fn principals(store: &EventStore) -> Vec<PrincipalSummary> {
         .zip(counts)
         .map(
             |(entry, (events, errors, access_denied))| PrincipalSummary {
+                principal_kind: entry.principal.kind,
                 kind: entry.principal.kind.type_name(),
                 principal: entry.principal.name.clone(),
                 account: entry.principal.account.clone(),

@@ -1,0 +1,20 @@
+# Trailglass: the two commands a newcomer needs.
+#   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
+#   make test    installs what is missing, then runs every check and test
+.PHONY: serve test build bench
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+serve:
+	./scripts/setup.sh
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+test:
+	./scripts/test.sh
+
+build:
+	./scripts/setup.sh
+	trunk build --release
+
+bench:
+	./scripts/bench.sh

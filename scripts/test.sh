@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Every check and test of Trailglass, in order, stopping at the first red step:
+# format, lints (native and wasm32), native tests, wasm tests in headless
+# Chromium, the release build, and end-to-end tests against the built site.
+# Ends with one line over all layers: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+./scripts/setup.sh --browser || { echo "setup failed"; exit 1; }
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+finish() {
+  echo
+  echo "tests: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && [ "${1:-0}" -eq 0 ]
+  exit $?
+}
+fail_step() { echo "FAILED: $1"; failed=$((failed + ${2:-1})); finish 1; }
+
+# Adds up cargo's "test result: ok. N passed; M failed" lines from the log.
+count_cargo() {
+  local p f
+  p=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+step "cargo fmt --check"
+cargo fmt --all -- --check || fail_step "cargo fmt (run: cargo fmt --all)"
+
+step "cargo clippy (native)"
+cargo clippy --all-targets --locked -- -D warnings || fail_step "clippy native"
+
+step "cargo clippy (wasm32)"
+cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings || fail_step "clippy wasm32"
+
+step "cargo test (native)"
+cargo test --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+count_cargo
+[ "$status" -eq 0 ] || fail_step "native tests" 0
+
+step "wasm-bindgen tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --locked --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+count_cargo
+[ "$status" -eq 0 ] || fail_step "wasm tests" 0
+
+step "trunk build --release"
+trunk build --release || fail_step "release build"
+for wasm in dist/*.wasm; do
+  printf '%s: %s bytes, %s gzipped\n' "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+done
+
+step "end-to-end tests (Playwright, headless Chromium)"
+node --test --test-reporter=spec tests/e2e/ 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+p=$(grep -Eo '^ℹ pass [0-9]+' "$log" | awk '{print $3}' | tail -1)
+f=$(grep -Eo '^ℹ fail [0-9]+' "$log" | awk '{print $3}' | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+[ "$status" -eq 0 ] || fail_step "end-to-end tests" 0
+
+finish 0

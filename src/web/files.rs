@@ -1,0 +1,112 @@
+//! Owns turning what the user dropped or picked into file handles, walking
+//! dropped folders through the File System Entries API.
+
+use super::protocol::FileHandle;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Handles from an `<input type=file>` (with or without `webkitdirectory`).
+pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(|file| {
+            // `webkitRelativePath` is set by folder pickers; web-sys does not bind it.
+            let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let name = if relative.is_empty() { file.name() } else { relative };
+            FileHandle { name, file }
+        })
+        .collect()
+}
+
+/// What a drop holds, taken synchronously: browsers empty the `DataTransfer`
+/// once the drop handler returns.
+pub enum Dropped {
+    Entries(Vec<web_sys::FileSystemEntry>),
+    Files(Vec<FileHandle>),
+}
+
+pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
+    let items = transfer.items();
+    let entries: Vec<web_sys::FileSystemEntry> = (0..items.length())
+        .filter_map(|i| items.get(i))
+        .filter_map(|item| item.webkit_get_as_entry().ok().flatten())
+        .collect();
+    if entries.is_empty() {
+        Dropped::Files(transfer.files().map(|list| from_file_list(&list)).unwrap_or_default())
+    } else {
+        Dropped::Entries(entries)
+    }
+}
+
+/// Handles for everything dropped: files and whole folders (recursively).
+pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
+    let mut stack = match dropped {
+        Dropped::Files(files) => return files,
+        Dropped::Entries(entries) => entries,
+    };
+    let mut handles = Vec::new();
+    while let Some(entry) = stack.pop() {
+        if entry.is_directory() {
+            let directory: web_sys::FileSystemDirectoryEntry = entry.unchecked_into();
+            stack.extend(read_directory(&directory).await);
+        } else if let Some(file) = entry_file(entry.unchecked_ref()).await {
+            let path = entry.full_path();
+            let name = path.strip_prefix('/').unwrap_or(&path).to_owned();
+            handles.push(FileHandle { name, file });
+        }
+    }
+    handles.sort_by(|a, b| a.name.cmp(&b.name));
+    handles
+}
+
+/// All entries of a directory: `readEntries` returns them in batches until empty.
+async fn read_directory(directory: &web_sys::FileSystemDirectoryEntry) -> Vec<web_sys::FileSystemEntry> {
+    let reader = directory.create_reader();
+    let mut all = Vec::new();
+    loop {
+        let batch = callback_promise(|resolve, reject| {
+            if reader.read_entries_with_callback_and_callback(resolve, reject).is_err() {
+                let _ = reject.call0(&JsValue::NULL);
+            }
+        })
+        .await;
+        let Ok(batch) = batch else { break };
+        let batch: js_sys::Array = batch.unchecked_into();
+        if batch.length() == 0 {
+            break;
+        }
+        all.extend(batch.iter().map(JsCast::unchecked_into::<web_sys::FileSystemEntry>));
+    }
+    all
+}
+
+async fn entry_file(entry: &web_sys::FileSystemFileEntry) -> Option<web_sys::File> {
+    callback_promise(|resolve, reject| {
+        entry.file_with_callback_and_callback(resolve, reject);
+    })
+    .await
+    .ok()
+    .map(JsCast::unchecked_into)
+}
+
+/// Adapts a callback-style API (success and error callbacks) to a future.
+async fn callback_promise(
+    call: impl FnOnce(&js_sys::Function, &js_sys::Function),
+) -> Result<JsValue, JsValue> {
+    let mut call = Some(call);
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let on_ok = Closure::once_into_js(move |value: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &value);
+        });
+        let on_err = Closure::once_into_js(move |error: JsValue| {
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        if let Some(call) = call.take() {
+            call(on_ok.unchecked_ref(), on_err.unchecked_ref());
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await
+}
