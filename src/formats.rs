@@ -98,6 +98,10 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             );
             return (self.shape, 0);
         }
+        if looks_like_csv(&text[at..]) {
+            self.csv(at);
+            return (self.shape, self.events);
+        }
         if !matches!(text[at], b'{' | b'[') {
             self.whole_file(&format!(
                 "not CloudTrail: expected JSON (a `{{` or `[`), found {}",
@@ -265,16 +269,49 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                 self.classify(&record, open, end, depth);
                 end
             }
-            Some(Err(error)) => self.broken_record(open, &error),
+            Some(Err(error)) => self
+                .with_invalid_utf8_replaced(open)
+                .unwrap_or_else(|| self.broken_record(open, &error)),
             None => text.len(),
         }
+    }
+
+    /// A record that failed because of bytes that are not UTF-8 is kept with
+    /// those bytes replaced, and reported. Returns where it ends when it was kept.
+    fn with_invalid_utf8_replaced(&mut self, open: usize) -> Option<usize> {
+        let text = self.text;
+        let end = skip_container(text, open)?;
+        let slice = &text[open..end];
+        let bad_at = open + std::str::from_utf8(slice).err()?.valid_up_to();
+        let repaired = String::from_utf8_lossy(slice).into_owned();
+        let record: EventRecord<'_> = serde_json::from_str(&repaired).ok()?;
+        if !is_event(&record) {
+            return None;
+        }
+        self.problem(
+            bad_at,
+            "bytes that are not UTF-8 were replaced with U+FFFD; the record was kept".into(),
+        );
+        self.emit(&record, repaired.as_bytes(), open);
+        Some(end)
     }
 
     fn broken_record(&mut self, open: usize, error: &serde_json::Error) -> usize {
         let text = self.text;
         let error_at = offset_of(text, open, error.line(), error.column());
-        let reason = human_reason(error);
-        self.problem(error_at, format!("broken record skipped: {reason}"));
+        // A line-oriented file: a record that starts a line ends there too,
+        // even when its brackets say otherwise (a cut-off JSON Lines record).
+        if let Some(next_line) = next_line_object(text, open).filter(|&n| n <= error_at) {
+            self.problem(
+                next_line - 1,
+                "broken record skipped: the line ends before the record does".into(),
+            );
+            return next_line;
+        }
+        self.problem(
+            error_at,
+            format!("broken record skipped: {}", human_reason(error)),
+        );
         let balanced_end = skip_container(text, open);
         let next_line = next_line_object(text, error_at);
         match (balanced_end, next_line) {
@@ -397,6 +434,47 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
         }
     }
 
+    /// The console's Event history download: a CSV whose `CloudTrail event`
+    /// column holds each event's JSON.
+    fn csv(&mut self, start: usize) {
+        let text = self.text;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(&text[start..]);
+        let column = reader.headers().ok().and_then(|headers| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case("CloudTrail event"))
+        });
+        let Some(column) = column else {
+            self.whole_file(
+                "not CloudTrail: a CSV file without a `CloudTrail event` column (the console's Event history download has one)",
+            );
+            return;
+        };
+        self.set_shape(Shape::Csv);
+        let mut row = csv::ByteRecord::new();
+        loop {
+            let offset = start + reader.position().byte() as usize;
+            match reader.read_byte_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => match row.get(column) {
+                    Some(json) if !json.is_empty() => self.embedded(offset, json),
+                    _ => self.problem(offset, "this row has no `CloudTrail event` value".into()),
+                },
+                Err(error) => {
+                    self.problem(offset, format!("unreadable CSV row: {error}"));
+                    if !matches!(
+                        error.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                    ) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// An event carried as a JSON string (`CloudTrailEvent` of lookup-events, a CSV cell).
     fn embedded(&mut self, open: usize, json: &[u8]) {
         match serde_json::from_slice::<EventRecord<'_>>(json) {
@@ -406,12 +484,12 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             }
             Ok(_) => self.problem(
                 open,
-                "the embedded CloudTrailEvent is not a CloudTrail event".into(),
+                "the embedded event JSON is not a CloudTrail event".into(),
             ),
             Err(error) => self.problem(
                 open,
                 format!(
-                    "the embedded CloudTrailEvent is not valid JSON: {}",
+                    "the embedded event JSON is broken: {}",
                     human_reason(&error)
                 ),
             ),
@@ -437,6 +515,12 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             ),
         }
     }
+}
+
+/// A header line with commas and no JSON opening: worth trying as CSV.
+fn looks_like_csv(text: &[u8]) -> bool {
+    let first_line = &text[..memchr::memchr(b'\n', text).unwrap_or(text.len())];
+    !matches!(first_line.first(), Some(b'{' | b'[')) && first_line.contains(&b',')
 }
 
 fn is_event(record: &EventRecord<'_>) -> bool {

@@ -109,6 +109,9 @@ pub enum CredentialKind {
     Federation,
     AwsService,
     Unknown,
+    /// An `AWSAccount` caller: another account (or `ANONYMOUS_PRINCIPAL`).
+    /// Appended last so the `u8` codes of the other kinds stay stable.
+    OtherAccount,
 }
 
 /// One principal: the unit of the per-principal breakdown. Equal principals
@@ -174,7 +177,34 @@ pub struct ResolvedIdentity {
 const IDENTITY_CENTER_ROLE_PREFIX: &str = "AWSReservedSSO_";
 
 fn arn_tail(arn: &str) -> &str {
-    arn.rsplit(['/', ':']).next().unwrap_or(arn)
+    arn.rsplit(['/', ':']).next().unwrap_or(arn).trim()
+}
+
+/// The ARN partition for ARNs built when the record carries none: taken from
+/// any ARN in the identity, else from the region (`cn-*`, `us-gov-*`).
+fn partition<'r>(identity: &'r UserIdentity<'_>, record: &EventRecord<'_>) -> &'r str {
+    let from_arn = text(&identity.arn)
+        .or_else(|| {
+            identity
+                .session_context
+                .as_ref()
+                .and_then(|c| c.session_issuer.as_ref())
+                .and_then(|i| text(&i.arn))
+        })
+        .and_then(|arn| arn.strip_prefix("arn:"))
+        .and_then(|rest| rest.split(':').next())
+        .map(str::trim)
+        .filter(|p| p.starts_with("aws"));
+    match (from_arn, text(&record.aws_region)) {
+        (Some(p), _) => p,
+        (None, Some(region)) if region.starts_with("cn-") => "aws-cn",
+        (None, Some(region)) if region.starts_with("us-gov-") => "aws-us-gov",
+        _ => "aws",
+    }
+}
+
+fn is_identity_center_role(role: &str) -> bool {
+    role.starts_with(IDENTITY_CENTER_ROLE_PREFIX)
 }
 
 fn text<'b>(value: &'b Option<std::borrow::Cow<'_, str>>) -> Option<&'b str> {
@@ -216,9 +246,13 @@ pub fn resolve(record: &EventRecord<'_>) -> ResolvedIdentity {
         .as_ref()
         .and_then(|c| c.attributes.as_ref());
     let additional = record.additional();
+    let on_behalf_of_user = identity
+        .on_behalf_of
+        .as_ref()
+        .is_some_and(|o| text(&o.user_id).is_some() || text(&o.identity_store_arn).is_some());
     let identity_center = kind == PrincipalKind::IdentityCenterUser
-        || identity.on_behalf_of.is_some()
-        || group.contains(IDENTITY_CENTER_ROLE_PREFIX);
+        || credential == CredentialKind::IdentityCenter
+        || on_behalf_of_user;
     let facts = CredentialFacts {
         root: kind == PrincipalKind::Root,
         long_term_key: key.starts_with("AKIA"),
@@ -227,8 +261,9 @@ pub fn resolve(record: &EventRecord<'_>) -> ResolvedIdentity {
                 kind,
                 PrincipalKind::AssumedRole | PrincipalKind::Role | PrincipalKind::FederatedUser
             ),
+        // The docs print both "Yes" and "YES" for ConsoleLogin.
         mfa: attributes.and_then(|a| a.mfa_authenticated) == Some(true)
-            || text(&additional.mfa_used) == Some("Yes"),
+            || text(&additional.mfa_used).is_some_and(|used| used.eq_ignore_ascii_case("yes")),
         console: record.session_credential_from_console == Some(true)
             || text(&record.event_type) == Some("AwsConsoleSignIn"),
         invoked_by_service: invoked_by.is_some(),
@@ -271,8 +306,12 @@ fn name_and_group(
     };
     match kind {
         PrincipalKind::Root => {
-            let name =
-                user_name.map_or_else(|| "root".to_owned(), |alias| format!("root ({alias})"));
+            // `root` plus the account, by its alias when `userName` carries one.
+            let name = match (user_name, account) {
+                (Some(alias), _) => format!("root ({alias})"),
+                (None, "") => "root".to_owned(),
+                (None, account) => format!("root ({account})"),
+            };
             (name, account.to_owned(), CredentialKind::RootCredentials)
         }
         PrincipalKind::IamUser => {
@@ -281,41 +320,74 @@ fn name_and_group(
                 Some(key) if key.starts_with("AKIA") => CredentialKind::LongTermKey,
                 _ => CredentialKind::Unknown,
             };
-            (
-                best_effort(),
-                arn.unwrap_or_default().to_owned(),
-                credential,
-            )
-        }
-        PrincipalKind::AssumedRole => {
-            // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-            let mut parts = arn
-                .and_then(|a| a.split_once(":assumed-role/"))
-                .map(|(_, rest)| rest.splitn(2, '/'))
-                .into_iter()
-                .flatten();
-            let arn_role = parts.next();
-            let session = parts
-                .next()
-                .or_else(|| principal_id.and_then(|p| p.split_once(':')).map(|(_, s)| s));
-            let role = issuer_name.or(arn_role).unwrap_or("unknown-role");
-            let group = issuer_arn.map_or_else(
-                || format!("arn:aws:iam::{account}:role/{role}"),
+            let name = best_effort();
+            // Console sign-in events often omit `arn`: rebuild it so the same
+            // user does not split into two principals.
+            let group = arn.map_or_else(
+                || {
+                    format!(
+                        "arn:{}:iam::{account}:user/{name}",
+                        partition(identity, record)
+                    )
+                },
                 str::to_owned,
             );
-            let credential = if role.starts_with(IDENTITY_CENTER_ROLE_PREFIX) {
+            (name, group, credential)
+        }
+        PrincipalKind::AssumedRole => {
+            // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION (documentation
+            // examples drop or space out the colons, so match loosely).
+            let mut parts = arn
+                .and_then(|a| a.split_once("assumed-role/"))
+                .map(|(_, rest)| rest.splitn(2, '/'))
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|part| !part.is_empty());
+            let arn_role = parts.next();
+            let session = parts.next().or_else(|| {
+                principal_id
+                    .and_then(|p| p.split_once(':'))
+                    .map(|(_, s)| s.trim())
+                    .filter(|s| !s.is_empty())
+            });
+            let role = issuer_name.or(arn_role).unwrap_or("unknown-role");
+            let group = issuer_arn.map_or_else(
+                || {
+                    format!(
+                        "arn:{}:iam::{account}:role/{role}",
+                        partition(identity, record)
+                    )
+                },
+                str::to_owned,
+            );
+            let credential = if is_identity_center_role(role) {
                 CredentialKind::IdentityCenter
             } else {
                 CredentialKind::Temporary
             };
-            let name = session.map_or_else(|| role.to_owned(), |session| format!("{role}/{session}"));
+            let name =
+                session.map_or_else(|| role.to_owned(), |session| format!("{role}/{session}"));
             (name, group, credential)
         }
-        PrincipalKind::Role => (
-            best_effort(),
-            arn.unwrap_or_default().to_owned(),
-            CredentialKind::Temporary,
-        ),
+        PrincipalKind::Role => {
+            let name = best_effort();
+            let group = arn.map_or_else(
+                || {
+                    format!(
+                        "arn:{}:iam::{account}:role/{name}",
+                        partition(identity, record)
+                    )
+                },
+                str::to_owned,
+            );
+            let credential = if is_identity_center_role(&name) {
+                CredentialKind::IdentityCenter
+            } else {
+                CredentialKind::Temporary
+            };
+            (name, group, credential)
+        }
         PrincipalKind::FederatedUser => {
             let name = arn
                 .and_then(|a| a.split_once(":federated-user/"))
@@ -329,16 +401,18 @@ fn name_and_group(
         PrincipalKind::IdentityCenterUser => {
             let on_behalf = identity.on_behalf_of.as_ref();
             let additional = record.additional();
-            let name = text(&additional.user_name)
+            let who = text(&additional.user_name)
                 .or(on_behalf.and_then(|o| text(&o.user_id)))
                 .or(user_name)
                 .or(principal_id)
-                .unwrap_or("unknown")
-                .to_owned();
-            let store = on_behalf
-                .and_then(|o| text(&o.identity_store_arn))
-                .unwrap_or(account)
-                .to_owned();
+                .unwrap_or("unknown");
+            let store_arn = on_behalf.and_then(|o| text(&o.identity_store_arn));
+            // `USER @ d-1234567890`: the store id is the ARN's last part.
+            let name = store_arn.map_or_else(
+                || who.to_owned(),
+                |store| format!("{who} @ {}", arn_tail(store)),
+            );
+            let store = store_arn.unwrap_or(account).to_owned();
             (name, store, CredentialKind::IdentityCenter)
         }
         PrincipalKind::SamlUser | PrincipalKind::WebIdentityUser => {
@@ -365,7 +439,7 @@ fn name_and_group(
                 Some(id) if id != account => format!("{account} ({id})"),
                 _ => account.to_owned(),
             };
-            (name, account.to_owned(), CredentialKind::Unknown)
+            (name, account.to_owned(), CredentialKind::OtherAccount)
         }
         PrincipalKind::Directory | PrincipalKind::Unknown | PrincipalKind::None => (
             best_effort(),

@@ -12,6 +12,9 @@ use rustc_hash::{FxHashSet, FxHasher};
 use serde::Serialize;
 use std::hash::Hasher;
 
+/// Archives inside archives are opened this deep at most.
+const MAX_ARCHIVE_DEPTH: u8 = 3;
+
 /// Limits that keep hostile input from exhausting memory.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -104,6 +107,11 @@ impl Loader {
     pub fn load(&mut self, name: &str, bytes: &[u8]) {
         self.report.files += 1;
         self.report.bytes_read += bytes.len() as u64;
+        self.load_nested(name, bytes, 0);
+    }
+
+    /// Loads bytes that may be an archive member; each file or member gets its own report line.
+    fn load_nested(&mut self, name: &str, bytes: &[u8], depth: u8) {
         let diagnostics_before = self.report.diagnostics.len();
         let (shape, stored, duplicates) = match sniff(bytes) {
             Container::Gzip => {
@@ -119,12 +127,16 @@ impl Loader {
                     self.load_text(name, &inflated.bytes)
                 }
             }
-            Container::Zip => {
+            Container::Zip if depth >= MAX_ARCHIVE_DEPTH => {
                 self.report.diagnostics.push(Diagnostic::whole_file(
                     name,
-                    "zip archives are not read yet: unzip it and drop the folder",
+                    "archive nested too deeply inside archives: not opened",
                 ));
                 (Shape::Unknown, 0, 0)
+            }
+            Container::Zip => {
+                self.load_zip(name, bytes, depth);
+                return;
             }
             Container::Plain => self.load_text(name, bytes),
         };
@@ -137,6 +149,63 @@ impl Loader {
             duplicates,
             problems: self.report.diagnostics.len() - diagnostics_before,
         });
+    }
+
+    /// Every member of a zip archive, recursively. Member names are only
+    /// ever shown, never used as paths, so `../` names are harmless here.
+    fn load_zip(&mut self, name: &str, bytes: &[u8], depth: u8) {
+        let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+            Ok(archive) => archive,
+            Err(error) => {
+                self.report.diagnostics.push(Diagnostic::whole_file(
+                    name,
+                    format!("unreadable zip archive: {error}"),
+                ));
+                return;
+            }
+        };
+        for index in 0..archive.len() {
+            let mut member = match archive.by_index(index) {
+                Ok(member) => member,
+                Err(error) => {
+                    self.report.diagnostics.push(Diagnostic::whole_file(
+                        name,
+                        format!("zip member #{index} unreadable: {error}"),
+                    ));
+                    continue;
+                }
+            };
+            if member.is_dir() {
+                continue;
+            }
+            let member_name = match member.name() {
+                Ok(inner) => format!("{name}/{inner}"),
+                Err(_) => format!("{name}/#{index}"),
+            };
+            let limit = self.limits.max_inflated_bytes as u64;
+            let mut content = Vec::new();
+            let read = std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut member, limit + 1),
+                &mut content,
+            );
+            drop(member);
+            match read {
+                Ok(_) if content.len() as u64 > limit => {
+                    self.report.diagnostics.push(Diagnostic::whole_file(
+                        &member_name,
+                        format!(
+                            "refused: inflates past the {} MB limit",
+                            self.limits.max_inflated_bytes / 1_000_000
+                        ),
+                    ));
+                }
+                Ok(_) => self.load_nested(&member_name, &content, depth + 1),
+                Err(error) => self.report.diagnostics.push(Diagnostic::whole_file(
+                    &member_name,
+                    format!("cannot inflate this zip member: {error}"),
+                )),
+            }
+        }
     }
 
     fn load_text(&mut self, name: &str, bytes: &[u8]) -> (Shape, usize, usize) {

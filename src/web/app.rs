@@ -48,7 +48,11 @@ impl Reducible for AppState {
                 }
             }
             Action::Worker(FromWorker::Loaded(snapshot)) => {
-                next.phase = if snapshot.files == 0 { LoadPhase::Idle } else { LoadPhase::Done };
+                next.phase = if snapshot.files == 0 {
+                    LoadPhase::Idle
+                } else {
+                    LoadPhase::Done
+                };
                 next.snapshot = snapshot;
             }
             Action::Dragging(on) => next.dragging = on,
@@ -134,7 +138,9 @@ pub fn App() -> Html {
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             dispatcher.dispatch(Action::Dragging(false));
-            let Some(transfer) = event.data_transfer() else { return };
+            let Some(transfer) = event.data_transfer() else {
+                return;
+            };
             let send = send.clone();
             let dropped = take_dropped(&transfer);
             wasm_bindgen_futures::spawn_local(async move {
@@ -147,7 +153,11 @@ pub fn App() -> Html {
     };
     let on_sample = {
         let send = send.clone();
-        Callback::from(move |_| send.emit(ToWorker::LoadSample { events: SAMPLE_EVENTS }))
+        Callback::from(move |_| {
+            send.emit(ToWorker::LoadSample {
+                events: SAMPLE_EVENTS,
+            })
+        })
     };
     let on_clear = {
         let send = send.clone();

@@ -16,6 +16,7 @@ impl Codec for StructuredClone {
     }
 
     fn decode<O: for<'de> serde::Deserialize<'de>>(input: JsValue) -> O {
-        serde_wasm_bindgen::from_value(input).expect("worker messages are produced by the same build")
+        serde_wasm_bindgen::from_value(input)
+            .expect("worker messages are produced by the same build")
     }
 }

@@ -15,7 +15,11 @@ pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {
                 .ok()
                 .and_then(|v| v.as_string())
                 .unwrap_or_default();
-            let name = if relative.is_empty() { file.name() } else { relative };
+            let name = if relative.is_empty() {
+                file.name()
+            } else {
+                relative
+            };
             FileHandle { name, file }
         })
         .collect()
@@ -35,7 +39,12 @@ pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
         .filter_map(|item| item.webkit_get_as_entry().ok().flatten())
         .collect();
     if entries.is_empty() {
-        Dropped::Files(transfer.files().map(|list| from_file_list(&list)).unwrap_or_default())
+        Dropped::Files(
+            transfer
+                .files()
+                .map(|list| from_file_list(&list))
+                .unwrap_or_default(),
+        )
     } else {
         Dropped::Entries(entries)
     }
@@ -63,12 +72,17 @@ pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
 }
 
 /// All entries of a directory: `readEntries` returns them in batches until empty.
-async fn read_directory(directory: &web_sys::FileSystemDirectoryEntry) -> Vec<web_sys::FileSystemEntry> {
+async fn read_directory(
+    directory: &web_sys::FileSystemDirectoryEntry,
+) -> Vec<web_sys::FileSystemEntry> {
     let reader = directory.create_reader();
     let mut all = Vec::new();
     loop {
         let batch = callback_promise(|resolve, reject| {
-            if reader.read_entries_with_callback_and_callback(resolve, reject).is_err() {
+            if reader
+                .read_entries_with_callback_and_callback(resolve, reject)
+                .is_err()
+            {
                 let _ = reject.call0(&JsValue::NULL);
             }
         })
@@ -78,7 +92,11 @@ async fn read_directory(directory: &web_sys::FileSystemDirectoryEntry) -> Vec<we
         if batch.length() == 0 {
             break;
         }
-        all.extend(batch.iter().map(JsCast::unchecked_into::<web_sys::FileSystemEntry>));
+        all.extend(
+            batch
+                .iter()
+                .map(JsCast::unchecked_into::<web_sys::FileSystemEntry>),
+        );
     }
     all
 }

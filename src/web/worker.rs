@@ -2,13 +2,15 @@
 //! the files it is handed, and answers with progress and snapshots. The page
 //! never parses anything.
 
-use super::protocol::{DiagnosticView, FileHandle, FromWorker, PrincipalRow, Progress, Snapshot, ToWorker};
-use gloo::worker::{HandlerId, Worker, WorkerScope};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use super::protocol::{
+    DiagnosticView, FileHandle, FromWorker, PrincipalRow, Progress, Snapshot, ToWorker,
+};
 use crate::ingest::Loader;
 use crate::summary::principals;
 use crate::time::format_utc;
+use gloo::worker::{HandlerId, Worker, WorkerScope};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -56,7 +58,10 @@ impl Worker for IngestWorker {
             ToWorker::Clear => {
                 self.generation.set(self.generation.get() + 1);
                 *self.loader.borrow_mut() = Loader::default();
-                scope.respond(id, FromWorker::Loaded(snapshot(&self.loader.borrow(), 0.0, false)));
+                scope.respond(
+                    id,
+                    FromWorker::Loaded(snapshot(&self.loader.borrow(), 0.0, false)),
+                );
             }
         }
     }
@@ -100,7 +105,8 @@ impl LoadTask {
         if now - self.last_progress_ms >= PROGRESS_INTERVAL_MS {
             self.last_progress_ms = now;
             self.progress.elapsed_ms = now - self.started_ms;
-            self.scope.respond(self.id, FromWorker::Progress(self.progress.clone()));
+            self.scope
+                .respond(self.id, FromWorker::Progress(self.progress.clone()));
         }
     }
 
@@ -127,7 +133,10 @@ impl LoadTask {
                     loader
                         .report
                         .diagnostics
-                        .push(crate::diagnostic::Diagnostic::whole_file(&handle.name, message));
+                        .push(crate::diagnostic::Diagnostic::whole_file(
+                            &handle.name,
+                            message,
+                        ));
                 }
             }
             self.file_done(size);

@@ -1,0 +1,98 @@
+//! Tests that run inside headless Chromium (wasm-bindgen-test): the core
+//! behaves the same compiled to wasm32, and worker messages survive the
+//! structured-clone codec.
+#![cfg(target_arch = "wasm32")]
+
+use trailglass::ingest::Loader;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SEEDS: &[(&str, &[u8])] = &[
+    (
+        "cloudwatch-01.json",
+        include_bytes!("fixtures/seeds/cloudwatch-01.json"),
+    ),
+    (
+        "launch-wizard-01.json",
+        include_bytes!("fixtures/seeds/launch-wizard-01.json"),
+    ),
+    (
+        "launch-wizard-02.json",
+        include_bytes!("fixtures/seeds/launch-wizard-02.json"),
+    ),
+    (
+        "opsworks-01.json",
+        include_bytes!("fixtures/seeds/opsworks-01.json"),
+    ),
+    (
+        "marketplace-deployment-01.json",
+        include_bytes!("fixtures/seeds/marketplace-deployment-01.json"),
+    ),
+];
+
+#[wasm_bindgen_test]
+fn broken_seed_records_are_reported_and_the_rest_loads_in_wasm() {
+    let mut loader = Loader::default();
+    for (name, bytes) in SEEDS {
+        loader.load(name, bytes);
+    }
+    // cloudwatch-01: 1, launch-wizard-01: 0, -02: 1, opsworks-01: 1, marketplace: 1.
+    assert_eq!(loader.store.len(), 4);
+    let files: Vec<&str> = loader
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "cloudwatch-01.json",
+            "launch-wizard-01.json",
+            "opsworks-01.json",
+            "marketplace-deployment-01.json"
+        ]
+    );
+    assert!(loader
+        .report
+        .diagnostics
+        .iter()
+        .all(|d| d.line >= 1 && d.column > 1));
+}
+
+#[wasm_bindgen_test]
+fn gzip_deliveries_inflate_in_wasm() {
+    let mut loader = Loader::default();
+    loader.load(
+        "trail.json.gz",
+        include_bytes!("fixtures/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz"),
+    );
+    let plain = include_bytes!("fixtures/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json");
+    let mut reference = Loader::default();
+    reference.load("trail.json", plain);
+    assert!(loader.store.len() > 0);
+    assert_eq!(loader.store.len(), reference.store.len());
+    assert!(
+        loader.report.diagnostics.is_empty(),
+        "{:?}",
+        loader.report.diagnostics
+    );
+}
+
+#[wasm_bindgen_test]
+fn worker_messages_survive_the_codec() {
+    use gloo::worker::Codec;
+    use trailglass::web::codec::StructuredClone;
+    use trailglass::web::protocol::{FromWorker, Snapshot};
+    let snapshot = Snapshot {
+        files: 3,
+        events: 12,
+        shown: 7,
+        first_event: Some("2024-05-01T00:00:00Z".into()),
+        ..Snapshot::default()
+    };
+    let message = FromWorker::Loaded(snapshot);
+    let decoded: FromWorker = StructuredClone::decode(StructuredClone::encode(message.clone()));
+    assert_eq!(decoded, message);
+}
