@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod formats;
 pub mod identity;
 pub mod ingest;
+pub mod rawstore;
 pub mod record;
 pub mod scan;
 pub mod store;

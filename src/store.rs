@@ -3,9 +3,11 @@
 //! It knows nothing of files or formats; `ingest` feeds it.
 
 use crate::identity::{CredentialKind, Principal, PrincipalKind, ResolvedIdentity};
+use crate::rawstore::{RawRef, RawStore};
 use crate::record::EventRecord;
 use crate::time::{parse_rfc3339, EpochMs};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// Interned strings: id 0 is always the empty string (field absent).
 #[derive(Debug)]
@@ -82,8 +84,9 @@ pub mod flags {
 pub struct EventRow {
     /// Milliseconds since the epoch; `i64::MIN` when the record had no usable time.
     pub time_ms: EpochMs,
-    /// Where the raw JSON starts in the raw store.
-    pub raw_start: u64,
+    /// Where the raw JSON is in the raw store: block, offset, length.
+    pub raw_block: u32,
+    pub raw_offset: u32,
     pub raw_len: u32,
     pub principal: u32,
     pub event_name: u32,
@@ -116,7 +119,7 @@ pub struct EventStore {
     pub strings: Interner,
     pub principals: Vec<PrincipalEntry>,
     principal_ids: FxHashMap<Principal, u32>,
-    raw: Vec<u8>,
+    raw: RawStore,
 }
 
 impl EventStore {
@@ -152,16 +155,16 @@ impl EventStore {
         if is_access_denied(error_code) {
             row_flags |= flags::ACCESS_DENIED;
         }
-        let raw_start = self.raw.len() as u64;
-        self.raw.extend_from_slice(raw);
+        let raw_ref = self.raw.push(raw);
         let strings = &mut self.strings;
         let mut intern = |value: &Option<std::borrow::Cow<'_, str>>| {
             strings.intern(value.as_deref().unwrap_or_default())
         };
         let row = EventRow {
             time_ms: parsed_time.unwrap_or(i64::MIN),
-            raw_start,
-            raw_len: u32::try_from(raw.len()).unwrap_or(u32::MAX),
+            raw_block: raw_ref.block,
+            raw_offset: raw_ref.offset,
+            raw_len: raw_ref.len,
             principal,
             event_name: intern(&record.event_name),
             event_source: intern(&record.event_source),
@@ -191,9 +194,17 @@ impl EventStore {
     }
 
     /// The raw JSON of an event, as it was in the input.
-    pub fn raw_json(&self, row: &EventRow) -> &[u8] {
-        let start = row.raw_start as usize;
-        &self.raw[start..start + row.raw_len as usize]
+    pub fn raw_json(&self, row: &EventRow) -> Cow<'_, [u8]> {
+        self.raw.get(RawRef {
+            block: row.raw_block,
+            offset: row.raw_offset,
+            len: row.raw_len,
+        })
+    }
+
+    /// Compresses the last, partly filled block of raw JSON.
+    pub fn seal(&mut self) {
+        self.raw.seal();
     }
 
     /// Earliest and latest event time, ignoring events without one.
@@ -210,7 +221,7 @@ impl EventStore {
     /// Bytes held to answer queries and show any event.
     pub fn heap_bytes(&self) -> usize {
         self.rows.capacity() * EVENT_ROW_BYTES
-            + self.raw.capacity()
+            + self.raw.heap_bytes()
             + self.strings.heap_bytes()
             + self.principals.len() * 2 * std::mem::size_of::<Principal>()
     }

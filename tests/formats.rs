@@ -144,7 +144,8 @@ fn eventbridge_envelopes_yield_their_detail() {
     ]);
     assert_eq!(loader.store.len(), 1);
     assert_eq!(shape(&loader, "eb.json"), "EventBridge events");
-    let raw = std::str::from_utf8(loader.store.raw_json(&loader.store.rows[0])).unwrap();
+    let raw_bytes = loader.store.raw_json(&loader.store.rows[0]);
+    let raw = std::str::from_utf8(&raw_bytes).unwrap();
     assert!(
         raw.starts_with("{\"eventVersion\""),
         "the stored JSON is the event, not the envelope: {raw}"

@@ -1,0 +1,136 @@
+//! Owns the raw JSON of every event: appended into blocks that are sealed
+//! with LZ4 once full, so the store holds a fraction of the input size while
+//! any event (one block to inflate) and a full-text scan (block by block)
+//! stay fast.
+
+use std::borrow::Cow;
+
+/// Uncompressed size a block is sealed at: large enough for LZ4 to find the
+/// repetition between events, small enough that showing one event is cheap.
+const BLOCK_BYTES: usize = 256 * 1024;
+
+/// Where one event's JSON is: a block and a byte range inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawRef {
+    pub block: u32,
+    pub offset: u32,
+    pub len: u32,
+}
+
+struct SealedBlock {
+    compressed: Box<[u8]>,
+    len: usize,
+}
+
+#[derive(Default)]
+pub struct RawStore {
+    sealed: Vec<SealedBlock>,
+    open: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RawStore({} sealed blocks, {} open bytes)",
+            self.sealed.len(),
+            self.open.len()
+        )
+    }
+}
+
+impl RawStore {
+    pub fn push(&mut self, json: &[u8]) -> RawRef {
+        if !self.open.is_empty() && self.open.len() + json.len() > BLOCK_BYTES {
+            self.seal();
+        }
+        if self.open.capacity() == 0 {
+            self.open.reserve(BLOCK_BYTES);
+        }
+        let raw = RawRef {
+            block: u32::try_from(self.sealed.len()).expect("fewer than 4 billion blocks"),
+            offset: self.open.len() as u32,
+            len: u32::try_from(json.len()).unwrap_or(u32::MAX),
+        };
+        self.open.extend_from_slice(json);
+        raw
+    }
+
+    /// Compresses the open block. Called when full, and when a load ends so
+    /// an idle store is compact.
+    pub fn seal(&mut self) {
+        if self.open.is_empty() {
+            return;
+        }
+        let compressed = lz4_flex::block::compress(&self.open).into_boxed_slice();
+        self.sealed.push(SealedBlock {
+            compressed,
+            len: self.open.len(),
+        });
+        // Freed, not cleared: an idle store should not keep a spare block.
+        self.open = Vec::new();
+    }
+
+    /// One block's uncompressed bytes.
+    pub fn block(&self, index: u32) -> Cow<'_, [u8]> {
+        match self.sealed.get(index as usize) {
+            Some(block) => Cow::Owned(
+                lz4_flex::block::decompress(&block.compressed, block.len)
+                    .expect("blocks are compressed by this store"),
+            ),
+            None => Cow::Borrowed(&self.open),
+        }
+    }
+
+    pub fn get(&self, raw: RawRef) -> Cow<'_, [u8]> {
+        let range = raw.offset as usize..(raw.offset + raw.len) as usize;
+        match self.block(raw.block) {
+            Cow::Borrowed(open) => Cow::Borrowed(&open[range]),
+            Cow::Owned(block) => Cow::Owned(block[range].to_vec()),
+        }
+    }
+
+    pub fn block_count(&self) -> u32 {
+        self.sealed.len() as u32 + u32::from(!self.open.is_empty())
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.sealed
+            .iter()
+            .map(|b| b.compressed.len() + 32)
+            .sum::<usize>()
+            + self.open.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_comes_back_byte_for_byte_across_sealed_and_open_blocks() {
+        let mut store = RawStore::default();
+        let events: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    r#"{{"eventID":"{i}","eventName":"GetObject","padding":"{}"}}"#,
+                    "x".repeat(i % 97)
+                )
+            })
+            .collect();
+        let refs: Vec<RawRef> = events.iter().map(|e| store.push(e.as_bytes())).collect();
+        assert!(store.block_count() > 1, "the test spans several blocks");
+        for (event, raw) in events.iter().zip(&refs).step_by(7) {
+            assert_eq!(&*store.get(*raw), event.as_bytes());
+        }
+        store.seal();
+        for (event, raw) in events.iter().zip(&refs).step_by(5) {
+            assert_eq!(&*store.get(*raw), event.as_bytes());
+        }
+        let total: usize = events.iter().map(String::len).sum();
+        assert!(
+            store.heap_bytes() * 4 < total,
+            "repetitive JSON compresses well"
+        );
+    }
+}
