@@ -114,6 +114,40 @@ pub enum CredentialKind {
     OtherAccount,
 }
 
+impl CredentialKind {
+    pub const ALL: [CredentialKind; 8] = [
+        Self::RootCredentials,
+        Self::LongTermKey,
+        Self::Temporary,
+        Self::IdentityCenter,
+        Self::Federation,
+        Self::AwsService,
+        Self::Unknown,
+        Self::OtherAccount,
+    ];
+
+    /// The kind stored as `self as u8`.
+    pub fn from_code(code: u8) -> Self {
+        Self::ALL
+            .get(code as usize)
+            .copied()
+            .unwrap_or(Self::Unknown)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::RootCredentials => "root credentials",
+            Self::LongTermKey => "long-term access key",
+            Self::Temporary => "temporary credentials",
+            Self::IdentityCenter => "IAM Identity Center",
+            Self::Federation => "federation",
+            Self::AwsService => "AWS service",
+            Self::Unknown => "unknown",
+            Self::OtherAccount => "another account",
+        }
+    }
+}
+
 /// One principal: the unit of the per-principal breakdown. Equal principals
 /// intern to the same id in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -140,6 +174,26 @@ pub struct CredentialFacts {
 }
 
 impl CredentialFacts {
+    /// Labels of the facts set in `bits`, for people.
+    pub fn labels(bits: u16) -> Vec<&'static str> {
+        [
+            (Self::ROOT, "root"),
+            (Self::LONG_TERM_KEY, "long-term key (AKIA)"),
+            (Self::TEMPORARY, "temporary (ASIA / session)"),
+            (Self::MFA, "MFA"),
+            (Self::CONSOLE, "console"),
+            (Self::INVOKED_BY_SERVICE, "invoked by an AWS service"),
+            (
+                Self::IDENTITY_CENTER,
+                "on behalf of an Identity Center user",
+            ),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .map(|(_, label)| label)
+        .collect()
+    }
+
     pub const ROOT: u16 = 1;
     pub const LONG_TERM_KEY: u16 = 1 << 1;
     pub const TEMPORARY: u16 = 1 << 2;

@@ -11,19 +11,24 @@
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
-//! Browser glue lives in [`web`] (wasm32 only) and never leaks back here.
+//! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
 pub mod container;
 pub mod diagnostic;
+pub mod export;
+pub mod filter;
 pub mod formats;
 pub mod identity;
 pub mod ingest;
+pub mod pretty;
+pub mod query;
 pub mod rawstore;
 pub mod record;
+pub mod sample;
 pub mod scan;
 pub mod store;
 pub mod summary;
 pub mod time;
+pub mod view;
 
-#[cfg(target_arch = "wasm32")]
 pub mod web;

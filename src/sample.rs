@@ -1,10 +1,11 @@
 //! Sample data: owns the deterministic generator of realistic AWS CloudTrail trail files (S3 key
-//! layout, compact `{"Records":[...]}` JSON, optional gzip) behind the demo button, benchmarks and tests.
+//! layout, compact `{"Records":[...]}` JSON, optional gzip) behind the demo button, benchmarks and
+//! tests.
 //!
 //! Everything derives from [`SampleConfig::seed`] through a tiny SplitMix64, so one config always
 //! yields byte-identical files. Records are written straight into reusable `String`s; every emitted
-//! string comes from fixed ASCII tables or escape-free alphabets, so no JSON escaping is needed
-//! (the tests parse every file to hold us to that).
+//! string comes from the fixed ASCII tables below or from escape-free alphabets, so no JSON
+//! escaping is needed (the tests parse every file to hold us to that).
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -14,6 +15,13 @@ use std::ops::Range;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
+/// `write!` into a `String`, which cannot fail.
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
 /// CloudTrail delivers one file per account and region about every five minutes.
 const WINDOW_MS: i64 = 5 * 60 * 1000;
 const RECORDS_OPEN: &str = r#"{"Records":["#;
@@ -22,23 +30,34 @@ const ACCOUNT_WEIGHTS: [f64; 3] = [0.6, 0.3, 0.1];
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 const REGION_WEIGHTS: [f64; 4] = [0.5, 0.22, 0.18, 0.1];
 const PROJECTS: [&str; 8] = [
-    "checkout", "payments", "search", "ledger", "catalog", "identity", "reporting", "ingest",
+    "checkout",
+    "payments",
+    "search",
+    "ledger",
+    "catalog",
+    "identity",
+    "reporting",
+    "ingest",
 ];
 const ENVS: [&str; 3] = ["prod", "staging", "dev"];
-const PEOPLE: [&str; 24] = [
-    "alice.nguyen", "bob.smith", "carol.jones", "dan.kim", "erin.garcia", "frank.mueller",
-    "grace.hopper", "hiro.tanaka", "ines.silva", "jamal.ahmed", "kate.oconnor", "liam.walsh",
-    "maria.rossi", "nora.berg", "omar.haddad", "priya.patel", "quinn.lee", "rosa.diaz",
-    "sam.taylor", "tara.singh", "umar.khan", "vera.novak", "wei.zhang", "yusuf.demir",
+const PEOPLE: &str = "alice.nguyen bob.smith carol.jones dan.kim erin.garcia frank.mueller \
+    grace.hopper hiro.tanaka ines.silva jamal.ahmed kate.oconnor liam.walsh maria.rossi nora.berg \
+    omar.haddad priya.patel quinn.lee rosa.diaz sam.taylor tara.singh umar.khan vera.novak \
+    wei.zhang yusuf.demir";
+const SERVICE_USERS: &str = "ci-legacy backup-agent datadog-integration svc-reporting-legacy \
+    grafana-cloudwatch s3-sync-bot vendor-snowflake github-actions-legacy";
+const PERM_SETS: [&str; 5] = [
+    "AdministratorAccess",
+    "ReadOnlyAccess",
+    "PowerUserAccess",
+    "DataEngineer",
+    "Billing",
 ];
-const PERM_SETS: [&str; 5] =
-    ["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess", "DataEngineer", "Billing"];
-const ROLE_SUFFIXES: [&str; 4] = ["deploy", "readonly", "etl", "lambda-role"];
-const BUCKET_KINDS: [&str; 4] = ["data", "assets", "logs", "exports"];
-const FOLDERS: [&str; 4] = ["exports", "raw", "reports", "uploads"];
-const DOC_NETS: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const AWS_SERVICES: &str = "lambda ecs-tasks ec2 cloudtrail config elasticloadbalancing \
+    autoscaling events states s3 logs ssm backup glue";
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -61,62 +80,59 @@ const UA_BROWSER: [&str; 3] = [
     "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
 ];
 const ATTACKER_IP: &str = "198.51.100.77";
-const AWS_SERVICES: [&str; 14] = [
-    "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "cloudtrail.amazonaws.com",
-    "config.amazonaws.com", "elasticloadbalancing.amazonaws.com", "autoscaling.amazonaws.com",
-    "events.amazonaws.com", "states.amazonaws.com", "s3.amazonaws.com", "logs.amazonaws.com",
-    "ssm.amazonaws.com", "backup.amazonaws.com", "glue.amazonaws.com",
-];
 
-/// Management and data APIs by service (`<source>.amazonaws.com`), space separated.
-const SERVICES: &[(&str, &str)] = &[
-    ("sts", "AssumeRole GetCallerIdentity GetSessionToken GetFederationToken DecodeAuthorizationMessage"),
-    ("s3", "GetObject PutObject HeadObject ListObjects DeleteObject CopyObject ListBuckets GetBucketAcl GetBucketLocation GetBucketPolicy PutBucketPolicy CreateBucket GetBucketVersioning GetBucketEncryption"),
-    ("ec2", "DescribeInstances DescribeSecurityGroups DescribeVpcs DescribeSubnets DescribeVolumes DescribeImages DescribeRegions RunInstances StartInstances StopInstances TerminateInstances CreateTags AuthorizeSecurityGroupIngress"),
-    ("iam", "ListUsers ListRoles GetRole GetUser GetPolicy ListAttachedRolePolicies CreateRole AttachRolePolicy PutRolePolicy CreateUser CreateAccessKey ListAccessKeys"),
-    ("kms", "Decrypt GenerateDataKey Encrypt DescribeKey ListAliases CreateGrant"),
-    ("lambda", "Invoke ListFunctions20150331 GetFunction20150331v2 UpdateFunctionCode20150331v2 CreateFunction20150331"),
-    ("cloudtrail", "LookupEvents DescribeTrails GetTrailStatus StopLogging"),
-    ("logs", "CreateLogStream DescribeLogGroups DescribeLogStreams FilterLogEvents StartQuery"),
-    ("monitoring", "GetMetricData DescribeAlarms PutMetricAlarm"),
-    ("dynamodb", "DescribeTable ListTables GetItem PutItem Query"),
-    ("sqs", "GetQueueAttributes ListQueues SetQueueAttributes"),
-    ("sns", "ListTopics GetTopicAttributes Subscribe"),
-    ("secretsmanager", "GetSecretValue DescribeSecret ListSecrets PutSecretValue"),
-    ("ssm", "GetParameter GetParameters GetParametersByPath UpdateInstanceInformation StartSession SendCommand"),
-    ("rds", "DescribeDBInstances DescribeDBClusters CreateDBSnapshot"),
-    ("ecs", "DescribeServices DescribeTasks ListClusters UpdateService RegisterTaskDefinition"),
-    ("eks", "DescribeCluster ListNodegroups"),
-    ("cloudformation", "DescribeStacks DescribeStackEvents CreateStack UpdateStack"),
-    ("signin", "ConsoleLogin"),
-    ("guardduty", "ListDetectors GetFindings"),
-    ("config", "DescribeConfigRules PutEvaluations"),
-    ("organizations", "DescribeOrganization ListAccounts"),
-    ("sso", "ListInstances ListPermissionSets"),
-    ("route53", "ListHostedZones ChangeResourceRecordSets"),
-    ("elasticloadbalancing", "DescribeLoadBalancers DescribeTargetHealth"),
-    ("autoscaling", "DescribeAutoScalingGroups SetDesiredCapacity"),
-    ("ecr", "GetAuthorizationToken BatchGetImage GetDownloadUrlForLayer"),
-    ("athena", "StartQueryExecution GetQueryExecution"),
-    ("glue", "GetTable GetPartitions"),
-    ("kinesis", "DescribeStream"),
-    ("firehose", "DescribeDeliveryStream"),
-    ("apigateway", "GetRestApis"),
-    ("cloudfront", "ListDistributions CreateInvalidation"),
-    ("acm", "DescribeCertificate"),
-    ("events", "PutRule DescribeRule"),
-    ("states", "StartExecution"),
-    ("codebuild", "StartBuild"),
-    ("codepipeline", "GetPipelineState"),
-    ("elasticfilesystem", "DescribeFileSystems"),
-    ("access-analyzer", "ListAnalyzers"),
-    ("backup", "ListBackupJobs"),
-];
+/// The API catalog: `source Name Name…` entries (`<source>.amazonaws.com`), `;` or newline separated.
+const SERVICES: &str = "
+sts AssumeRole GetCallerIdentity GetSessionToken GetFederationToken DecodeAuthorizationMessage
+s3 GetObject PutObject HeadObject ListObjects DeleteObject CopyObject ListBuckets GetBucketAcl GetBucketLocation GetBucketPolicy PutBucketPolicy CreateBucket GetBucketVersioning GetBucketEncryption
+ec2 DescribeInstances DescribeSecurityGroups DescribeVpcs DescribeSubnets DescribeVolumes DescribeImages DescribeRegions RunInstances StartInstances StopInstances TerminateInstances CreateTags AuthorizeSecurityGroupIngress
+iam ListUsers ListRoles GetRole GetUser GetPolicy ListAttachedRolePolicies CreateRole AttachRolePolicy PutRolePolicy CreateUser CreateAccessKey ListAccessKeys
+kms Decrypt GenerateDataKey Encrypt DescribeKey ListAliases CreateGrant
+lambda Invoke ListFunctions20150331 GetFunction20150331v2 UpdateFunctionCode20150331v2 CreateFunction20150331
+cloudtrail LookupEvents DescribeTrails GetTrailStatus StopLogging
+logs CreateLogStream DescribeLogGroups DescribeLogStreams FilterLogEvents StartQuery
+monitoring GetMetricData DescribeAlarms PutMetricAlarm
+dynamodb DescribeTable ListTables GetItem PutItem Query
+sqs GetQueueAttributes ListQueues SetQueueAttributes; sns ListTopics GetTopicAttributes Subscribe
+secretsmanager GetSecretValue DescribeSecret ListSecrets PutSecretValue
+ssm GetParameter GetParameters GetParametersByPath UpdateInstanceInformation StartSession SendCommand
+rds DescribeDBInstances DescribeDBClusters CreateDBSnapshot
+ecs DescribeServices DescribeTasks ListClusters UpdateService RegisterTaskDefinition
+eks DescribeCluster ListNodegroups
+cloudformation DescribeStacks DescribeStackEvents CreateStack UpdateStack
+signin ConsoleLogin; guardduty ListDetectors GetFindings
+config DescribeConfigRules PutEvaluations; organizations DescribeOrganization ListAccounts
+sso ListInstances ListPermissionSets; route53 ListHostedZones ChangeResourceRecordSets
+elasticloadbalancing DescribeLoadBalancers DescribeTargetHealth
+autoscaling DescribeAutoScalingGroups SetDesiredCapacity
+ecr GetAuthorizationToken BatchGetImage GetDownloadUrlForLayer
+athena StartQueryExecution GetQueryExecution; glue GetTable GetPartitions; kinesis DescribeStream
+firehose DescribeDeliveryStream; apigateway GetRestApis
+cloudfront ListDistributions CreateInvalidation; acm DescribeCertificate
+events PutRule DescribeRule; states StartExecution; codebuild StartBuild
+codepipeline GetPipelineState; elasticfilesystem DescribeFileSystems
+access-analyzer ListAnalyzers; backup ListBackupJobs
+";
 /// The head of the popularity ranking; the rest of the catalog follows in seeded order.
-const HOT: &str = "AssumeRole GetObject DescribeInstances Decrypt GetCallerIdentity PutObject GenerateDataKey GetParameter HeadObject GetMetricData DescribeTable GetSecretValue ListBuckets CreateLogStream GetQueueAttributes ListObjects DescribeSecurityGroups Invoke GetAuthorizationToken ConsoleLogin";
+const HOT: &str = "AssumeRole GetObject DescribeInstances Decrypt GetCallerIdentity PutObject \
+    GenerateDataKey GetParameter HeadObject GetMetricData DescribeTable GetSecretValue ListBuckets \
+    CreateLogStream GetQueueAttributes ListObjects DescribeSecurityGroups Invoke \
+    GetAuthorizationToken ConsoleLogin";
 const HOT_LEN: usize = 20;
 
-/// Fixed API pools for principals that do not draw from the general catalog.
+/// Fixed API pools (`source:Name`, one pool per line) for principals that skip the catalog.
+const POOLS: &str = "
+sts:AssumeRoleWithSAML
+sts:AssumeRoleWithWebIdentity
+sts:AssumeRole sts:AssumeRole sts:AssumeRole kms:Decrypt kms:GenerateDataKey s3:GetBucketAcl s3:PutObject
+kms:RotateKey kms:DeleteExpiredKeyMaterial
+backup:BackupJobCompleted
+sso:ListAccounts sso:ListAccountRoles sso:GetRoleCredentials sso:ListApplications
+signin:CredentialChallenge signin:CredentialVerification signin:UserAuthentication
+signin:ConsoleLogin signin:ConsoleLogin iam:GetAccountSummary iam:ListUsers s3:ListBuckets ec2:DescribeInstances
+sts:GetCallerIdentity s3:ListBuckets iam:ListUsers iam:ListRoles ec2:DescribeInstances ec2:DescribeRegions secretsmanager:ListSecrets secretsmanager:GetSecretValue rds:DescribeDBInstances lambda:ListFunctions20150331 iam:CreateUser iam:CreateAccessKey s3:GetObject
+cloudformation:DescribeStacks cloudformation:DescribeStackEvents cloudformation:UpdateStack iam:GetRole iam:PutRolePolicy lambda:UpdateFunctionCode20150331v2 lambda:GetFunction20150331v2 ecs:RegisterTaskDefinition ecs:UpdateService ecs:DescribeServices ec2:DescribeSecurityGroups ec2:AuthorizeSecurityGroupIngress ec2:CreateTags s3:PutObject sts:GetCallerIdentity
+";
 const CATALOG: usize = 0;
 const SAML: usize = 1;
 const WEB_IDENTITY: usize = 2;
@@ -128,22 +144,94 @@ const SIGN_IN: usize = 7;
 const ROOT: usize = 8;
 const RECON: usize = 9;
 const DEPLOY: usize = 10;
-type Pool = &'static [(&'static str, &'static str)];
-const POOLS: [Pool; 11] = [
-    &[],
-    &[("sts", "AssumeRoleWithSAML")],
-    &[("sts", "AssumeRoleWithWebIdentity")],
-    &[("sts", "AssumeRole"), ("sts", "AssumeRole"), ("sts", "AssumeRole"), ("kms", "Decrypt"), ("kms", "GenerateDataKey"), ("s3", "GetBucketAcl"), ("s3", "PutObject")],
-    &[("kms", "RotateKey"), ("kms", "DeleteExpiredKeyMaterial")],
-    &[("backup", "BackupJobCompleted")],
-    &[("sso", "ListAccounts"), ("sso", "ListAccountRoles"), ("sso", "GetRoleCredentials"), ("sso", "ListApplications")],
-    &[("signin", "CredentialChallenge"), ("signin", "CredentialVerification"), ("signin", "UserAuthentication")],
-    &[("signin", "ConsoleLogin"), ("signin", "ConsoleLogin"), ("iam", "GetAccountSummary"), ("iam", "ListUsers"), ("s3", "ListBuckets"), ("ec2", "DescribeInstances"), ("organizations", "DescribeOrganization")],
-    &[("sts", "GetCallerIdentity"), ("s3", "ListBuckets"), ("iam", "ListUsers"), ("iam", "ListRoles"), ("ec2", "DescribeInstances"), ("ec2", "DescribeRegions"), ("secretsmanager", "ListSecrets"), ("secretsmanager", "GetSecretValue"), ("rds", "DescribeDBInstances"), ("lambda", "ListFunctions20150331"), ("iam", "CreateUser"), ("iam", "CreateAccessKey"), ("s3", "GetObject")],
-    &[("cloudformation", "DescribeStacks"), ("cloudformation", "DescribeStackEvents"), ("cloudformation", "UpdateStack"), ("iam", "GetRole"), ("iam", "PutRolePolicy"), ("lambda", "UpdateFunctionCode20150331v2"), ("lambda", "GetFunction20150331v2"), ("ecs", "RegisterTaskDefinition"), ("ecs", "UpdateService"), ("ecs", "DescribeServices"), ("ec2", "DescribeSecurityGroups"), ("ec2", "AuthorizeSecurityGroupIngress"), ("ec2", "CreateTags"), ("s3", "PutObject"), ("sts", "GetCallerIdentity")],
+/// Share of events per principal group (see `Builder::build` for the groups).
+const GROUP_WEIGHTS: [f64; 12] = [
+    40.0, 10.0, 16.0, 14.0, 2.5, 3.0, 1.5, 1.5, 3.0, 0.8, 0.8, 1.2,
 ];
-/// Share of events per principal group (see `build_principals` for the group numbers).
-const GROUP_WEIGHTS: [f64; 12] = [40.0, 10.0, 16.0, 14.0, 2.5, 3.0, 2.0, 2.0, 3.0, 2.0, 0.8, 1.2];
+
+/// Payload templates: `source names | requestParameters | responseElements | extra fields |
+/// resources`. An empty field is null/absent, `=` echoes the request for mutating calls and `*`
+/// is the service default (List* calls and unlisted APIs without a default get nulls). `$` + a
+/// letter is expanded per event by [`expand`].
+const TEMPLATES: &str = r##"
+s3 ListBuckets | {"Host":"s3.$r.amazonaws.com"} | | $X |
+s3 PutObject | $O | {"x-amz-server-side-encryption":"aws:kms","x-amz-server-side-encryption-aws-kms-key-id":"arn:aws:kms:$r:$a:key/$K"} | $X | $Q
+s3 GetObject HeadObject ListObjects DeleteObject CopyObject | $O | | $X | $Q
+s3 * | {"bucketName":"$b","Host":"$b.s3.$r.amazonaws.com"$s} | | $X | {"accountId":"$a","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::$b"}
+ec2 DescribeInstances | {"instancesSet":{},"filterSet":{"items":[{"name":"tag:team","valueSet":{"items":[{"value":"$p"}]}}]}} | | |
+ec2 StartInstances | $I | {"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":0,"name":"pending"},"previousState":{"code":80,"name":"stopped"}}]}} | |
+ec2 StopInstances | $I | {"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":64,"name":"stopping"},"previousState":{"code":16,"name":"running"}}]}} | |
+ec2 TerminateInstances | $I | {"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":32,"name":"shutting-down"},"previousState":{"code":16,"name":"running"}}]}} | |
+ec2 RunInstances | {"instancesSet":{"items":[{"imageId":"ami-0$h$g","minCount":1,"maxCount":1}]},"instanceType":"t3.medium","subnetId":"subnet-0$g$h","disableApiTermination":false,"clientToken":"$u"} | {"requestId":"$u","reservationId":"r-0$g$h","ownerId":"$a","instancesSet":{"items":[{"instanceId":"$i","imageId":"ami-0$h$g","instanceState":{"code":0,"name":"pending"},"instanceType":"t3.medium"}]}} | |
+ec2 CreateTags | {"resourcesSet":{"items":[{"resourceId":"$i"}]},"tagSet":{"items":[{"key":"team","value":"$p"}]}} | {"requestId":"$u","_return":true} | |
+ec2 AuthorizeSecurityGroupIngress | {"groupId":"sg-0$h$g","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":443,"toPort":443,"ipRanges":{"items":[{"cidrIp":"10.0.0.0/16"}]}}]}} | {"requestId":"$u","_return":true} | |
+ec2 * | {"maxResults":1000,"filterSet":{}} | | |
+iam GetRole ListAttachedRolePolicies | {"roleName":"$p-$e-$o"} | | |
+iam CreateRole | {"roleName":"$p-$e-$o","assumeRolePolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"} | {"role":{"path":"/","roleName":"$p-$e-$o","roleId":"AROA$Y","arn":"arn:aws:iam::$a:role/$p-$e-$o","createDate":"$d"}} | |
+iam AttachRolePolicy | {"roleName":"$p-$e-$o","policyArn":"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"} | | |
+iam PutRolePolicy | {"roleName":"$p-$e-$o","policyName":"$p-inline","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::$b/*\"}]}"} | | |
+iam CreateUser | {"userName":"$n"} | {"user":{"path":"/","userName":"$n","userId":"AIDA$Y","arn":"arn:aws:iam::$a:user/$n","createDate":"$d"}} | |
+iam CreateAccessKey | {"userName":"$n"} | {"accessKey":{"userName":"$n","accessKeyId":"AKIA$Y","status":"Active","createDate":"$d"}} | |
+iam GetPolicy | {"policyArn":"arn:aws:iam::$a:policy/$p-$e-access"} | | |
+iam * | {"userName":"$n"} | = | |
+sts AssumeRole | {"roleArn":"arn:aws:iam::$a:role/$p-$e-$o","roleSessionName":"botocore-session-$t","durationSeconds":3600} | {$C,"assumedRoleUser":{"assumedRoleId":"AROA$Y:botocore-session-$t","arn":"arn:aws:sts::$a:assumed-role/$p-$e-$o/botocore-session-$t"}} | | {"accountId":"$a","type":"AWS::IAM::Role","ARN":"arn:aws:iam::$a:role/$p-$e-$o"}
+sts AssumeRoleWithSAML | {"sAMLAssertionID":"_$h$g$h","roleSessionName":"$n@example.com","durationSeconds":3600,"roleArn":"arn:aws:iam::$a:role/okta-$o","principalArn":"arn:aws:iam::$a:saml-provider/Okta"} | {$C,"assumedRoleUser":{"assumedRoleId":"AROA$Y:$n@example.com","arn":"arn:aws:sts::$a:assumed-role/okta-$o/$n@example.com"},"subject":"$n@example.com","subjectType":"persistent","issuer":"http://www.okta.com/exk$h","audience":"https://signin.aws.amazon.com/saml","nameQualifier":"$Y"} | |
+sts AssumeRoleWithWebIdentity | {"roleArn":"arn:aws:iam::$a:role/github-actions-$p","roleSessionName":"GitHubActions","durationSeconds":3600} | {$C,"subjectFromWebIdentityToken":"repo:acme/$p:ref:refs/heads/main","assumedRoleUser":{"assumedRoleId":"AROA$Y:GitHubActions","arn":"arn:aws:sts::$a:assumed-role/github-actions-$p/GitHubActions"},"provider":"arn:aws:iam::$a:oidc-provider/token.actions.githubusercontent.com","audience":"sts.amazonaws.com"} | |
+sts GetSessionToken | {"durationSeconds":43200} | {$C} | |
+sts GetFederationToken | {"name":"$n","durationSeconds":43200} | {$C,"federatedUser":{"federatedUserId":"$a:$n","arn":"arn:aws:sts::$a:federated-user/$n"}} | |
+kms Decrypt | {"encryptionAlgorithm":"SYMMETRIC_DEFAULT","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::$b/$k"}} | | | $J
+kms GenerateDataKey | {"keyId":"arn:aws:kms:$r:$a:key/$K","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::$b/$k"},"keySpec":"AES_256"} | | | $J
+kms CreateGrant | {"keyId":"arn:aws:kms:$r:$a:key/$K","granteePrincipal":"arn:aws:iam::$a:role/$p-$e-$o","operations":["Decrypt"]} | {"grantId":"$h$g$h$g"} | | $J
+kms RotateKey DeleteExpiredKeyMaterial | | | ,"serviceEventDetails":{"keyId":"$K"} | $J
+kms * | {"keyId":"arn:aws:kms:$r:$a:key/$K"} | | | $J
+signin ConsoleLogin | | {"ConsoleLogin":"Success"} | ,"additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_$h","MobileVersion":"No","MFAUsed":"$m"} |
+signin * | | | ,"additionalEventData":{"AuthWorkflowID":"$u","CredentialType":"PASSWORD","LoginTo":"https://d-9067$h.awsapps.com/start/"} |
+lambda Invoke | {"functionName":"arn:aws:lambda:$r:$a:function:$p-$e-handler","invocationType":"RequestResponse"} | | | {"accountId":"$a","type":"AWS::Lambda::Function","ARN":"arn:aws:lambda:$r:$a:function:$p-$e-handler"}
+lambda * | {"functionName":"$p-$e-handler"} | = | |
+dynamodb GetItem PutItem Query | {"tableName":"$p-$e","key":{"pk":"HIDDEN_DUE_TO_SECURITY_REASONS"},"consistentRead":false} | | | {"accountId":"$a","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:$r:$a:table/$p-$e"}
+dynamodb * | {"tableName":"$p-$e"} | = | |
+backup BackupJobCompleted | | | ,"serviceEventDetails":{"backupJobId":"$u","backupVaultName":"$e-vault","resourceArn":"arn:aws:dynamodb:$r:$a:table/$p-$e","state":"COMPLETED"} |
+logs * | {"logGroupName":"/aws/lambda/$p-$e-handler"} | = | |
+monitoring * | {"namespace":"AWS/Lambda","metricName":"Errors","dimensions":[{"name":"FunctionName","value":"$p-$e-handler"}],"period":300} | = | |
+sqs * | {"queueUrl":"https://sqs.$r.amazonaws.com/$a/$p-$e-events","attributeNames":["All"]} | = | |
+sns * | {"topicArn":"arn:aws:sns:$r:$a:$p-$e-alerts"} | = | |
+secretsmanager * | {"secretId":"$e/$p/database"} | = | |
+ssm * | {"name":"/$e/$p/config","withDecryption":true} | = | |
+rds * | {"dBInstanceIdentifier":"$p-$e-db"} | = | |
+ecs * | {"cluster":"$e","services":["$p"]} | = | |
+eks * | {"name":"$e-cluster"} | = | |
+cloudformation * | {"stackName":"$p-$e"} | = | |
+cloudtrail * | {"name":"arn:aws:cloudtrail:us-east-1:$a:trail/org-trail"} | = | |
+guardduty * | {"detectorId":"$h$g$h$g"} | = | |
+config * | {"configRuleNames":["$p-$e-encrypted-volumes"]} | = | |
+organizations * | {"accountId":"$a"} | = | |
+sso * | {"instanceArn":"arn:aws:sso:::instance/ssoins-$h$g"} | = | |
+route53 * | {"hostedZoneId":"Z0$Y"} | = | |
+elasticloadbalancing * | {"loadBalancerArns":["arn:aws:elasticloadbalancing:$r:$a:loadbalancer/app/$p-$e/$h$g"]} | = | |
+autoscaling * | {"autoScalingGroupNames":["$p-$e-asg"]} | = | |
+ecr * | {"registryId":"$a","repositoryName":"$p"} | = | |
+athena * | {"workGroup":"primary","queryExecutionId":"$u"} | = | |
+glue * | {"databaseName":"$p_$e","name":"events"} | = | |
+kinesis * | {"streamName":"$p-$e-stream"} | = | |
+firehose * | {"deliveryStreamName":"$p-$e-to-s3"} | = | |
+apigateway * | {"limit":500} | = | |
+cloudfront * | {"distributionId":"E$Y"} | = | |
+acm * | {"certificateArn":"arn:aws:acm:$r:$a:certificate/$u"} | = | |
+events * | {"name":"$p-$e-schedule","eventBusName":"default"} | = | |
+states * | {"stateMachineArn":"arn:aws:states:$r:$a:stateMachine:$p-$e-workflow","name":"$u"} | = | |
+codebuild * | {"projectName":"$p-build"} | = | |
+codepipeline * | {"name":"$p-pipeline"} | = | |
+elasticfilesystem * | {"fileSystemId":"fs-0$h"} | = | |
+"##;
+/// Fragments shared by several templates (`$C`, `$O`, `$X`, `$Q`, `$J`, `$I`).
+const CREDENTIALS: &str =
+    r#""credentials":{"accessKeyId":"ASIA$Y","sessionToken":"$T","expiration":"$x"}"#;
+const S3_OBJECT: &str = r#"{"bucketName":"$b","Host":"$b.s3.$r.amazonaws.com","key":"$k"}"#;
+const S3_EXTRA: &str = r#","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"$z","bytesTransferredOut":$c}"#;
+const S3_RESOURCES: &str = r#"{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::$b/$k"},{"accountId":"$a","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::$b"}"#;
+const KMS_RESOURCE: &str =
+    r#"{"accountId":"$a","type":"AWS::KMS::Key","ARN":"arn:aws:kms:$r:$a:key/$K"}"#;
+const EC2_INSTANCES: &str = r#"{"instancesSet":{"items":[{"instanceId":"$i"}]}}"#;
 
 /// What to generate. The same config always yields byte-identical files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,7 +247,13 @@ pub struct SampleConfig {
 
 impl Default for SampleConfig {
     fn default() -> Self {
-        Self { events: 5000, seed: 42, start_ms: days_from_civil(2026, 11, 2) * 86_400_000, gzip: true }
+        let start_ms = days_from_civil(2026, 11, 2) * 86_400_000;
+        Self {
+            events: 5000,
+            seed: 42,
+            start_ms,
+            gzip: true,
+        }
     }
 }
 
@@ -172,13 +266,14 @@ pub struct SampleFile {
 
 /// Yields the trail files one by one (so a million events never sit in memory at once).
 ///
-/// Files come in delivery order: by five-minute window, then account, then region. The time in
-/// a file name is the end of its window, as CloudTrail names files by delivery time.
+/// Files come in delivery order: by five-minute window, then account, then region. The time in a
+/// file name is the end of its window, as CloudTrail names files by delivery time.
 pub fn generate(config: &SampleConfig) -> SampleFiles {
     let n = config.events;
+    let (deploy, incident) = (n * 30 / 100, n * 62 / 100);
     SampleFiles {
         world: World::new(config.seed),
-        rng: Rng(mix(config.seed ^ 0x7261_696c_676c_6173)),
+        rng: Rng(mix(config.seed ^ 0x7472_6169_6c67_6c61)),
         seed: config.seed,
         gzip: config.gzip,
         total: n,
@@ -187,10 +282,9 @@ pub fn generate(config: &SampleConfig) -> SampleFiles {
         window: config.start_ms.div_euclid(WINDOW_MS),
         buckets: vec![(RECORDS_OPEN.to_owned(), 0); ACCOUNTS.len() * REGIONS.len()],
         pending: VecDeque::new(),
-        time_sec: i64::MIN,
-        time_str: String::new(),
-        deploy: n * 30 / 100..n * 30 / 100 + (n / 25).min(6000),
-        incident: n * 62 / 100..n * 62 / 100 + (n / 40).min(4000),
+        time: (i64::MIN, String::new()),
+        deploy: deploy..deploy + (n / 25).min(6000),
+        incident: incident..incident + (n / 40).min(4000),
     }
 }
 
@@ -208,9 +302,9 @@ pub struct SampleFiles {
     /// Open `{"Records":[` buffer and record count per account x region.
     buckets: Vec<(String, usize)>,
     pending: VecDeque<SampleFile>,
-    time_sec: i64,
-    time_str: String,
-    /// Event-index ranges of the CI deployment burst and the AccessDenied incident.
+    /// Cached `eventTime` text for one second.
+    time: (i64, String),
+    /// Event-index ranges of the CI deployment burst and of the AccessDenied incident.
     deploy: Range<usize>,
     incident: Range<usize>,
 }
@@ -237,11 +331,12 @@ impl Iterator for SampleFiles {
 impl SampleFiles {
     fn step(&mut self) {
         let (i, t) = (self.emitted, self.clock);
-        let bursting = self.incident.contains(&i) || self.deploy.contains(&i);
-        let phase = if bursting && self.rng.chance(0.8) {
-            if self.incident.contains(&i) { RECON } else { DEPLOY }
-        } else {
-            CATALOG
+        let in_incident = self.incident.contains(&i);
+        let bursting = in_incident || self.deploy.contains(&i);
+        let phase = match (bursting && self.rng.chance(0.8), in_incident) {
+            (false, _) => CATALOG,
+            (true, true) => RECON,
+            (true, false) => DEPLOY,
         };
         let mean = if bursting { 200.0 } else { mean_gap_ms(t) };
         self.clock += (-(1.0 - self.rng.unit()).ln() * mean) as i64;
@@ -250,10 +345,10 @@ impl SampleFiles {
             self.flush();
             self.window = t.div_euclid(WINDOW_MS);
         }
-        if t.div_euclid(1000) != self.time_sec {
-            self.time_sec = t.div_euclid(1000);
-            self.time_str.clear();
-            push_time(&mut self.time_str, t);
+        if t.div_euclid(1000) != self.time.0 {
+            self.time.0 = t.div_euclid(1000);
+            self.time.1.clear();
+            push_time(&mut self.time.1, t);
         }
         let account = self.world.principals[draw.principal].account;
         let (json, count) = &mut self.buckets[account * REGIONS.len() + draw.region];
@@ -261,27 +356,29 @@ impl SampleFiles {
             json.push(',');
         }
         *count += 1;
-        self.world.write_event(json, &mut self.rng, &draw, t, &self.time_str);
+        self.world
+            .write_event(json, &mut self.rng, &draw, t, &self.time.1);
         self.emitted += 1;
     }
 
     /// Closes every non-empty bucket of the current window into a file.
     fn flush(&mut self) {
-        let end = (self.window + 1) * WINDOW_MS;
+        let [y, mo, d, h, mi, _] = civil((self.window + 1) * WINDOW_MS);
         for (b, (json, count)) in self.buckets.iter_mut().enumerate() {
             if *count == 0 {
                 continue;
             }
-            json.push_str("]}");
             let (acct, region) = (ACCOUNTS[b / REGIONS.len()], REGIONS[b % REGIONS.len()]);
-            let [y, mo, d, h, mi, _] = civil(end);
             let mut path = format!("AWSLogs/{acct}/CloudTrail/{region}/{y:04}/{mo:02}/{d:02}/{acct}_CloudTrail_{region}_{y:04}{mo:02}{d:02}T{h:02}{mi:02}Z_");
-            let mut name_rng = Rng(mix(self.seed ^ mix(self.window as u64) ^ b as u64));
+            let mut name_rng = Rng(self.seed ^ mix(self.window as u64) ^ b as u64);
             push_rand(&mut path, &mut name_rng, ALNUM, 16);
             path.push_str(if self.gzip { ".json.gz" } else { ".json" });
+            json.push_str("]}");
             let bytes = if self.gzip {
-                let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::fast());
-                gz.write_all(json.as_bytes()).expect("writing to a Vec cannot fail");
+                let mut gz =
+                    GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::fast());
+                gz.write_all(json.as_bytes())
+                    .expect("writing to a Vec cannot fail");
                 gz.finish().expect("writing to a Vec cannot fail")
             } else {
                 let capacity = json.capacity();
@@ -295,15 +392,20 @@ impl SampleFiles {
     }
 }
 
-/// Mean gap to the next event: ~1 event/s, busier in the (UTC) afternoon, with a nightly batch spike.
+/// Mean gap to the next event: ~1 event/s, busier in the UTC afternoon, plus a nightly batch spike.
 fn mean_gap_ms(t: i64) -> f64 {
     let ms_of_day = t.rem_euclid(86_400_000);
     let day_fraction = ms_of_day as f64 / 86_400_000.0;
     let diurnal = 1.0 + 0.6 * ((day_fraction - 0.375) * std::f64::consts::TAU).sin();
-    let batch = if (7_200_000..8_100_000).contains(&ms_of_day) { 4.0 } else { 1.0 };
+    let batch = if (7_200_000..8_100_000).contains(&ms_of_day) {
+        4.0
+    } else {
+        1.0
+    };
     1000.0 / (diurnal * batch)
 }
 
+/// The SplitMix64 output function.
 const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -311,7 +413,6 @@ const fn mix(mut z: u64) -> u64 {
 }
 
 /// SplitMix64.
-#[derive(Clone)]
 struct Rng(u64);
 
 impl Rng {
@@ -340,17 +441,24 @@ impl Rng {
     }
 }
 
-/// Cumulative Zipf weights over ranks `0..n`.
+/// Cumulative Zipf weights (exponent 1) over ranks `0..n`.
 struct Zipf(Vec<f64>);
 
 impl Zipf {
-    fn new(n: usize, s: f64) -> Self {
+    fn new(n: usize) -> Self {
+        let mut cumulative = Vec::with_capacity(n);
         let mut acc = 0.0;
-        Self((1..=n).map(|k| { acc += (k as f64).powf(-s); acc }).collect())
+        for k in 1..=n {
+            acc += 1.0 / k as f64;
+            cumulative.push(acc);
+        }
+        Self(cumulative)
     }
     fn sample(&self, rng: &mut Rng) -> usize {
         let u = rng.unit() * self.0.last().copied().unwrap_or(0.0);
-        self.0.partition_point(|&c| c <= u).min(self.0.len().saturating_sub(1))
+        self.0
+            .partition_point(|&c| c <= u)
+            .min(self.0.len().saturating_sub(1))
     }
 }
 
@@ -361,43 +469,59 @@ struct Api {
     read_only: bool,
     data: bool,
     global: bool,
+    /// `[requestParameters, responseElements, extra fields, resources]` templates.
+    templates: [&'static str; 4],
 }
 
 impl Api {
     fn new(source: &'static str, name: &'static str) -> Self {
-        const READ: [&str; 11] = ["Get", "List", "Describe", "Head", "Lookup", "BatchGet", "Query", "Filter", "Decrypt", "GenerateDataKey", "AssumeRole"];
-        let data = matches!(
-            (source, name),
-            ("s3", "GetObject" | "PutObject" | "HeadObject" | "ListObjects" | "DeleteObject" | "CopyObject")
-                | ("lambda", "Invoke")
-                | ("dynamodb", "GetItem" | "PutItem" | "Query")
-        );
-        let read_only = READ.iter().any(|p| name.starts_with(p));
-        let global = matches!(source, "iam" | "organizations" | "route53" | "cloudfront" | "signin");
-        Self { source, name, read_only, data, global }
+        const READ: &str = "Get List Describe Head Lookup BatchGet Query Filter Decrypt \
+            GenerateDataKey AssumeRole";
+        let read_only = READ.split(' ').any(|p| name.starts_with(p));
+        const DATA: &str =
+            "s3:GetObject s3:PutObject s3:HeadObject s3:ListObjects s3:DeleteObject \
+            s3:CopyObject lambda:Invoke dynamodb:GetItem dynamodb:PutItem dynamodb:Query";
+        const GLOBAL: &str = "iam organizations route53 cloudfront signin";
+        let data = DATA
+            .split_whitespace()
+            .any(|e| e.split_once(':') == Some((source, name)));
+        let global = GLOBAL.split(' ').any(|s| s == source);
+        let rule = |wild: bool| {
+            TEMPLATES.lines().find(|line| {
+                let mut head = line
+                    .split_once('|')
+                    .unwrap_or_default()
+                    .0
+                    .split_whitespace();
+                head.next() == Some(source) && head.any(|n| n == name || (wild && n == "*"))
+            })
+        };
+        let bare = name.starts_with("List") || name == "GetCallerIdentity";
+        let mut templates = [""; 4];
+        if let Some(line) = rule(false).or_else(|| if bare { None } else { rule(true) }) {
+            for (slot, field) in templates.iter_mut().zip(line.split('|').skip(1)) {
+                *slot = field.trim();
+            }
+        }
+        if templates[1] == "=" {
+            templates[1] = if read_only { "" } else { templates[0] };
+        }
+        Self {
+            source,
+            name,
+            read_only,
+            data,
+            global,
+            templates,
+        }
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Root,
-    IamUser,
-    AssumedRole,
-    Other,
-    /// `AwsServiceEvent` caller: only `accountId` + `invokedBy`, no `type`.
-    ServiceEvent,
-}
-
-#[derive(PartialEq, Eq)]
-enum Key {
-    None,
-    Long(String),
-    /// Temporary `ASIA…` key that rotates with the hourly session.
-    Session,
-}
-
 struct Principal {
-    kind: Kind,
+    /// Signs in with a bare identity (IAM user, root) rather than its session.
+    bare_login: bool,
+    /// Emits `AwsServiceEvent`s: only `accountId` + `invokedBy`, no `type`.
+    service_event: bool,
     account: usize,
     region: usize,
     /// `userIdentity` JSON up to (not including) `accessKeyId`.
@@ -409,13 +533,24 @@ struct Principal {
     /// ARN quoted in AccessDenied messages; empty for principals that never fail.
     arn: String,
     ip: String,
+    /// User agent; empty means "same as `ip`" (AWS services calling with their own name).
     ua: &'static str,
     /// A human with a browser session: may `ConsoleLogin`, gets `sessionCredentialFromConsole`.
     console: bool,
     pool: usize,
+    /// Rotation of the catalog's long tail, so each principal has its own favourite APIs.
     rot: usize,
     salt: u64,
+    /// Preferred (project, environment) for resource names.
     home: Option<(usize, usize)>,
+}
+
+#[derive(PartialEq, Eq)]
+enum Key {
+    None,
+    Long(String),
+    /// Temporary `ASIA…` key that rotates with the hourly session.
+    Session,
 }
 
 struct Draw {
@@ -428,7 +563,7 @@ struct Draw {
 
 struct World {
     principals: Vec<Principal>,
-    groups: Vec<(Vec<usize>, Zipf)>,
+    groups: Vec<(Zipf, Vec<usize>)>,
     catalog: Vec<Api>,
     zipf: Zipf,
     pools: Vec<Vec<Api>>,
@@ -440,154 +575,195 @@ impl World {
     fn new(seed: u64) -> Self {
         let mut rng = Rng(mix(seed ^ 0x5eed));
         let mut rest: Vec<Api> = SERVICES
-            .iter()
-            .flat_map(|&(source, names)| names.split_whitespace().map(move |n| Api::new(source, n)))
+            .split([';', '\n'])
+            .filter_map(|entry| entry.trim().split_once(' '))
+            .flat_map(|(source, names)| names.split_whitespace().map(move |n| Api::new(source, n)))
             .collect();
         let mut catalog = Vec::with_capacity(rest.len());
         for hot in HOT.split_whitespace() {
-            let i = rest.iter().position(|a| a.name == hot).expect("hot API is in the catalog");
+            let i = rest
+                .iter()
+                .position(|a| a.name == hot)
+                .expect("hot API is in the catalog");
             catalog.push(rest.remove(i));
         }
-        for i in (1..rest.len()).rev() {
-            rest.swap(i, rng.below(i + 1));
-        }
+        shuffle(&mut rest, &mut rng);
         catalog.extend(rest);
-        let pools = POOLS.iter().map(|p| p.iter().map(|&(s, n)| Api::new(s, n)).collect()).collect();
-        let mut b = Builder { rng, list: Vec::new(), groups: vec![Vec::new(); GROUP_WEIGHTS.len()] };
+        let pool = |line: &'static str| {
+            let api = |e: &'static str| e.split_once(':').map(|(s, n)| Api::new(s, n));
+            line.split_whitespace().filter_map(api).collect()
+        };
+        let pools = POOLS.split('\n').map(pool).collect();
+        let mut b = Builder {
+            rng,
+            list: Vec::new(),
+            groups: vec![Vec::new(); GROUP_WEIGHTS.len()],
+        };
         let (incident, deploy) = b.build();
-        let Builder { mut rng, list, groups } = b;
-        let groups = groups
-            .into_iter()
-            .map(|mut g| {
-                for i in (1..g.len()).rev() {
-                    g.swap(i, rng.below(i + 1));
-                }
-                let zipf = Zipf::new(g.len(), 1.0);
-                (g, zipf)
-            })
-            .collect();
-        let zipf = Zipf::new(catalog.len(), 1.0);
-        Self { principals: list, groups, catalog, zipf, pools, incident, deploy }
+        let mut groups = b.groups;
+        groups.iter_mut().for_each(|g| shuffle(g, &mut b.rng));
+        let groups = groups.into_iter().map(|g| (Zipf::new(g.len()), g));
+        let zipf = Zipf::new(catalog.len());
+        Self {
+            principals: b.list,
+            groups: groups.collect(),
+            catalog,
+            zipf,
+            pools,
+            incident,
+            deploy,
+        }
     }
 
     fn draw(&self, rng: &mut Rng, phase: usize) -> Draw {
-        let pick = |rng: &mut Rng, pool: usize| self.pools[pool][rng.below(self.pools[pool].len())];
-        let (principal, api, attacker) = match phase {
-            RECON => (self.incident, pick(rng, RECON), true),
-            DEPLOY => (self.deploy, pick(rng, DEPLOY), false),
+        let pick = |rng: &mut Rng, pool: &[Api]| pool[rng.below(pool.len())];
+        let (principal, api) = match phase {
+            RECON => (self.incident, pick(rng, &self.pools[RECON])),
+            DEPLOY => (self.deploy, pick(rng, &self.pools[DEPLOY])),
             _ => {
-                let (members, zipf) = &self.groups[rng.weighted(&GROUP_WEIGHTS)];
+                let (zipf, members) = &self.groups[rng.weighted(&GROUP_WEIGHTS)];
                 let principal = members[zipf.sample(rng)];
                 let p = &self.principals[principal];
-                let api = if p.pool == CATALOG { self.catalog_api(rng, p) } else { pick(rng, p.pool) };
-                (principal, api, false)
+                let api = match p.pool {
+                    CATALOG => self.catalog_api(rng, p),
+                    pool => pick(rng, &self.pools[pool]),
+                };
+                (principal, api)
             }
         };
-        let p = &self.principals[principal];
-        let region = if api.global {
-            0
-        } else if attacker {
-            rng.below(REGIONS.len())
-        } else if rng.chance(0.8) {
-            p.region
-        } else {
-            rng.weighted(&REGION_WEIGHTS)
+        let (p, attacker) = (&self.principals[principal], phase == RECON);
+        let region = match () {
+            _ if api.global => 0,
+            _ if attacker => rng.below(REGIONS.len()),
+            _ if rng.chance(0.8) => p.region,
+            _ => rng.weighted(&REGION_WEIGHTS),
         };
-        let can_fail = !p.arn.is_empty() && !matches!(api.name, "GetCallerIdentity" | "ConsoleLogin");
-        let fail = can_fail && rng.chance(if attacker { 0.93 } else { 0.05 });
-        Draw { principal, api, region, fail, attacker }
+        let can_fail =
+            !p.arn.is_empty() && !matches!(api.name, "GetCallerIdentity" | "ConsoleLogin");
+        let fail = can_fail && rng.chance(if attacker { 0.93 } else { 0.065 });
+        Draw {
+            principal,
+            api,
+            region,
+            fail,
+            attacker,
+        }
     }
 
-    /// Zipf over the catalog; each principal rotates the long tail to get its own favourites.
+    /// Zipf over the catalog, with the long tail rotated per principal.
     fn catalog_api(&self, rng: &mut Rng, p: &Principal) -> Api {
+        let tail = self.catalog.len() - HOT_LEN;
         for _ in 0..4 {
             let rank = self.zipf.sample(rng);
-            let tail = self.catalog.len() - HOT_LEN;
-            let api = self.catalog[if rank < HOT_LEN { rank } else { HOT_LEN + (rank - HOT_LEN + p.rot) % tail }];
-            if api.name != "ConsoleLogin" || p.console {
-                return api;
+            let i = if rank < HOT_LEN {
+                rank
+            } else {
+                HOT_LEN + (rank - HOT_LEN + p.rot) % tail
+            };
+            if self.catalog[i].name != "ConsoleLogin" || p.console {
+                return self.catalog[i];
             }
         }
         self.catalog[0]
     }
 
     fn write_event(&self, out: &mut String, rng: &mut Rng, d: &Draw, t: i64, time: &str) {
-        let p = &self.principals[d.principal];
-        let api = d.api;
+        let (p, api) = (&self.principals[d.principal], &d.api);
         let login = api.name == "ConsoleLogin";
-        let service_event = p.kind == Kind::ServiceEvent;
         let sel = rng.u64();
         let (proj, env) = match p.home {
             Some(home) if sel & 7 != 0 => home,
-            _ => ((sel >> 8) as usize % PROJECTS.len(), [0, 0, 0, 1, 1, 2][(sel >> 16) as usize % 6]),
+            _ => (
+                ((sel >> 8) % PROJECTS.len() as u64) as usize,
+                [0, 0, 0, 1, 1, 2][((sel >> 16) % 6) as usize],
+            ),
         };
+        let (bits, uuid) = (rng.u64(), (rng.u64(), rng.u64()));
+        let region = REGIONS[d.region];
         let c = Ctx {
             account: p.account,
-            region: REGIONS[d.region],
+            region,
             name: api.name,
             proj,
-            env: ENVS[env],
-            person: PEOPLE[(sel >> 24) as usize % PEOPLE.len()],
-            role: ROLE_SUFFIXES[(sel >> 32) as usize % 4],
-            bucket: BUCKET_KINDS[(sel >> 36) as usize % 4],
-            folder: FOLDERS[(sel >> 40) as usize % 4],
+            env,
             secs: t.div_euclid(1000),
-            bits: rng.u64(),
-            uuid: (rng.u64(), rng.u64()),
-            mfa: p.mfa.unwrap_or(false),
+            sel,
+            bits,
+            uuid,
+            mfa: p.mfa == Some(true),
         };
-        let (ip, ua) = if d.attacker {
-            (ATTACKER_IP, UA_ATTACKER)
-        } else if p.console && !login && rng.chance(0.15) {
-            ("AWS Internal", "AWS Internal")
-        } else {
-            (p.ip.as_str(), p.ua)
+        let (ip, ua) = match () {
+            _ if d.attacker => (ATTACKER_IP, UA_ATTACKER),
+            _ if p.console && !login && rng.chance(0.15) => ("AWS Internal", "AWS Internal"),
+            _ if p.ua.is_empty() => (p.ip.as_str(), p.ip.as_str()),
+            _ => (p.ip.as_str(), p.ua),
         };
         let version = if (sel >> 60) < 5 { "1.08" } else { "1.09" };
-        cat(out, &[r#"{"eventVersion":""#, version, r#"","userIdentity":"#]);
+        put!(out, r#"{{"eventVersion":"{version}","userIdentity":"#);
         write_identity(out, p, t, login);
-        cat(out, &[r#","eventTime":""#, time, r#"","eventSource":""#, api.source, r#".amazonaws.com","eventName":""#, api.name]);
-        cat(out, &[r#"","awsRegion":""#, c.region, r#"","sourceIPAddress":""#, ip, r#"","userAgent":""#, ua, "\""]);
+        put!(
+            out,
+            r#","eventTime":"{time}","eventSource":"{}.amazonaws.com","eventName":"{}","awsRegion":"{region}","sourceIPAddress":"{ip}","userAgent":"{ua}""#,
+            api.source,
+            api.name
+        );
         let login_failed = login && rng.chance(0.1);
         if d.fail {
             write_error(out, rng, p, api, d.attacker);
         } else if login_failed {
             out.push_str(r#","errorMessage":"Failed authentication""#);
         }
-        let [req, resp, extra, resources] = payload(api, login_failed);
+        let [req, resp, extra, resources] = api.templates;
+        let resp = match () {
+            _ if d.fail => "",
+            _ if login_failed => r#"{"ConsoleLogin":"Failure"}"#,
+            _ => resp,
+        };
         out.push_str(r#","requestParameters":"#);
         expand_or_null(out, req, &c, rng);
         out.push_str(r#","responseElements":"#);
-        expand_or_null(out, if d.fail { "" } else { resp }, &c, rng);
+        expand_or_null(out, resp, &c, rng);
         expand(out, extra, &c, rng);
-        if !service_event {
+        if !p.service_event {
             out.push_str(r#","requestID":""#);
-            if api.source == "s3" {
-                push_rand(out, rng, UPPER, 16);
-            } else {
-                push_uuid(out, rng.u64(), rng.u64());
+            match api.source {
+                "s3" => push_rand(out, rng, UPPER, 16),
+                _ => push_uuid(out, rng.u64(), rng.u64()),
             }
             out.push('"');
         }
         out.push_str(r#","eventID":""#);
         push_uuid(out, rng.u64(), rng.u64());
-        cat(out, &[r#"","readOnly":"#, if api.read_only { "true" } else { "false" }]);
+        put!(out, r#"","readOnly":{}"#, api.read_only);
         if !resources.is_empty() {
             out.push_str(r#","resources":["#);
             expand(out, resources, &c, rng);
             out.push(']');
         }
-        let event_type = match (service_event, api.source) {
-            (true, _) => "AwsServiceEvent",
-            (_, "signin") => "AwsConsoleSignIn",
+        let event_type = match api.source {
+            _ if p.service_event => "AwsServiceEvent",
+            "signin" => "AwsConsoleSignIn",
             _ => "AwsApiCall",
         };
-        cat(out, &[r#","eventType":""#, event_type, r#"","managementEvent":"#, if api.data { "false" } else { "true" }]);
-        cat(out, &[r#","recipientAccountId":""#, ACCOUNTS[p.account], r#"","eventCategory":""#, if api.data { "Data" } else { "Management" }, "\""]);
-        if !ip.ends_with(".com") && ip != "AWS Internal" && (sel >> 56) & 7 != 0 {
-            let (tls, suite) = if (sel >> 59) & 3 == 0 { ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256") } else { ("TLSv1.3", "TLS_AES_128_GCM_SHA256") };
-            cat(out, &[r#","tlsDetails":{"tlsVersion":""#, tls, r#"","cipherSuite":""#, suite, r#"","clientProvidedHostHeader":""#, api.source, "."]);
-            cat(out, &[if api.global { "" } else { c.region }, if api.global { "" } else { "." }, r#"amazonaws.com"}"#]);
+        let category = if api.data { "Data" } else { "Management" };
+        put!(
+            out,
+            r#","eventType":"{event_type}","managementEvent":{},"recipientAccountId":"{}","eventCategory":"{category}""#,
+            !api.data,
+            ACCOUNTS[p.account]
+        );
+        let tls = !ip.ends_with(".com") && ip != "AWS Internal" && api.source != "signin";
+        if tls && (sel >> 56) & 7 != 0 {
+            let (tls, suite) = match (sel >> 59) & 3 {
+                0 => ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256"),
+                _ => ("TLSv1.3", "TLS_AES_128_GCM_SHA256"),
+            };
+            let (host, dot) = if api.global { ("", "") } else { (region, ".") };
+            put!(
+                out,
+                r#","tlsDetails":{{"tlsVersion":"{tls}","cipherSuite":"{suite}","clientProvidedHostHeader":"{}.{host}{dot}amazonaws.com"}}"#,
+                api.source
+            );
         }
         if p.console && !login && p.key == Key::Session {
             out.push_str(r#","sessionCredentialFromConsole":"true""#);
@@ -598,7 +774,7 @@ impl World {
 
 fn write_identity(out: &mut String, p: &Principal, t: i64, login: bool) {
     out.push_str(&p.pre);
-    if login && matches!(p.kind, Kind::IamUser | Kind::Root) {
+    if login && p.bare_login {
         out.push('}');
         return;
     }
@@ -607,7 +783,7 @@ fn write_identity(out: &mut String, p: &Principal, t: i64, login: bool) {
     let session = (t - offset).div_euclid(3_600_000) * 3_600_000 + offset;
     match &p.key {
         Key::None => {}
-        Key::Long(key) => cat(out, &[r#","accessKeyId":""#, key, "\""]),
+        Key::Long(key) => put!(out, r#","accessKeyId":"{key}""#),
         Key::Session => {
             out.push_str(r#","accessKeyId":"ASIA"#);
             push_rand(out, &mut Rng(p.salt ^ session as u64), UPPER, 16);
@@ -618,184 +794,98 @@ fn write_identity(out: &mut String, p: &Principal, t: i64, login: bool) {
     if let Some(mfa) = p.mfa {
         out.push_str(r#","attributes":{"creationDate":""#);
         push_time(out, session);
-        cat(out, &[r#"","mfaAuthenticated":""#, if mfa { "true" } else { "false" }, r#""}}"#]);
+        put!(out, r#"","mfaAuthenticated":"{mfa}"}}}}"#);
     }
     out.push('}');
 }
 
-fn write_error(out: &mut String, rng: &mut Rng, p: &Principal, api: Api, attacker: bool) {
-    let service = if api.source == "monitoring" { "cloudwatch" } else { api.source };
+fn write_error(out: &mut String, rng: &mut Rng, p: &Principal, api: &Api, attacker: bool) {
+    let service = if api.source == "monitoring" {
+        "cloudwatch"
+    } else {
+        api.source
+    };
     let action = api.name.find("2015").map_or(api.name, |i| &api.name[..i]);
+    let query_api = "iam sts s3 cloudformation rds autoscaling elasticloadbalancing sns sqs \
+        cloudwatch cloudfront route53";
     let roll = if attacker { 99 } else { rng.below(100) };
-    let query_protocol = matches!(service, "iam" | "sts" | "s3" | "cloudformation" | "rds" | "autoscaling" | "elasticloadbalancing" | "sns" | "sqs" | "cloudwatch" | "cloudfront" | "route53");
-    let (code, message): (&str, &str) = match (roll, service) {
+    let (code, message) = match (roll, service) {
         (0..20, "ec2") => ("Client.RequestLimitExceeded", "Request limit exceeded."),
         (0..20, s) if s != "iam" && s != "sts" => ("ThrottlingException", "Rate exceeded"),
         (20..32, "s3") => ("NoSuchBucket", "The specified bucket does not exist"),
-        (20..32, "ec2") => ("Client.InvalidInstanceID.NotFound", "The instance ID does not exist"),
-        (20..32, "iam") => ("NoSuchEntityException", "The specified entity does not exist."),
+        (20..32, "ec2") => (
+            "Client.InvalidInstanceID.NotFound",
+            "The instance ID does not exist",
+        ),
+        (20..32, "iam") => ("NoSuchEntity", "The specified entity does not exist."),
         (20..32, _) => ("ResourceNotFoundException", "Requested resource not found"),
         (_, "s3") => ("AccessDenied", "Access Denied"),
-        (_, "ec2") => ("Client.UnauthorizedOperation", "You are not authorized to perform this operation. "),
-        (_, _) if query_protocol => ("AccessDenied", ""),
+        (_, "ec2") => (
+            "Client.UnauthorizedOperation",
+            "You are not authorized to perform this operation. ",
+        ),
+        (_, s) if query_api.split(' ').any(|q| q == s) => ("AccessDenied", ""),
         _ => ("AccessDeniedException", ""),
     };
-    cat(out, &[r#","errorCode":""#, code, r#"","errorMessage":""#, message]);
+    put!(out, r#","errorCode":"{code}","errorMessage":"{message}"#);
     if message.is_empty() || message.ends_with(". ") {
-        cat(out, &["User: ", &p.arn, " is not authorized to perform: ", service, ":", action]);
-        cat(out, &[" because no identity-based policy allows the ", service, ":", action, " action"]);
+        let (arn, action) = (&p.arn, format!("{service}:{action}"));
+        put!(out, "User: {arn} is not authorized to perform: {action} because no identity-based policy allows the {action} action");
     }
     out.push('"');
 }
 
-macro_rules! creds {
-    () => {
-        r#""credentials":{"accessKeyId":"ASIA$Y","sessionToken":"$T","expiration":"$x"}"#
-    };
-}
-const S3_OBJECT: &str = r#"{"bucketName":"$b","Host":"$b.s3.$r.amazonaws.com","key":"$k"}"#;
-const S3_EXTRA: &str = r#","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"$z","bytesTransferredOut":$c}"#;
-const S3_OBJECT_RES: &str = r#"{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::$b/$k"},{"accountId":"$a","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::$b"}"#;
-const EC2_INSTANCE: &str = r#"{"instancesSet":{"items":[{"instanceId":"$i"}]}}"#;
-const EC2_OK: &str = r#"{"requestId":"$u","_return":true}"#;
-const IAM_ROLE: &str = r#"{"roleName":"$p-$e-$o"}"#;
-const IAM_USER: &str = r#"{"userName":"$n"}"#;
-const KMS_RES: &str = r#"{"accountId":"$a","type":"AWS::KMS::Key","ARN":"arn:aws:kms:$r:$a:key/$K"}"#;
-const ASSUME_ROLE: &str = r#"{"roleArn":"arn:aws:iam::$a:role/$p-$e-$o","roleSessionName":"botocore-session-$t","durationSeconds":3600}"#;
-/// Resource identifiers for services without a hand-written case.
-const TARGETS: &[(&str, &str)] = &[
-    ("lambda", r#"{"functionName":"$p-$e-handler"}"#),
-    ("logs", r#"{"logGroupName":"/aws/lambda/$p-$e-handler"}"#),
-    ("monitoring", r#"{"namespace":"AWS/Lambda","metricName":"Errors","dimensions":[{"name":"FunctionName","value":"$p-$e-handler"}],"period":300}"#),
-    ("dynamodb", r#"{"tableName":"$p-$e"}"#),
-    ("sqs", r#"{"queueUrl":"https://sqs.$r.amazonaws.com/$a/$p-$e-events","attributeNames":["All"]}"#),
-    ("sns", r#"{"topicArn":"arn:aws:sns:$r:$a:$p-$e-alerts"}"#),
-    ("secretsmanager", r#"{"secretId":"$e/$p/database"}"#),
-    ("ssm", r#"{"name":"/$e/$p/config","withDecryption":true}"#),
-    ("rds", r#"{"dBInstanceIdentifier":"$p-$e-db"}"#),
-    ("ecs", r#"{"cluster":"$e","services":["$p"]}"#),
-    ("eks", r#"{"name":"$e-cluster"}"#),
-    ("cloudformation", r#"{"stackName":"$p-$e"}"#),
-    ("cloudtrail", r#"{"name":"arn:aws:cloudtrail:us-east-1:$a:trail/org-trail"}"#),
-    ("guardduty", r#"{"detectorId":"$h$g$h$g"}"#),
-    ("config", r#"{"configRuleNames":["$p-$e-encrypted-volumes"]}"#),
-    ("organizations", r#"{"accountId":"$a"}"#),
-    ("sso", r#"{"instanceArn":"arn:aws:sso:::instance/ssoins-$h$g"}"#),
-    ("route53", r#"{"hostedZoneId":"Z0$Y"}"#),
-    ("elasticloadbalancing", r#"{"loadBalancerArns":["arn:aws:elasticloadbalancing:$r:$a:loadbalancer/app/$p-$e/$h$g"]}"#),
-    ("autoscaling", r#"{"autoScalingGroupNames":["$p-$e-asg"]}"#),
-    ("ecr", r#"{"registryId":"$a","repositoryName":"$p"}"#),
-    ("athena", r#"{"workGroup":"primary","queryExecutionId":"$u"}"#),
-    ("glue", r#"{"databaseName":"$p_$e","name":"events"}"#),
-    ("kinesis", r#"{"streamName":"$p-$e-stream"}"#),
-    ("firehose", r#"{"deliveryStreamName":"$p-$e-to-s3"}"#),
-    ("apigateway", r#"{"limit":500}"#),
-    ("cloudfront", r#"{"distributionId":"E$Y"}"#),
-    ("acm", r#"{"certificateArn":"arn:aws:acm:$r:$a:certificate/$u"}"#),
-    ("events", r#"{"name":"$p-$e-schedule","eventBusName":"default"}"#),
-    ("states", r#"{"stateMachineArn":"arn:aws:states:$r:$a:stateMachine:$p-$e-workflow","name":"$u"}"#),
-    ("codebuild", r#"{"projectName":"$p-build"}"#),
-    ("codepipeline", r#"{"name":"$p-pipeline"}"#),
-    ("elasticfilesystem", r#"{"fileSystemId":"fs-0$h"}"#),
-    ("access-analyzer", r#"{"type":"ACCOUNT"}"#),
-    ("iam", IAM_USER),
-];
-
-/// Templates for `[requestParameters, responseElements, extra fields, resources]`; "" is null/absent.
-fn payload(api: Api, login_failed: bool) -> [&'static str; 4] {
-    match (api.source, api.name) {
-        ("s3", "ListBuckets") => [r#"{"Host":"s3.$r.amazonaws.com"}"#, "", S3_EXTRA, ""],
-        ("s3", "PutObject") => [S3_OBJECT, r#"{"x-amz-server-side-encryption":"aws:kms","x-amz-server-side-encryption-aws-kms-key-id":"arn:aws:kms:$r:$a:key/$K"}"#, S3_EXTRA, S3_OBJECT_RES],
-        ("s3", _) if api.data => [S3_OBJECT, "", S3_EXTRA, S3_OBJECT_RES],
-        ("s3", _) => [r#"{"bucketName":"$b","Host":"$b.s3.$r.amazonaws.com"$s}"#, "", S3_EXTRA, r#"{"accountId":"$a","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::$b"}"#],
-        ("ec2", "DescribeInstances") => [r#"{"instancesSet":{},"filterSet":{"items":[{"name":"tag:team","valueSet":{"items":[{"value":"$p"}]}}]}}"#, "", "", ""],
-        ("ec2", "StartInstances") => [EC2_INSTANCE, r#"{"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":0,"name":"pending"},"previousState":{"code":80,"name":"stopped"}}]}}"#, "", ""],
-        ("ec2", "StopInstances") => [EC2_INSTANCE, r#"{"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":64,"name":"stopping"},"previousState":{"code":16,"name":"running"}}]}}"#, "", ""],
-        ("ec2", "TerminateInstances") => [EC2_INSTANCE, r#"{"requestId":"$u","instancesSet":{"items":[{"instanceId":"$i","currentState":{"code":32,"name":"shutting-down"},"previousState":{"code":16,"name":"running"}}]}}"#, "", ""],
-        ("ec2", "RunInstances") => [r#"{"instancesSet":{"items":[{"imageId":"ami-0$h$g","minCount":1,"maxCount":1}]},"instanceType":"t3.medium","subnetId":"subnet-0$g$h","disableApiTermination":false,"clientToken":"$u"}"#, r#"{"requestId":"$u","reservationId":"r-0$g$h","ownerId":"$a","instancesSet":{"items":[{"instanceId":"$i","imageId":"ami-0$h$g","instanceState":{"code":0,"name":"pending"},"instanceType":"t3.medium"}]}}"#, "", ""],
-        ("ec2", "CreateTags") => [r#"{"resourcesSet":{"items":[{"resourceId":"$i"}]},"tagSet":{"items":[{"key":"team","value":"$p"}]}}"#, EC2_OK, "", ""],
-        ("ec2", "AuthorizeSecurityGroupIngress") => [r#"{"groupId":"sg-0$h$g","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":443,"toPort":443,"ipRanges":{"items":[{"cidrIp":"10.0.0.0/16"}]}}]}}"#, EC2_OK, "", ""],
-        ("ec2", _) => [r#"{"maxResults":1000,"filterSet":{}}"#, "", "", ""],
-        ("iam", "GetRole" | "ListAttachedRolePolicies") => [IAM_ROLE, "", "", ""],
-        ("iam", "CreateRole") => [r#"{"roleName":"$p-$e-$o","assumeRolePolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}"#, r#"{"role":{"path":"/","roleName":"$p-$e-$o","roleId":"AROA$Y","arn":"arn:aws:iam::$a:role/$p-$e-$o","createDate":"$d"}}"#, "", ""],
-        ("iam", "AttachRolePolicy") => [r#"{"roleName":"$p-$e-$o","policyArn":"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}"#, "", "", ""],
-        ("iam", "PutRolePolicy") => [r#"{"roleName":"$p-$e-$o","policyName":"$p-inline","policyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::$b/*\"}]}"}"#, "", "", ""],
-        ("iam", "CreateUser") => [IAM_USER, r#"{"user":{"path":"/","userName":"$n","userId":"AIDA$Y","arn":"arn:aws:iam::$a:user/$n","createDate":"$d"}}"#, "", ""],
-        ("iam", "CreateAccessKey") => [IAM_USER, r#"{"accessKey":{"userName":"$n","accessKeyId":"AKIA$Y","status":"Active","createDate":"$d"}}"#, "", ""],
-        ("iam", "GetPolicy") => [r#"{"policyArn":"arn:aws:iam::$a:policy/$p-$e-access"}"#, "", "", ""],
-        ("sts", "AssumeRole") => [ASSUME_ROLE, concat!("{", creds!(), r#","assumedRoleUser":{"assumedRoleId":"AROA$Y:botocore-session-$t","arn":"arn:aws:sts::$a:assumed-role/$p-$e-$o/botocore-session-$t"}}"#), "", r#"{"accountId":"$a","type":"AWS::IAM::Role","ARN":"arn:aws:iam::$a:role/$p-$e-$o"}"#],
-        ("sts", "AssumeRoleWithSAML") => [r#"{"sAMLAssertionID":"_$h$g$h","roleSessionName":"$n@example.com","durationSeconds":3600,"roleArn":"arn:aws:iam::$a:role/okta-$o","principalArn":"arn:aws:iam::$a:saml-provider/Okta"}"#, concat!("{", creds!(), r#","assumedRoleUser":{"assumedRoleId":"AROA$Y:$n@example.com","arn":"arn:aws:sts::$a:assumed-role/okta-$o/$n@example.com"},"subject":"$n@example.com","subjectType":"persistent","issuer":"http://www.okta.com/exk$h","audience":"https://signin.aws.amazon.com/saml","nameQualifier":"$Y"}"#), "", ""],
-        ("sts", "AssumeRoleWithWebIdentity") => [r#"{"roleArn":"arn:aws:iam::$a:role/github-actions-$p","roleSessionName":"GitHubActions","durationSeconds":3600}"#, concat!("{", creds!(), r#","subjectFromWebIdentityToken":"repo:acme/$p:ref:refs/heads/main","assumedRoleUser":{"assumedRoleId":"AROA$Y:GitHubActions","arn":"arn:aws:sts::$a:assumed-role/github-actions-$p/GitHubActions"},"provider":"arn:aws:iam::$a:oidc-provider/token.actions.githubusercontent.com","audience":"sts.amazonaws.com"}"#), "", ""],
-        ("sts", "GetSessionToken") => [r#"{"durationSeconds":43200}"#, concat!("{", creds!(), "}"), "", ""],
-        ("sts", "GetFederationToken") => [r#"{"name":"$n","durationSeconds":43200}"#, concat!("{", creds!(), r#","federatedUser":{"federatedUserId":"$a:$n","arn":"arn:aws:sts::$a:federated-user/$n"}}"#), "", ""],
-        ("kms", "Decrypt") => [r#"{"encryptionAlgorithm":"SYMMETRIC_DEFAULT","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::$b/$k"}}"#, "", "", KMS_RES],
-        ("kms", "GenerateDataKey") => [r#"{"keyId":"arn:aws:kms:$r:$a:key/$K","encryptionContext":{"aws:s3:arn":"arn:aws:s3:::$b/$k"},"keySpec":"AES_256"}"#, "", "", KMS_RES],
-        ("kms", "RotateKey" | "DeleteExpiredKeyMaterial") => ["", "", r#","serviceEventDetails":{"keyId":"$K"}"#, KMS_RES],
-        ("kms", "CreateGrant") => [r#"{"keyId":"arn:aws:kms:$r:$a:key/$K","granteePrincipal":"arn:aws:iam::$a:role/$p-$e-$o","operations":["Decrypt"]}"#, r#"{"grantId":"$h$g$h$g"}"#, "", KMS_RES],
-        ("kms", "Encrypt" | "DescribeKey") => [r#"{"keyId":"arn:aws:kms:$r:$a:key/$K"}"#, "", "", KMS_RES],
-        ("signin", "ConsoleLogin") => ["", if login_failed { r#"{"ConsoleLogin":"Failure"}"# } else { r#"{"ConsoleLogin":"Success"}"# }, r#","additionalEventData":{"LoginTo":"https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_$h","MobileVersion":"No","MFAUsed":"$m"}"#, ""],
-        ("signin", _) => ["", "", r#","additionalEventData":{"AuthWorkflowID":"$u","CredentialType":"PASSWORD","LoginTo":"https://d-9067$h.awsapps.com/start/"}"#, ""],
-        ("lambda", "Invoke") => [r#"{"functionName":"arn:aws:lambda:$r:$a:function:$p-$e-handler","invocationType":"RequestResponse"}"#, "", "", r#"{"accountId":"$a","type":"AWS::Lambda::Function","ARN":"arn:aws:lambda:$r:$a:function:$p-$e-handler"}"#],
-        ("dynamodb", "GetItem" | "PutItem" | "Query") => [r#"{"tableName":"$p-$e","key":{"pk":"HIDDEN_DUE_TO_SECURITY_REASONS"},"consistentRead":false}"#, "", "", r#"{"accountId":"$a","type":"AWS::DynamoDB::Table","ARN":"arn:aws:dynamodb:$r:$a:table/$p-$e"}"#],
-        ("backup", "BackupJobCompleted") => ["", "", r#","serviceEventDetails":{"backupJobId":"$u","backupVaultName":"$e-vault","resourceArn":"arn:aws:dynamodb:$r:$a:table/$p-$e","state":"COMPLETED"}"#, ""],
-        (_, name) if name.starts_with("List") || matches!(name, "GetCallerIdentity" | "GetAccountSummary") => ["", "", "", ""],
-        (source, _) => {
-            let target = TARGETS.iter().find(|t| t.0 == source).map_or("", |t| t.1);
-            [target, if api.read_only { "" } else { target }, "", ""]
-        }
-    }
-}
-
-/// Per-event values for the `$x` tokens of the templates.
-struct Ctx<'a> {
+/// Per-event values for the `$` tokens of the templates.
+struct Ctx {
     account: usize,
-    region: &'a str,
-    name: &'a str,
+    region: &'static str,
+    name: &'static str,
     proj: usize,
-    env: &'a str,
-    person: &'a str,
-    role: &'a str,
-    bucket: &'a str,
-    folder: &'a str,
+    env: usize,
     secs: i64,
+    /// Random bits picking names (person, role, bucket, folder); `bits` and `uuid` make ids.
+    sel: u64,
     bits: u64,
     uuid: (u64, u64),
     mfa: bool,
 }
 
 fn expand_or_null(out: &mut String, template: &str, c: &Ctx, rng: &mut Rng) {
-    if template.is_empty() {
-        out.push_str("null");
-    } else {
-        expand(out, template, c, rng);
+    match template {
+        "" => out.push_str("null"),
+        _ => expand(out, template, c, rng),
     }
 }
 
-/// Writes `template`, replacing each `$` + letter token by its value from `c` (or fresh randomness).
+/// Writes `template`, replacing each `$` + letter token with its value from `c` (or fresh
+/// randomness for secrets and opaque ids).
 fn expand(out: &mut String, template: &str, c: &Ctx, rng: &mut Rng) {
     let mut parts = template.split('$');
     out.push_str(parts.next().unwrap_or_default());
     for part in parts {
-        let Some(token) = part.bytes().next() else { continue };
-        let proj = PROJECTS[c.proj];
-        match token {
+        let (proj, env, sel) = (PROJECTS[c.proj], ENVS[c.env], c.sel);
+        match part.as_bytes()[0] {
             b'a' => out.push_str(ACCOUNTS[c.account]),
             b'r' => out.push_str(c.region),
             b'p' => out.push_str(proj),
-            b'e' => out.push_str(c.env),
-            b'n' => out.push_str(c.person),
-            b'o' => out.push_str(c.role),
-            b'b' => cat(out, &["acme-", proj, "-", c.env, "-", c.bucket]),
-            b'k' => {
-                cat(out, &[c.folder, "/", proj, "/part-"]);
-                push_hex(out, c.bits >> 40, 5);
-                out.push_str(".json.gz");
-            }
+            b'e' => out.push_str(env),
+            b'n' => out.push_str(person(((sel >> 24) & 0xffff_ffff) as usize)),
+            b'o' => out
+                .push_str(["deploy", "readonly", "etl", "lambda-role"][((sel >> 32) % 4) as usize]),
+            b'b' => put!(
+                out,
+                "acme-{proj}-{env}-{}",
+                ["data", "assets", "logs", "exports"][((sel >> 36) % 4) as usize]
+            ),
+            b'k' => put!(
+                out,
+                "{}/{proj}/part-{:05x}.json.gz",
+                ["raw", "reports", "uploads"][((sel >> 40) % 3) as usize],
+                c.bits >> 44
+            ),
             b's' => {
                 if let Some((_, sub)) = c.name.split_once("Bucket").filter(|(_, s)| !s.is_empty()) {
-                    out.push_str(",\"");
-                    out.extend(sub.chars().map(|ch| ch.to_ascii_lowercase()));
-                    out.push_str("\":\"\"");
+                    put!(out, r#","{}":"""#, sub.to_ascii_lowercase());
                 }
             }
             b'h' => push_hex(out, c.bits, 8),
@@ -805,43 +895,44 @@ fn expand(out: &mut String, template: &str, c: &Ctx, rng: &mut Rng) {
                 push_hex(out, mix(c.bits), 16);
             }
             b'u' => push_uuid(out, c.uuid.0, c.uuid.1),
-            b'K' => push_uuid(out, mix(c.proj as u64), mix(c.account as u64 + 0x6b6d73)),
-            b't' => {
-                let _ = write!(out, "{}", c.secs);
-            }
+            b'K' => push_uuid(
+                out,
+                mix(c.proj as u64 + 0x6b6d73),
+                mix(c.account as u64 + 0x6b6579),
+            ),
+            b't' => put!(out, "{}", c.secs),
             b'T' => {
                 out.push_str("IQoJb3JpZ2luX2VjE");
-                push_rand(out, rng, B64, 120);
+                push_rand(out, rng, B64, 60);
             }
             b'x' => push_human_time(out, (c.secs + 3600) * 1000),
             b'd' => push_human_time(out, c.secs * 1000),
             b'Y' => push_rand(out, rng, UPPER, 16),
-            b'z' => push_rand(out, rng, B64, 56),
-            b'c' => {
-                let _ = write!(out, "{}", c.bits % 2_000_000);
-            }
+            b'z' => push_rand(out, rng, B64, 40),
+            b'c' => put!(out, "{}", c.bits % 2_000_000),
             b'm' => out.push_str(if c.mfa { "Yes" } else { "No" }),
-            _ => unreachable!("unknown template token ${}", token as char),
+            b'C' => expand(out, CREDENTIALS, c, rng),
+            b'O' => expand(out, S3_OBJECT, c, rng),
+            b'X' => expand(out, S3_EXTRA, c, rng),
+            b'Q' => expand(out, S3_RESOURCES, c, rng),
+            b'J' => expand(out, KMS_RESOURCE, c, rng),
+            b'I' => expand(out, EC2_INSTANCES, c, rng),
+            other => unreachable!("unknown template token ${}", other as char),
         }
         out.push_str(&part[1..]);
     }
 }
 
-fn cat(out: &mut String, parts: &[&str]) {
-    for part in parts {
-        out.push_str(part);
-    }
-}
-
 fn push_hex(out: &mut String, v: u64, digits: u32) {
-    for i in (0..digits).rev() {
-        out.push(HEX[(v >> (4 * i)) as usize & 15] as char);
-    }
+    out.extend(
+        (0..digits)
+            .rev()
+            .map(|i| HEX[(v >> (4 * i)) as usize & 15] as char),
+    );
 }
 
 fn push_uuid(out: &mut String, hi: u64, lo: u64) {
-    let hi = (hi & !0xf000) | 0x4000;
-    let lo = (lo & !(3 << 62)) | (2 << 62);
+    let (hi, lo) = ((hi & !0xf000) | 0x4000, (lo & !(3 << 62)) | (2 << 62));
     push_hex(out, hi >> 32, 8);
     out.push('-');
     push_hex(out, hi >> 16, 4);
@@ -864,6 +955,16 @@ fn push_rand(out: &mut String, rng: &mut Rng, alphabet: &[u8], n: usize) {
     }
 }
 
+fn person(i: usize) -> &'static str {
+    PEOPLE.split_whitespace().nth(i % 24).unwrap_or_default()
+}
+
+fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i + 1));
+    }
+}
+
 const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
@@ -882,29 +983,34 @@ fn civil(ms: i64) -> [i64; 6] {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let d = doy - (153 * mp + 2) / 5 + 1;
     let sod = secs.rem_euclid(86_400);
-    [yoe + era * 400 + i64::from(m <= 2), m, doy - (153 * mp + 2) / 5 + 1, sod / 3600, sod / 60 % 60, sod % 60]
+    [y, m, d, sod / 3600, sod / 60 % 60, sod % 60]
 }
 
 /// RFC 3339 with second precision, as in `eventTime`: `2026-11-02T00:00:07Z`.
 fn push_time(out: &mut String, ms: i64) {
     let [y, mo, d, h, mi, s] = civil(ms);
-    let _ = write!(out, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+    put!(out, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
 }
 
 /// The format STS and IAM use inside responseElements: `Nov 2, 2026, 1:00:07 AM`.
 fn push_human_time(out: &mut String, ms: i64) {
     let [y, mo, d, h, mi, s] = civil(ms);
-    let (h12, half) = match h {
-        0 => (12, "AM"),
-        1..=11 => (h, "AM"),
-        12 => (12, "PM"),
-        _ => (h - 12, "PM"),
-    };
-    let _ = write!(out, "{} {d}, {y}, {h12}:{mi:02}:{s:02} {half}", MONTHS[(mo - 1) as usize]);
+    let (h12, half) = ((h + 11) % 12 + 1, if h < 12 { "AM" } else { "PM" });
+    put!(
+        out,
+        "{} {d}, {y}, {h12}:{mi:02}:{s:02} {half}",
+        MONTHS[(mo - 1) as usize]
+    );
 }
 
-/// Builds the ~200 principals into the 12 groups of [`GROUP_WEIGHTS`].
+fn session_context(issuer: &str) -> String {
+    format!(r#","sessionContext":{{"sessionIssuer":{issuer},"webIdFederationData":{{}}"#)
+}
+
+/// Builds the ~200 principals into the groups of [`GROUP_WEIGHTS`].
 struct Builder {
     rng: Rng,
     list: Vec<Principal>,
@@ -928,10 +1034,11 @@ impl Builder {
         self.rng.weighted(&ACCOUNT_WEIGHTS)
     }
 
-    fn push(&mut self, group: usize, kind: Kind, account: usize, pre: String) -> &mut Principal {
-        let ip = format!("{}.{}", DOC_NETS[self.rng.below(3)], 1 + self.rng.below(254));
+    fn push(&mut self, group: usize, account: usize, pre: String) -> &mut Principal {
+        let net = ["192.0.2", "198.51.100", "203.0.113"][self.rng.below(3)];
         let principal = Principal {
-            kind,
+            bare_login: false,
+            service_event: false,
             account,
             region: self.rng.weighted(&REGION_WEIGHTS),
             pre,
@@ -939,7 +1046,7 @@ impl Builder {
             mid: String::new(),
             mfa: None,
             arn: String::new(),
-            ip,
+            ip: format!("{net}.{}", 1 + self.rng.below(254)),
             ua: UA_BOTO,
             console: false,
             pool: CATALOG,
@@ -952,144 +1059,229 @@ impl Builder {
         self.list.last_mut().expect("just pushed")
     }
 
-    fn role(&mut self, group: usize, a: usize, path: &str, role: &str, session: &str) -> &mut Principal {
-        let acct = ACCOUNTS[a];
-        let id = self.chars("AROA", UPPER, 17);
-        let arn = format!("arn:aws:sts::{acct}:assumed-role/{role}/{session}");
-        let pre = format!(r#"{{"type":"AssumedRole","principalId":"{id}:{session}","arn":"{arn}","accountId":"{acct}""#);
-        let p = self.push(group, Kind::AssumedRole, a, pre);
-        p.mid = format!(r#","sessionContext":{{"sessionIssuer":{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{acct}:role/{path}{role}","accountId":"{acct}","userName":"{role}"}},"webIdFederationData":{{}}"#);
-        (p.key, p.mfa, p.arn) = (Key::Session, Some(false), arn);
+    /// A principal on temporary credentials; `issuer` is the `sessionIssuer` object.
+    fn session(&mut self, group: usize, a: usize, pre: String, issuer: &str) -> &mut Principal {
+        let p = self.push(group, a, pre);
+        p.mid = session_context(issuer);
+        (p.key, p.mfa) = (Key::Session, Some(false));
         p
     }
 
-    fn human(&mut self, group: usize, kind: Kind, a: usize, pre: String, arn: String, ua: usize) -> &mut Principal {
-        let p = self.push(group, kind, a, pre);
-        p.mid = r#","sessionContext":{"sessionIssuer":{},"webIdFederationData":{}"#.to_owned();
-        (p.key, p.mfa, p.arn, p.console, p.ua) = (Key::Session, Some(true), arn, true, UA_BROWSER[ua % 3]);
+    fn role(
+        &mut self,
+        group: usize,
+        a: usize,
+        path: &str,
+        role: &str,
+        session: &str,
+    ) -> &mut Principal {
+        let (acct, id) = (ACCOUNTS[a], self.chars("AROA", UPPER, 17));
+        let arn = format!("arn:aws:sts::{acct}:assumed-role/{role}/{session}");
+        let pre = format!(
+            r#"{{"type":"AssumedRole","principalId":"{id}:{session}","arn":"{arn}","accountId":"{acct}""#
+        );
+        let issuer = format!(
+            r#"{{"type":"Role","principalId":"{id}","arn":"arn:aws:iam::{acct}:role/{path}{role}","accountId":"{acct}","userName":"{role}"}}"#
+        );
+        let p = self.session(group, a, pre, &issuer);
+        p.arn = arn;
+        p
+    }
+
+    /// A person in a browser session with MFA.
+    fn human(&mut self, group: usize, a: usize, pre: String, arn: String) -> &mut Principal {
+        let p = self.session(group, a, pre, "{}");
+        (p.arn, p.mfa, p.console) = (arn, Some(true), true);
+        p.ua = UA_BROWSER[(p.salt % UA_BROWSER.len() as u64) as usize];
         p
     }
 
     /// Returns the incident principal and the CI deployer.
     fn build(&mut self) -> (usize, usize) {
-        // 0: workload roles (Lambda, ECS tasks, EC2 instance profiles), CI, service-linked roles.
-        for kind in 0..3 {
+        // 0: workloads (Lambda, ECS tasks, EC2 instance profiles), CI and service-linked roles.
+        for (kind, ua) in [
+            ("lambda-role", UA_LAMBDA),
+            ("task-role", UA_ECS),
+            ("ec2-role", UA_EC2),
+        ] {
             for (pi, proj) in PROJECTS.iter().enumerate() {
                 for (ei, env) in ENVS.iter().enumerate() {
-                    let a = self.account();
-                    let (role, session, ua) = match kind {
-                        0 => (format!("{proj}-{env}-lambda-role"), format!("{proj}-{env}-handler"), UA_LAMBDA),
-                        1 => (format!("{proj}-{env}-task-role"), self.chars("", &HEX[..], 32), UA_ECS),
-                        _ => (format!("{proj}-{env}-ec2-role"), self.chars("i-0", &HEX[..], 16), UA_EC2),
+                    let session = match kind {
+                        "lambda-role" => format!("{proj}-{env}-handler"),
+                        "task-role" => self.chars("", HEX, 32),
+                        _ => self.chars("i-0", HEX, 16),
                     };
-                    let p = self.role(0, a, "", &role, &session);
+                    let a = self.account();
+                    let p = self.role(0, a, "", &format!("{proj}-{env}-{kind}"), &session);
                     (p.ua, p.home) = (ua, Some((pi, ei)));
                 }
             }
         }
         let deploy = self.list.len() + 1;
-        for (role, session, ua) in [("github-actions-deploy", "GitHubActions", UA_JS), ("terraform-apply", "terraform-run", UA_TERRAFORM), ("atlantis-plan", "atlantis", UA_TERRAFORM), ("jenkins-build", "jenkins", UA_CLI[1])] {
-            self.role(0, 0, "", role, session).ua = ua;
+        let ci = [
+            ("github-actions-deploy", UA_JS),
+            ("terraform-apply", UA_TERRAFORM),
+            ("atlantis-plan", UA_TERRAFORM),
+            ("jenkins-build", UA_CLI[1]),
+        ];
+        for (role, ua) in ci {
+            let session = format!("{role}-{}", self.rng.below(9000) + 1000);
+            self.role(0, 0, "", role, &session).ua = ua;
         }
-        for (role, session, host) in [("AWSServiceRoleForAutoScaling", "AutoScaling", "autoscaling.amazonaws.com"), ("AWSServiceRoleForECS", "ecs-service-scheduler", "ecs.amazonaws.com"), ("AWSServiceRoleForConfig", "AWSConfig-Describe", "config.amazonaws.com"), ("AWSServiceRoleForElasticLoadBalancing", "ElasticLoadBalancing", "elasticloadbalancing.amazonaws.com"), ("AWSServiceRoleForAmazonGuardDuty", "AmazonGuardDuty", "guardduty.amazonaws.com")] {
-            let a = self.account();
-            let p = self.role(0, a, &format!("aws-service-role/{host}/"), role, session);
+        for (service, role, session) in [
+            ("autoscaling", "AutoScaling", "AutoScaling"),
+            ("ecs", "ECS", "ecs-service-scheduler"),
+            ("config", "Config", "AWSConfig-Describe"),
+            ("guardduty", "AmazonGuardDuty", "AmazonGuardDuty"),
+        ] {
+            let (a, host) = (self.account(), format!("{service}.amazonaws.com"));
+            let path = format!("aws-service-role/{host}/");
+            let p = self.role(0, a, &path, &format!("AWSServiceRoleFor{role}"), session);
             p.mid.insert_str(0, &format!(r#","invokedBy":"{host}""#));
-            (p.ip, p.ua, p.arn) = (host.to_owned(), host, String::new());
+            (p.ip, p.ua, p.arn) = (host, "", String::new());
         }
-        // 1: AWS services acting on the account's behalf.
-        for host in AWS_SERVICES {
+        // 1: AWS services acting on an account's behalf.
+        for service in AWS_SERVICES.split_whitespace() {
             let a = self.account();
-            let p = self.push(1, Kind::Other, a, format!(r#"{{"type":"AWSService","invokedBy":"{host}""#));
-            (p.ip, p.ua, p.pool) = (host.to_owned(), host, SERVICE);
+            let host = format!("{service}.amazonaws.com");
+            let p = self.push(
+                1,
+                a,
+                format!(r#"{{"type":"AWSService","invokedBy":"{host}""#),
+            );
+            (p.ip, p.ua, p.pool) = (host, "", SERVICE);
         }
-        // 2: people through IAM Identity Center permission sets, plus a few classic human roles.
-        for (i, person) in PEOPLE.iter().enumerate() {
+        // 2: people through IAM Identity Center permission sets, plus classic human roles.
+        for (i, person) in PEOPLE.split_whitespace().enumerate() {
             for k in 0..1 + usize::from(i % 3 == 0) {
-                let a = self.account();
-                let perm = (i + 2 * k) % PERM_SETS.len();
-                let role = format!("AWSReservedSSO_{}_{:016x}", PERM_SETS[perm], mix((a * 8 + perm) as u64));
-                let p = self.role(2, a, "aws-reserved/sso.amazonaws.com/", &role, &format!("{person}@example.com"));
+                let (a, perm) = (self.account(), (i + 2 * k) % PERM_SETS.len());
+                let suffix = mix((a * 8 + perm) as u64 + 0x73736f);
+                let role = format!("AWSReservedSSO_{}_{suffix:016x}", PERM_SETS[perm]);
+                let session = format!("{person}@example.com");
+                let p = self.role(2, a, "aws-reserved/sso.amazonaws.com/", &role, &session);
                 (p.mfa, p.console) = (Some(true), i % 4 != 3);
-                p.ua = if p.console { UA_BROWSER[i % 3] } else { UA_CLI[i % 2] };
+                p.ua = if p.console {
+                    UA_BROWSER[i % 3]
+                } else {
+                    UA_CLI[i % 2]
+                };
             }
         }
-        for (i, role) in ["OrganizationAccountAccessRole", "OrganizationAccountAccessRole", "BreakGlassAdmin"].iter().enumerate() {
-            let p = self.role(2, i % 3, "", role, PEOPLE[i * 5]);
-            (p.mfa, p.console, p.ua) = (Some(true), true, UA_BROWSER[i % 3]);
+        let roles = "OrganizationAccountAccessRole BreakGlassAdmin OrganizationAccountAccessRole";
+        for (a, role) in roles.split(' ').enumerate() {
+            let p = self.role(2, a, "", role, person(a * 5));
+            (p.mfa, p.console, p.ua) = (Some(true), true, UA_BROWSER[a]);
         }
-        // 3: IAM users: console humans, CLI humans with long-term keys, service users.
+        // 3: IAM users: console humans, CLI humans and service users with long-term keys.
         let mut incident = 0;
-        let service_users = ["ci-legacy", "backup-agent", "datadog-integration", "svc-reporting-legacy", "grafana-cloudwatch", "s3-sync-bot", "vendor-snowflake", "github-actions-legacy"];
-        for (i, name) in PEOPLE.iter().chain(service_users.iter()).enumerate() {
-            let a = if *name == "svc-reporting-legacy" { 0 } else { self.account() };
+        let users = PEOPLE
+            .split_whitespace()
+            .chain(SERVICE_USERS.split_whitespace());
+        for (i, name) in users.enumerate() {
+            let a = if name == "svc-reporting-legacy" {
+                0
+            } else {
+                self.account()
+            };
             let (acct, id) = (ACCOUNTS[a], self.chars("AIDA", UPPER, 17));
             let arn = format!("arn:aws:iam::{acct}:user/{name}");
-            let pre = format!(r#"{{"type":"IAMUser","principalId":"{id}","arn":"{arn}","accountId":"{acct}","userName":"{name}""#);
+            let pre = format!(
+                r#"{{"type":"IAMUser","principalId":"{id}","arn":"{arn}","accountId":"{acct}","userName":"{name}""#
+            );
             if i < 16 {
-                self.human(3, Kind::IamUser, a, pre, arn, i).mfa = Some(i % 5 != 0);
+                let p = self.human(3, a, pre, arn);
+                (p.bare_login, p.mfa) = (true, Some(i % 5 != 0));
                 continue;
             }
-            let key = Key::Long(self.chars("AKIA", UPPER, 16));
-            if *name == "svc-reporting-legacy" {
+            if name == "svc-reporting-legacy" {
                 incident = self.list.len();
             }
-            let p = self.push(3, Kind::IamUser, a, pre);
-            (p.key, p.arn) = (key, arn);
-            p.ua = [UA_CLI[0], UA_CLI[1], UA_BOTO, UA_JS][i % 4];
+            let key = Key::Long(self.chars("AKIA", UPPER, 16));
+            let p = self.push(3, a, pre);
+            (p.key, p.arn, p.ua) = (key, arn, [UA_CLI[0], UA_CLI[1], UA_BOTO, UA_JS][i % 4]);
         }
         // 4: other AWS accounts (cross-account access).
         for _ in 0..4 {
-            let (a, ext, id) = (self.account(), self.chars("", b"0123456789", 12), self.chars("AIDA", UPPER, 17));
-            self.push(4, Kind::Other, a, format!(r#"{{"type":"AWSAccount","principalId":"{id}","accountId":"{ext}""#));
+            let (a, ext) = (self.account(), self.chars("", b"0123456789", 12));
+            let id = self.chars("AIDA", UPPER, 17);
+            self.push(
+                4,
+                a,
+                format!(r#"{{"type":"AWSAccount","principalId":"{id}","accountId":"{ext}""#),
+            );
         }
-        // 5: federated users (GetFederationToken through a broker user).
-        for (i, name) in PEOPLE.iter().skip(3).step_by(4).enumerate() {
+        // 5: federated users (GetFederationToken through a broker IAM user).
+        for name in PEOPLE.split_whitespace().skip(3).step_by(4) {
             let (a, id) = (self.account(), self.chars("AIDA", UPPER, 17));
             let acct = ACCOUNTS[a];
             let arn = format!("arn:aws:sts::{acct}:federated-user/{name}");
-            let pre = format!(r#"{{"type":"FederatedUser","principalId":"{acct}:{name}","arn":"{arn}","accountId":"{acct}""#);
-            let p = self.human(5, Kind::Other, a, pre, arn, i);
-            p.mid = format!(r#","sessionContext":{{"sessionIssuer":{{"type":"IAMUser","principalId":"{id}","arn":"arn:aws:iam::{acct}:user/federation-broker","accountId":"{acct}","userName":"federation-broker"}},"webIdFederationData":{{}}"#);
-            p.mfa = Some(false);
+            let pre = format!(
+                r#"{{"type":"FederatedUser","principalId":"{acct}:{name}","arn":"{arn}","accountId":"{acct}""#
+            );
+            let issuer = format!(
+                r#"{{"type":"IAMUser","principalId":"{id}","arn":"arn:aws:iam::{acct}:user/federation-broker","accountId":"{acct}","userName":"federation-broker"}}"#
+            );
+            let p = self.human(5, a, pre, arn);
+            (p.mid, p.mfa) = (session_context(&issuer), Some(false));
         }
-        // 6: SAML and 7: web identity (OIDC) callers of AssumeRoleWith*.
-        for (i, name) in PEOPLE.iter().skip(1).step_by(5).enumerate() {
+        // 6: SAML and 7: web identity (GitHub OIDC, Cognito) callers of AssumeRoleWith*.
+        for (i, name) in PEOPLE.split_whitespace().skip(1).step_by(5).enumerate() {
             let (a, idp) = (self.account(), self.chars("", B64, 22));
-            let p = self.push(6, Kind::Other, a, format!(r#"{{"type":"SAMLUser","principalId":"{idp}==:{name}@example.com","userName":"{name}@example.com","identityProvider":"{idp}==""#));
+            let pre = format!(
+                r#"{{"type":"SAMLUser","principalId":"{idp}==:{name}@example.com","userName":"{name}@example.com","identityProvider":"{idp}==""#
+            );
+            let p = self.push(6, a, pre);
             (p.pool, p.ua) = (SAML, UA_BROWSER[i % 3]);
         }
-        for i in 0..5 {
-            let a = self.account();
-            let pre = if i < 3 {
-                let (acct, repo) = (ACCOUNTS[a], PROJECTS[i]);
-                let idp = format!("arn:aws:iam::{acct}:oidc-provider/token.actions.githubusercontent.com");
-                format!(r#"{{"type":"WebIdentityUser","principalId":"{idp}:sts.amazonaws.com:repo:acme/{repo}:ref:refs/heads/main","userName":"repo:acme/{repo}:ref:refs/heads/main","identityProvider":"{idp}""#)
-            } else {
-                let (pool, user) = (self.uuid(), self.uuid());
-                format!(r#"{{"type":"WebIdentityUser","principalId":"cognito-identity.amazonaws.com:us-east-1:{pool}:us-east-1:{user}","userName":"us-east-1:{user}","identityProvider":"cognito-identity.amazonaws.com""#)
+        for (i, repo) in PROJECTS.iter().take(5).enumerate() {
+            let (a, pool, user) = (self.account(), self.uuid(), self.uuid());
+            let idp = format!(
+                "arn:aws:iam::{}:oidc-provider/token.actions.githubusercontent.com",
+                ACCOUNTS[a]
+            );
+            let pre = match i {
+                0..3 => format!(
+                    r#"{{"type":"WebIdentityUser","principalId":"{idp}:sts.amazonaws.com:repo:acme/{repo}:ref:refs/heads/main","userName":"repo:acme/{repo}:ref:refs/heads/main","identityProvider":"{idp}""#
+                ),
+                _ => format!(
+                    r#"{{"type":"WebIdentityUser","principalId":"cognito-identity.amazonaws.com:us-east-1:{pool}:us-east-1:{user}","userName":"us-east-1:{user}","identityProvider":"cognito-identity.amazonaws.com""#
+                ),
             };
-            let p = self.push(7, Kind::Other, a, pre);
+            let p = self.push(7, a, pre);
             (p.pool, p.ua) = (WEB_IDENTITY, UA_JS);
         }
-        // 8: IAM Identity Center users acting directly (portal, Identity Center APIs).
+        // 8: IAM Identity Center users acting directly (access portal, Identity Center APIs).
         for i in 0..6 {
-            let (a, user, store, cred) = (self.account(), self.uuid(), self.chars("d-90", &HEX[..], 8), self.chars("", ALNUM, 40));
-            let acct = ACCOUNTS[a];
-            let pre = format!(r#"{{"type":"IdentityCenterUser","accountId":"{acct}","onBehalfOf":{{"userId":"{user}","identityStoreArn":"arn:aws:identitystore::{acct}:identitystore/{store}"}},"credentialId":"{cred}""#);
-            let p = self.push(8, Kind::Other, a, pre);
+            let (a, user, store) = (self.account(), self.uuid(), self.chars("d-90", HEX, 8));
+            let (acct, credential) = (ACCOUNTS[a], self.chars("", ALNUM, 40));
+            let pre = format!(
+                r#"{{"type":"IdentityCenterUser","accountId":"{acct}","onBehalfOf":{{"userId":"{user}","identityStoreArn":"arn:aws:identitystore::{acct}:identitystore/{store}"}},"credentialId":"{credential}""#
+            );
+            let p = self.push(8, a, pre);
             (p.pool, p.ua) = (IDENTITY_CENTER, UA_BROWSER[i % 3]);
         }
         // 9: AwsServiceEvent emitters (no `type`), 10: root, 11: Unknown (Identity Center sign-in).
-        for (a, acct) in ACCOUNTS.iter().enumerate() {
-            for (host, pool) in [("kms.amazonaws.com", KMS_EVENTS), ("backup.amazonaws.com", BACKUP_EVENTS)] {
-                let p = self.push(9, Kind::ServiceEvent, a, format!(r#"{{"accountId":"{acct}","invokedBy":"{host}""#));
-                (p.ip, p.ua, p.pool) = (host.to_owned(), host, pool);
+        for (a, acct) in ACCOUNTS.into_iter().enumerate() {
+            for (service, pool) in [("kms", KMS_EVENTS), ("backup", BACKUP_EVENTS)] {
+                let host = format!("{service}.amazonaws.com");
+                let p = self.push(
+                    9,
+                    a,
+                    format!(r#"{{"accountId":"{acct}","invokedBy":"{host}""#),
+                );
+                (p.ip, p.ua, p.pool, p.service_event) = (host, "", pool, true);
             }
-            let pre = format!(r#"{{"type":"Root","principalId":"{acct}","arn":"arn:aws:iam::{acct}:root","accountId":"{acct}""#);
-            self.human(10, Kind::Root, a, pre, format!("arn:aws:iam::{acct}:root"), a).pool = ROOT;
-            let pre = format!(r#"{{"type":"Unknown","principalId":"{acct}","arn":"","accountId":"{acct}","accessKeyId":"","userName":"{}""#, PEOPLE[a * 7]);
-            let p = self.push(11, Kind::Other, a, pre);
+            let arn = format!("arn:aws:iam::{acct}:root");
+            let pre = format!(
+                r#"{{"type":"Root","principalId":"{acct}","arn":"{arn}","accountId":"{acct}""#
+            );
+            let p = self.human(10, a, pre, arn);
+            (p.pool, p.bare_login) = (ROOT, true);
+            let name = person(a * 7);
+            let pre = format!(
+                r#"{{"type":"Unknown","principalId":"{acct}","arn":"","accountId":"{acct}","accessKeyId":"","userName":"{name}""#
+            );
+            let p = self.push(11, a, pre);
             (p.pool, p.ua) = (SIGN_IN, UA_BROWSER[a]);
         }
         (incident, deploy)
@@ -1105,93 +1297,117 @@ mod tests {
     use std::sync::OnceLock;
 
     fn config(events: usize) -> SampleConfig {
-        SampleConfig { events, ..SampleConfig::default() }
+        SampleConfig {
+            events,
+            ..SampleConfig::default()
+        }
     }
 
     fn decode(file: &SampleFile) -> Vec<Value> {
-        let mut json = Vec::new();
+        let mut json = file.bytes.clone();
         if file.path.ends_with(".gz") {
-            flate2::read::GzDecoder::new(&file.bytes[..]).read_to_end(&mut json).expect("valid gzip");
-        } else {
-            json.clone_from(&file.bytes);
+            json.clear();
+            let mut gz = flate2::read::GzDecoder::new(&file.bytes[..]);
+            gz.read_to_end(&mut json).expect("valid gzip");
         }
         let doc: Value = serde_json::from_slice(&json).expect("valid JSON");
-        doc["Records"].as_array().expect("Records array").clone()
+        doc["Records"].as_array().expect("a Records array").clone()
     }
 
     /// The default 5000-event sample, decoded once: (path, records) per file.
     fn sample() -> &'static [(String, Vec<Value>)] {
         static SAMPLE: OnceLock<Vec<(String, Vec<Value>)>> = OnceLock::new();
-        SAMPLE.get_or_init(|| generate(&config(5000)).map(|f| (f.path.clone(), decode(&f))).collect())
+        SAMPLE.get_or_init(|| {
+            generate(&config(5000))
+                .map(|f| (f.path.clone(), decode(&f)))
+                .collect()
+        })
     }
 
     fn records() -> impl Iterator<Item = &'static Value> {
         sample().iter().flat_map(|(_, r)| r)
     }
 
+    fn count(pred: impl Fn(&Value) -> bool) -> usize {
+        records().filter(|r| pred(r)).count()
+    }
+
     #[test]
     fn same_config_gives_identical_bytes() {
         let a: Vec<SampleFile> = generate(&config(3000)).collect();
         assert_eq!(a, generate(&config(3000)).collect::<Vec<_>>());
-        let other = SampleConfig { seed: 7, ..config(3000) };
-        assert_ne!(a, generate(&other).collect::<Vec<_>>());
+        assert_ne!(
+            a,
+            generate(&SampleConfig {
+                seed: 7,
+                ..config(3000)
+            })
+            .collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn total_events_match_config() {
-        for n in [0, 1, 999, 5000] {
-            for gzip in [true, false] {
-                let files: Vec<SampleFile> = generate(&SampleConfig { gzip, ..config(n) }).collect();
-                assert_eq!(files.iter().map(|f| decode(f).len()).sum::<usize>(), n, "{n} events, gzip {gzip}");
-                assert!(files.iter().all(|f| f.bytes.starts_with(if gzip { b"\x1f\x8b" } else { b"{\"Records\":[" })));
-            }
+        for (n, gzip) in [
+            (0, true),
+            (1, true),
+            (999, false),
+            (999, true),
+            (5000, false),
+        ] {
+            let files: Vec<SampleFile> = generate(&SampleConfig { gzip, ..config(n) }).collect();
+            assert_eq!(files.iter().map(|f| decode(f).len()).sum::<usize>(), n);
+            let magic = if gzip {
+                &b"\x1f\x8b"[..]
+            } else {
+                RECORDS_OPEN.as_bytes()
+            };
+            assert!(files.iter().all(|f| f.bytes.starts_with(magic)));
+            assert!(files.iter().all(|f| f.path.ends_with(".json.gz") == gzip));
         }
-        assert_eq!(generate(&config(0)).count(), 0);
+        assert_eq!(sample().iter().map(|f| f.1.len()).sum::<usize>(), 5000);
     }
 
     #[test]
     fn paths_follow_the_s3_layout() {
         let mut seen = HashSet::new();
-        for (path, recs) in sample() {
+        for (path, records) in sample() {
             let parts: Vec<&str> = path.split('/').collect();
-            assert_eq!(parts.len(), 8, "{path}");
-            let (acct, region, name) = (parts[1], parts[3], parts[7]);
-            assert_eq!([parts[0], parts[2]], ["AWSLogs", "CloudTrail"]);
-            assert!(acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()), "{path}");
+            let ["AWSLogs", acct, "CloudTrail", region, y, m, d, name] = parts[..] else {
+                panic!("{path}")
+            };
+            assert!(
+                acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit()),
+                "{path}"
+            );
             let stem = name.strip_suffix(".json.gz").expect("gzip extension");
             let fields: Vec<&str> = stem.split('_').collect();
-            assert_eq!(fields.len(), 5, "{path}");
-            assert_eq!([fields[0], fields[1], fields[2]], [acct, "CloudTrail", region]);
-            let date = format!("{}{}{}", parts[4], parts[5], parts[6]);
-            assert_eq!(fields[3].len(), 14, "{path}");
-            assert!(fields[3].starts_with(&date) && fields[3].as_bytes()[8] == b'T' && fields[3].ends_with('Z'));
-            assert!(fields[4].len() == 16 && fields[4].bytes().all(|b| b.is_ascii_alphanumeric()));
-            assert!(seen.insert(path.clone()), "duplicate path {path}");
-            for r in recs {
-                assert_eq!(r["recipientAccountId"], acct);
-                assert_eq!(r["awsRegion"], region);
-            }
+            let [a, "CloudTrail", r, stamp, random] = fields[..] else {
+                panic!("{path}")
+            };
+            assert!(a == acct && r == region && stamp.starts_with(&format!("{y}{m}{d}T")));
+            assert!(stamp.len() == 14 && stamp.ends_with('Z'), "{path}");
+            assert!(random.len() == 16 && random.bytes().all(|b| b.is_ascii_alphanumeric()));
+            assert!(seen.insert(path), "duplicate {path}");
+            assert!(records
+                .iter()
+                .all(|r| r["recipientAccountId"] == acct && r["awsRegion"] == region));
         }
-        let plain: Vec<SampleFile> = generate(&SampleConfig { gzip: false, ..config(50) }).collect();
-        assert!(!plain.is_empty() && plain.iter().all(|f| f.path.ends_with(".json") && !f.path.ends_with(".gz.json")));
     }
 
     #[test]
-    fn events_sorted_within_files_and_windows() {
-        let mut last_window = i64::MIN;
-        for (path, recs) in sample() {
-            let times: Vec<&str> = recs.iter().map(|r| r["eventTime"].as_str().expect("eventTime")).collect();
-            assert!(!times.is_empty());
+    fn events_are_sorted_within_five_minute_files() {
+        for (path, records) in sample() {
+            let times: Vec<&str> = records
+                .iter()
+                .filter_map(|r| r["eventTime"].as_str())
+                .collect();
             assert!(times.windows(2).all(|w| w[0] <= w[1]), "unsorted {path}");
-            assert!(times.iter().all(|t| t.len() == 20 && t.ends_with('Z') && &t[10..11] == "T"));
-            // All events of a file share one five-minute window, which ends at the file-name time.
-            let window = |t: &str| t[..15].to_owned() + &((t.as_bytes()[15] - b'0') / 5 * 5).to_string();
+            assert!(times
+                .iter()
+                .all(|t| t.len() == 20 && &t[10..11] == "T" && t.ends_with('Z')));
+            let window = |t: &str| (t[..15].to_owned(), (t.as_bytes()[15] - b'0') / 5);
             assert_eq!(window(times[0]), window(times[times.len() - 1]), "{path}");
-            let start = days_from_civil(2026, 11, 2) * 86_400_000;
-            let minute: i64 = times[0][14..16].parse().expect("minute");
-            let hour: i64 = times[0][11..13].parse().expect("hour");
-            assert!(start + (hour * 60 + minute) * 60_000 >= last_window);
-            last_window = start + (hour * 60 + minute / 5 * 5) * 60_000;
         }
         let first = records().filter_map(|r| r["eventTime"].as_str()).min();
         assert_eq!(first, Some("2026-11-02T00:00:00Z"));
@@ -1202,94 +1418,120 @@ mod tests {
         let mut types = HashSet::new();
         for r in records() {
             let id = &r["userIdentity"];
-            match id["type"].as_str() {
-                Some(t) => types.insert(t.to_owned()),
-                None => {
-                    assert!(id["invokedBy"].is_string() && id["accountId"].is_string());
-                    assert_eq!(r["eventType"], "AwsServiceEvent");
-                    types.insert("(service event)".to_owned())
-                }
-            };
-            if id["type"] == "AWSService" {
+            let kind = id["type"].as_str().unwrap_or("(service event)");
+            if kind == "(service event)" {
+                assert!(id["invokedBy"].is_string() && r["eventType"] == "AwsServiceEvent");
+            }
+            if kind == "AWSService" {
                 assert!(id["invokedBy"].is_string() && id.get("principalId").is_none());
             }
+            types.insert(kind);
         }
-        for t in ["Root", "IAMUser", "AssumedRole", "FederatedUser", "SAMLUser", "WebIdentityUser", "AWSService", "AWSAccount", "IdentityCenterUser", "Unknown", "(service event)"] {
+        let all = "Root IAMUser AssumedRole FederatedUser SAMLUser WebIdentityUser AWSService \
+            AWSAccount IdentityCenterUser Unknown";
+        for t in all.split(' ').chain(["(service event)"]) {
             assert!(types.contains(t), "missing {t} in {types:?}");
         }
-        let sso = records().find(|r| r["userIdentity"]["arn"].as_str().is_some_and(|a| a.contains("assumed-role/AWSReservedSSO_"))).expect("an SSO session");
-        let arn = sso["userIdentity"]["arn"].as_str().expect("arn");
-        assert!(arn.ends_with("@example.com"), "{arn}");
-        assert_eq!(sso["userIdentity"]["sessionContext"]["sessionIssuer"]["type"], "Role");
+        let sso = records().map(|r| &r["userIdentity"]).find(|id| {
+            id["arn"]
+                .as_str()
+                .is_some_and(|a| a.contains("/AWSReservedSSO_Administrator"))
+        });
+        let sso = sso.expect("an Identity Center session");
+        assert!(sso["arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("@example.com")));
+        assert_eq!(sso["sessionContext"]["sessionIssuer"]["type"], "Role");
     }
 
     #[test]
     fn event_ids_are_unique_uuids() {
-        let mut ids = HashSet::new();
-        for r in records() {
-            let id = r["eventID"].as_str().expect("eventID");
-            let lens: Vec<usize> = id.split('-').map(str::len).collect();
-            assert_eq!(lens, [8, 4, 4, 4, 12], "{id}");
-            assert!(ids.insert(id), "duplicate {id}");
-        }
+        let ids: HashSet<&str> = records().filter_map(|r| r["eventID"].as_str()).collect();
         assert_eq!(ids.len(), 5000);
+        let shape = |id: &str| id.split('-').map(str::len).collect::<Vec<_>>();
+        assert!(ids.iter().all(|id| shape(id) == [8, 4, 4, 4, 12]));
     }
 
     #[test]
-    fn size_and_error_share_are_realistic() {
-        let bytes: usize = generate(&SampleConfig { gzip: false, ..config(5000) }).map(|f| f.bytes.len()).sum();
-        let per_event = bytes / 5000;
+    fn size_errors_and_catalog_are_realistic() {
+        let plain = generate(&SampleConfig {
+            gzip: false,
+            ..config(5000)
+        });
+        let per_event = plain.map(|f| f.bytes.len()).sum::<usize>() / 5000;
         assert!((900..1700).contains(&per_event), "{per_event} bytes/event");
-        let errors = records().filter(|r| r.get("errorCode").is_some()).count();
+        let errors = count(|r| r.get("errorCode").is_some());
         assert!((150..400).contains(&errors), "{errors} errors in 5000");
-        assert!(records().filter(|r| r.get("errorCode").is_some()).all(|r| r["errorMessage"].is_string()));
-        let denied = records().filter(|r| r["errorCode"].as_str().is_some_and(|c| c.starts_with("AccessDenied"))).count();
-        assert!(denied * 2 > errors, "{denied} of {errors} errors are AccessDenied");
+        let denied = count(|r| {
+            r["errorCode"]
+                .as_str()
+                .is_some_and(|c| c.contains("AccessDenied"))
+        });
+        assert!(denied * 2 > errors && count(|r| r["errorMessage"].is_string()) >= errors);
+        let names: HashSet<_> = records()
+            .map(|r| (&r["eventSource"], &r["eventName"]))
+            .collect();
+        let sources: HashSet<_> = names.iter().map(|n| n.0).collect();
+        assert!(
+            names.len() >= 120 && sources.len() >= 35,
+            "{} names",
+            names.len()
+        );
+        assert!(
+            count(|r| r["eventName"] == "AssumeRole")
+                > 20 * count(|r| r["eventName"] == "CreateStack")
+        );
+        let arns: HashSet<_> = records()
+            .filter_map(|r| r["userIdentity"]["arn"].as_str())
+            .collect();
+        assert!(arns.len() >= 120, "{} principals", arns.len());
     }
 
     #[test]
-    fn catalog_is_broad_and_skewed() {
-        let mut names = std::collections::HashMap::new();
-        let mut sources = HashSet::new();
-        for r in records() {
-            *names.entry(r["eventName"].as_str().expect("eventName")).or_insert(0) += 1;
-            sources.insert(r["eventSource"].as_str().expect("eventSource"));
-        }
-        assert!(names.len() >= 100, "{} event names", names.len());
-        assert!(sources.len() >= 35, "{} sources", sources.len());
-        assert!(names["AssumeRole"] > names["CreateStack"] * 10);
-        let principals: HashSet<&str> = records().filter_map(|r| r["userIdentity"]["arn"].as_str()).collect();
-        assert!(principals.len() >= 120, "{} principals", principals.len());
-    }
-
-    #[test]
-    fn console_logins_data_events_and_incident_look_real() {
-        let logins: Vec<&Value> = records().filter(|r| r["eventName"] == "ConsoleLogin").collect();
+    fn console_logins_data_events_and_the_incident_look_real() {
+        let logins: Vec<&Value> = records()
+            .filter(|r| r["eventName"] == "ConsoleLogin")
+            .collect();
         assert!(!logins.is_empty());
-        for r in &logins {
-            assert_eq!(r["eventType"], "AwsConsoleSignIn");
-            assert_eq!(r["eventSource"], "signin.amazonaws.com");
-            let outcome = r["responseElements"]["ConsoleLogin"].as_str().expect("outcome");
-            assert_eq!(outcome == "Failure", r["errorMessage"] == "Failed authentication");
+        for r in logins {
+            assert!(
+                r["eventType"] == "AwsConsoleSignIn" && r["eventSource"] == "signin.amazonaws.com"
+            );
+            let failed = r["responseElements"]["ConsoleLogin"] == "Failure";
+            assert_eq!(failed, r["errorMessage"] == "Failed authentication");
             assert!(r["additionalEventData"]["MFAUsed"].is_string());
         }
-        let data = records().find(|r| r["eventCategory"] == "Data" && r["eventName"] == "GetObject").expect("S3 data event");
-        assert_eq!(data["managementEvent"], false);
-        assert_eq!(data["resources"][0]["type"], "AWS::S3::Object");
-        // The incident: one principal, one source IP, a burst of AccessDenied.
-        let burst = records().filter(|r| r["sourceIPAddress"] == ATTACKER_IP && r.get("errorCode").is_some()).count();
-        assert!(burst >= 60, "{burst} incident errors");
-        let who: HashSet<&str> = records().filter(|r| r["sourceIPAddress"] == ATTACKER_IP).filter_map(|r| r["userIdentity"]["arn"].as_str()).collect();
-        assert_eq!(who.len(), 1, "{who:?}");
+        let data =
+            records().find(|r| r["eventName"] == "GetObject" && r["eventCategory"] == "Data");
+        let data = data.expect("an S3 data event");
+        assert!(
+            data["managementEvent"] == false && data["resources"][0]["type"] == "AWS::S3::Object"
+        );
+        // The incident: one principal from one address, a burst of AccessDenied.
+        let burst: Vec<&Value> = records()
+            .filter(|r| r["sourceIPAddress"] == ATTACKER_IP)
+            .collect();
+        assert!(
+            burst
+                .iter()
+                .filter(|r| r.get("errorCode").is_some())
+                .count()
+                >= 60
+        );
+        let who: HashSet<_> = burst.iter().map(|r| &r["userIdentity"]["arn"]).collect();
+        assert_eq!(who.len(), 1);
     }
 
     #[test]
     fn civil_time_round_trips() {
         let ms = days_from_civil(2026, 11, 2) * 86_400_000 + 3_607_000;
         assert_eq!(civil(ms), [2026, 11, 2, 1, 0, 7]);
+        assert_eq!(
+            civil(days_from_civil(2024, 3, 1) * 86_400_000 - 1),
+            [2024, 2, 29, 23, 59, 59]
+        );
         let mut s = String::new();
-        push_human_time(&mut s, ms);
-        assert_eq!(s, "Nov 2, 2026, 1:00:07 AM");
-        assert_eq!(civil(days_from_civil(2024, 2, 29) * 86_400_000), [2024, 2, 29, 0, 0, 0]);
+        push_human_time(&mut s, ms + 12 * 3_600_000);
+        assert_eq!(s, "Nov 2, 2026, 1:00:07 PM");
     }
 }

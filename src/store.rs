@@ -202,6 +202,11 @@ impl EventStore {
         })
     }
 
+    /// A whole block of raw JSON (events are contiguous in it), for scans.
+    pub fn raw_block(&self, block: u32) -> Cow<'_, [u8]> {
+        self.raw.block(block)
+    }
+
     /// Compresses the last, partly filled block of raw JSON.
     pub fn seal(&mut self) {
         self.raw.seal();

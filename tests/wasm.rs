@@ -71,7 +71,7 @@ fn gzip_deliveries_inflate_in_wasm() {
     let plain = include_bytes!("fixtures/trailscraper/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json");
     let mut reference = Loader::default();
     reference.load("trail.json", plain);
-    assert!(loader.store.len() > 0);
+    assert!(!loader.store.is_empty());
     assert_eq!(loader.store.len(), reference.store.len());
     assert!(
         loader.report.diagnostics.is_empty(),
@@ -84,15 +84,44 @@ fn gzip_deliveries_inflate_in_wasm() {
 fn worker_messages_survive_the_codec() {
     use gloo::worker::Codec;
     use trailglass::web::codec::StructuredClone;
-    use trailglass::web::protocol::{FromWorker, Snapshot};
-    let snapshot = Snapshot {
+    use trailglass::web::protocol::{FromWorker, LoadSummary, ViewResult};
+    let summary = LoadSummary {
         files: 3,
         events: 12,
-        shown: 7,
         first_event: Some("2024-05-01T00:00:00Z".into()),
-        ..Snapshot::default()
+        ..LoadSummary::default()
     };
-    let message = FromWorker::Loaded(snapshot);
+    let message = FromWorker::Loaded(summary);
     let decoded: FromWorker = StructuredClone::decode(StructuredClone::encode(message.clone()));
     assert_eq!(decoded, message);
+    let mut loader = Loader::default();
+    for (name, bytes) in SEEDS {
+        loader.load(name, bytes);
+    }
+    let order = trailglass::view::time_order(&loader.store);
+    let view = ViewResult {
+        total: 4,
+        shown: 4,
+        timeline: trailglass::view::timeline(&loader.store, &order, None, 50),
+        rows: trailglass::view::window(&loader.store, &order, 0, 10, false),
+        ..ViewResult::default()
+    };
+    let message = FromWorker::View(Box::new(view));
+    let decoded: FromWorker = StructuredClone::decode(StructuredClone::encode(message.clone()));
+    assert_eq!(decoded, message);
+}
+
+#[wasm_bindgen_test]
+fn a_query_filters_the_same_in_wasm() {
+    let mut loader = Loader::default();
+    for (name, bytes) in SEEDS {
+        loader.load(name, bytes);
+    }
+    let order = trailglass::view::time_order(&loader.store);
+    let filter = trailglass::filter::Filter {
+        query: trailglass::query::parse("eventSource:monitoring* OR opsworks").unwrap(),
+        ..Default::default()
+    };
+    let selection = trailglass::filter::select(&loader.store, &order, &filter);
+    assert_eq!(selection.len(), 2);
 }

@@ -103,8 +103,22 @@ mod native {
         let (Some(events), Some(out)) = (events, out) else {
             return Err(USAGE.to_owned());
         };
-        let files = 0usize; // SAMPLE_PENDING
-        let _ = (seed, plain, &out);
+        let config = trailglass::sample::SampleConfig {
+            events,
+            seed,
+            gzip: !plain,
+            ..Default::default()
+        };
+        let mut files = 0usize;
+        for file in trailglass::sample::generate(&config) {
+            let path = out.join(&file.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&path, &file.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            files += 1;
+        }
         eprintln!(
             "wrote {events} events in {files} files under {}",
             out.display()

@@ -1,90 +1,105 @@
 //! Owns the page: getting files in (drop, pickers, sample), load progress,
-//! and what was loaded. State is a reducer; the worker is the only source
-//! of data.
+//! and laying out the views. State is `state::AppState` behind a reducer; the
+//! worker is the only source of data, and requests to it are debounced.
 
 use super::codec::StructuredClone;
-use super::files::{from_file_list, take_dropped, walk_dropped};
-use super::protocol::{FromWorker, Progress, Snapshot, ToWorker};
+use super::files::{from_file_list, take_dropped, walk_dropped, Request};
+use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
+use super::state::{Action, AppState, LoadPhase, Tab};
+use super::ui::detail::EventDetailPanel;
+use super::ui::facets::FacetSidebar;
+use super::ui::format::{bytes, thousands};
+use super::ui::principals::PrincipalsView;
+use super::ui::report::LoadReport;
+use super::ui::search::SearchBar;
+use super::ui::table::{EventTable, WINDOW};
+use super::ui::timeline::TimelineChart;
 use super::worker::IngestWorker;
+use gloo::timers::callback::Timeout;
 use gloo::worker::Spawnable;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Events in the built-in sample.
 pub const SAMPLE_EVENTS: usize = 20_000;
+/// Typing settles this long before the worker is asked.
+const DEBOUNCE_MS: u32 = 150;
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum LoadPhase {
-    #[default]
-    Idle,
-    Loading(Progress),
-    Done,
-}
+struct PageState(AppState);
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppState {
-    pub phase: LoadPhase,
-    pub snapshot: Snapshot,
-    pub dragging: bool,
-}
-
-pub enum Action {
-    Started,
-    Worker(FromWorker),
-    Dragging(bool),
-}
-
-impl Reducible for AppState {
+impl Reducible for PageState {
     type Action = Action;
-
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Started => next.phase = LoadPhase::Loading(Progress::default()),
-            Action::Worker(FromWorker::Progress(progress)) => {
-                if matches!(next.phase, LoadPhase::Loading(_)) {
-                    next.phase = LoadPhase::Loading(progress);
-                }
-            }
-            Action::Worker(FromWorker::Loaded(snapshot)) => {
-                next.phase = if snapshot.files == 0 {
-                    LoadPhase::Idle
-                } else {
-                    LoadPhase::Done
-                };
-                next.snapshot = snapshot;
-            }
-            Action::Dragging(on) => next.dragging = on,
-        }
-        Rc::new(next)
+        let mut next = self.0.clone();
+        next.apply(action);
+        Rc::new(PageState(next))
     }
 }
 
-fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
+impl PartialEq for PageState {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
 }
 
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+/// Saves text the worker produced as a file, through a blob URL (never a network request).
+fn download(file_name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(anchor) = document.create_element("a") {
+            let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+            anchor.set_href(&url);
+            anchor.set_download(file_name);
+            anchor.click();
         }
-        out.push(c);
     }
-    out
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// A query term that matches one value exactly.
+fn term(field: &str, value: &str, exclude: bool) -> String {
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("{}{field}:\"{escaped}\"", if exclude { "-" } else { "" })
 }
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| PageState(AppState::default()));
+    let pending_rows = use_mut_ref(HashSet::<usize>::new);
     let bridge = {
         let dispatcher = state.dispatcher();
+        let pending_rows = pending_rows.clone();
         use_memo((), move |_| {
             IngestWorker::spawner()
-                .callback(move |output| dispatcher.dispatch(Action::Worker(output)))
+                .callback(move |output| match output {
+                    FromWorker::Export {
+                        file_name,
+                        mime,
+                        text,
+                    } => download(&file_name, &mime, &text),
+                    other => {
+                        match &other {
+                            FromWorker::View(_) => pending_rows.borrow_mut().clear(),
+                            FromWorker::Rows { offset, .. } => {
+                                pending_rows.borrow_mut().remove(offset);
+                            }
+                            _ => {}
+                        }
+                        dispatcher.dispatch(Action::Worker(other));
+                    }
+                })
                 .encoding::<StructuredClone>()
                 .spawn_with_loader(super::WORKER_LOADER)
         })
@@ -92,7 +107,7 @@ pub fn App() -> Html {
     let send = {
         let bridge = bridge.clone();
         let dispatcher = state.dispatcher();
-        Callback::from(move |message: ToWorker| {
+        Callback::from(move |message: Request| {
             if matches!(message, ToWorker::Load(_) | ToWorker::LoadSample { .. }) {
                 dispatcher.dispatch(Action::Started);
             }
@@ -100,6 +115,56 @@ pub fn App() -> Html {
         })
     };
 
+    // The view follows the request, debounced; the worker answers with a whole view.
+    {
+        let send = send.clone();
+        let has_data = state.0.load.files > 0;
+        use_effect_with(state.0.request.clone(), move |request: &ViewRequest| {
+            let request = request.clone();
+            let timeout = has_data
+                .then(|| Timeout::new(DEBOUNCE_MS, move || send.emit(ToWorker::View(request))));
+            move || drop(timeout)
+        });
+    }
+
+    // Keyboard: "/" focuses search, Escape closes the detail.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(
+                &gloo::utils::document(),
+                "keydown",
+                move |event| {
+                    let event: &web_sys::KeyboardEvent = event.unchecked_ref();
+                    let typing = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+                    match event.key().as_str() {
+                        "Escape" => dispatcher.dispatch(Action::CloseDetail),
+                        "/" if !typing => {
+                            event.prevent_default();
+                            if let Some(search) = gloo::utils::document()
+                                .query_selector("[data-testid=search]")
+                                .ok()
+                                .flatten()
+                            {
+                                let _ = search.unchecked_into::<web_sys::HtmlElement>().focus();
+                            }
+                        }
+                        _ => {}
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
+
+    let app = &state.0;
+    let dispatch = |make: fn(()) -> Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(make(())))
+    };
     let on_pick = {
         let send = send.clone();
         Callback::from(move |event: Event| {
@@ -115,7 +180,7 @@ pub fn App() -> Html {
     };
     let on_drag_over = {
         let dispatcher = state.dispatcher();
-        let dragging = state.dragging;
+        let dragging = app.dragging;
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             if !dragging {
@@ -141,8 +206,8 @@ pub fn App() -> Html {
             let Some(transfer) = event.data_transfer() else {
                 return;
             };
-            let send = send.clone();
             let dropped = take_dropped(&transfer);
+            let send = send.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let files = walk_dropped(dropped).await;
                 if !files.is_empty() {
@@ -153,7 +218,7 @@ pub fn App() -> Html {
     };
     let on_sample = {
         let send = send.clone();
-        Callback::from(move |_| {
+        Callback::from(move |_: MouseEvent| {
             send.emit(ToWorker::LoadSample {
                 events: SAMPLE_EVENTS,
             })
@@ -161,23 +226,101 @@ pub fn App() -> Html {
     };
     let on_clear = {
         let send = send.clone();
-        Callback::from(move |_| send.emit(ToWorker::Clear))
+        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Clear))
     };
     let on_cancel = {
         let send = send.clone();
-        Callback::from(move |_| send.emit(ToWorker::Cancel))
+        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Cancel))
+    };
+    let on_query = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(Action::Query(text)))
+    };
+    let add_term = {
+        let dispatcher = state.dispatcher();
+        let query = app.request.query.clone();
+        Callback::from(move |(field, value, exclude): (String, String, bool)| {
+            let addition = term(&field, &value, exclude);
+            let next = if query.trim().is_empty() {
+                addition
+            } else {
+                format!("{} {addition}", query.trim_end())
+            };
+            dispatcher.dispatch(Action::Query(next));
+        })
+    };
+    let on_range = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |range| dispatcher.dispatch(Action::Range(range)))
+    };
+    let on_principal = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: Option<u32>| dispatcher.dispatch(Action::Principal(id)))
+    };
+    let on_need = {
+        let bridge = bridge.clone();
+        let pending_rows: Rc<RefCell<HashSet<usize>>> = pending_rows.clone();
+        Callback::from(move |offset: usize| {
+            if pending_rows.borrow_mut().insert(offset) {
+                bridge.send(ToWorker::Rows {
+                    offset,
+                    count: WINDOW,
+                });
+            }
+        })
+    };
+    let on_open = {
+        let bridge = bridge.clone();
+        Callback::from(move |id: u32| bridge.send(ToWorker::Event { id }))
+    };
+    let on_export = {
+        let bridge = bridge.clone();
+        Callback::from(move |json: bool| {
+            let format = if json {
+                ExportFormat::PrincipalsJson
+            } else {
+                ExportFormat::PrincipalsCsv
+            };
+            bridge.send(ToWorker::Export { format });
+        })
+    };
+    let tab_button = |tab: Tab, label: &str, testid: &str| {
+        let dispatcher = state.dispatcher();
+        html! {
+            <button role="tab" class={classes!("tab", (app.tab == tab).then_some("active"))} aria-selected={(app.tab == tab).to_string()}
+                data-testid={testid.to_owned()} onclick={Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Tab(tab)))}>{ label.to_owned() }</button>
+        }
     };
 
-    let phase_name = match state.phase {
+    let phase_name = match app.phase {
         LoadPhase::Idle => "idle",
         LoadPhase::Loading(_) => "loading",
         LoadPhase::Done => "done",
     };
-    let loading = matches!(state.phase, LoadPhase::Loading(_));
-    let snapshot = &state.snapshot;
+    let loading = app.loading();
+    let has_data = app.load.files > 0;
+    let view = &app.view;
+    let principal_banner = app.request.principal.map(|id| {
+        let stats = view.principals.iter().find(|p| p.id == id);
+        let clear = on_principal.reform(|_: MouseEvent| None);
+        html! {
+            <div class="principal-banner" data-testid="principal-page">
+                <span class="muted">{"Principal"}</span>
+                if let Some(p) = stats {
+                    <strong>{ p.name.clone() }</strong>
+                    <span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span>
+                    <span class="mono small">{ p.group.clone() }</span>
+                    <span>{ format!("{} events · {} errors · {} AccessDenied · {} source IPs", thousands(p.events as usize), thousands(p.errors as usize), thousands(p.denied as usize), p.source_ips) }</span>
+                } else {
+                    <strong>{ format!("#{id}") }</strong>
+                }
+                <button class="button small" data-testid="clear-principal" onclick={clear}>{"Show everyone"}</button>
+            </div>
+        }
+    });
 
     html! {
-        <div class={classes!("page", state.dragging.then_some("dragging"))}
+        <div class={classes!("page", app.dragging.then_some("dragging"), app.detail.is_some().then_some("with-detail"))}
              data-testid="drop-zone"
              ondragover={on_drag_over.clone()} ondragenter={on_drag_over}
              ondragleave={on_drag_leave} ondrop={on_drop}>
@@ -188,7 +331,7 @@ pub fn App() -> Html {
                     <span class="tagline">{"CloudTrail logs, in your browser. Nothing you open leaves this machine."}</span>
                 </div>
                 <nav class="actions">
-                    <label class="button primary" title="Open CloudTrail files (.json, .json.gz)">
+                    <label class="button primary" title="Open CloudTrail files (.json, .json.gz, .zip, .csv)">
                         {"Open files"}
                         <input type="file" multiple=true class="visually-hidden" data-testid="file-input" onchange={on_pick.clone()} />
                     </label>
@@ -197,31 +340,69 @@ pub fn App() -> Html {
                         <input type="file" webkitdirectory=true multiple=true class="visually-hidden" data-testid="folder-input" onchange={on_pick} />
                     </label>
                     <button class="button" data-testid="load-sample" onclick={on_sample} disabled={loading}>{"Load sample data"}</button>
-                    <button class="button ghost" data-testid="clear" onclick={on_clear} disabled={loading || snapshot.files == 0}>{"Clear"}</button>
+                    <button class="button ghost" data-testid="clear" onclick={on_clear} disabled={loading || !has_data}>{"Clear"}</button>
                 </nav>
             </header>
-            <main>
-                <section class="status" data-testid="load-status" data-state={phase_name}>
-                    { status_view(&state.phase, snapshot, on_cancel) }
+            <section class="status" data-testid="load-status" data-state={phase_name}>
+                { status_line(app, on_cancel) }
+            </section>
+            if has_data {
+                <div class="toolbar">
+                    <SearchBar query={AttrValue::from(app.request.query.clone())} error={app.query_error.clone()}
+                        facets={view.facets.clone()} on_query={on_query} />
+                    <span class="count" data-testid="event-count" data-total={view.total.to_string()} data-shown={view.shown.to_string()}>
+                        { if view.shown == view.total { format!("{} events", thousands(view.total)) }
+                          else { format!("{} of {} events", thousands(view.shown), thousands(view.total)) } }
+                    </span>
+                </div>
+                { for principal_banner }
+                <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}
+                    on_range={on_range} on_toggle_local={dispatch(|_| Action::ToggleLocalTime).reform(|_: ()| ())} />
+                <nav class="tabs" role="tablist">
+                    { tab_button(Tab::Events, "Events", "tab-events") }
+                    { tab_button(Tab::Principals, "Who did what", "tab-principals") }
+                    { tab_button(Tab::Report, &format!("Load report ({})", thousands(app.load.diagnostics_total)), "tab-report") }
+                </nav>
+                <div class="workspace">
+                    <FacetSidebar facets={view.facets.clone()} shown={view.shown} on_pick={add_term.clone()} />
+                    <main class="main">
+                        { match app.tab {
+                            Tab::Events => html! {
+                                <EventTable shown={view.shown} rows={app.rows.clone()} descending={app.request.descending}
+                                    cursor={app.cursor} hidden_columns={app.hidden_columns.clone()} on_need={on_need}
+                                    on_cursor={{ let d = state.dispatcher(); Callback::from(move |p| d.dispatch(Action::Cursor(p))) }}
+                                    on_open={on_open}
+                                    on_sort={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::ToggleSort)) }}
+                                    on_toggle_column={{ let d = state.dispatcher(); Callback::from(move |c| d.dispatch(Action::ToggleColumn(c))) }} />
+                            },
+                            Tab::Principals => html! {
+                                <PrincipalsView principals={view.principals.clone()} total={view.principals_total} local_time={app.local_time}
+                                    on_pick={on_principal.reform(Some)} on_export={on_export} />
+                            },
+                            Tab::Report => html! { <LoadReport load={app.load.clone()} /> },
+                        } }
+                    </main>
+                    if let Some(detail) = &app.detail {
+                        <EventDetailPanel detail={detail.clone()} on_close={dispatch(|_| Action::CloseDetail).reform(|_: ()| ())}
+                            on_filter={add_term.reform(|(f, v): (String, String)| (f, v, false))} />
+                    }
+                </div>
+            } else if !loading {
+                <section class="empty">
+                    <p class="drop-hint">{"Drop CloudTrail files or folders anywhere on this page"}</p>
+                    <p class="muted">{"Gzipped S3 deliveries (AWSLogs/…/CloudTrail/…), zip archives, Event history downloads, lookup-events output, CloudTrail Lake and CloudWatch Logs exports."}</p>
+                    <p class="muted">{"No logs at hand? Try the sample data: a generated day of a busy account."}</p>
+                    if app.load.diagnostics_total > 0 { <LoadReport load={app.load.clone()} /> }
                 </section>
-                if snapshot.files > 0 {
-                    { summary_view(snapshot) }
-                    { diagnostics_view(snapshot) }
-                    { principals_view(snapshot) }
-                } else if !loading {
-                    <section class="empty">
-                        <p class="drop-hint">{"Drop CloudTrail files or folders anywhere on this page"}</p>
-                        <p class="muted">{"Gzipped S3 deliveries (AWSLogs/…/CloudTrail/…), Event history downloads, lookup-events output, CloudTrail Lake and CloudWatch Logs exports. Or try the sample data."}</p>
-                    </section>
-                }
-            </main>
+            }
             <div class="drop-overlay" aria-hidden="true"><div>{"Drop to load"}</div></div>
         </div>
     }
 }
 
-fn status_view(phase: &LoadPhase, snapshot: &Snapshot, on_cancel: Callback<MouseEvent>) -> Html {
-    match phase {
+fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
+    let load = &app.load;
+    match &app.phase {
         LoadPhase::Idle => html! { <span class="muted">{"No data loaded yet."}</span> },
         LoadPhase::Loading(progress) => {
             let fraction = if progress.bytes_total > 0.0 {
@@ -231,87 +412,41 @@ fn status_view(phase: &LoadPhase, snapshot: &Snapshot, on_cancel: Callback<Mouse
             } else {
                 0.0
             };
-            let rate = if progress.elapsed_ms > 0.0 {
-                progress.events as f64 / (progress.elapsed_ms / 1000.0)
+            let seconds = progress.elapsed_ms / 1000.0;
+            let rate = if seconds > 0.0 {
+                progress.events as f64 / seconds
             } else {
                 0.0
             };
             html! {
                 <div class="progress-row">
-                    <progress data-testid="progress" max="1" value={fraction.to_string()} />
+                    <progress data-testid="progress" max="1" value={fraction.min(1.0).to_string()} />
                     <span>{ format!("{} / {} files · {} · {} events · {} events/s",
                         thousands(progress.files_done), thousands(progress.files_total),
-                        megabytes(progress.bytes_done), thousands(progress.events), thousands(rate as usize)) }</span>
-                    <button class="button ghost" data-testid="cancel" onclick={on_cancel}>{"Cancel"}</button>
+                        bytes(progress.bytes_done), thousands(progress.events), thousands(rate as usize)) }</span>
+                    <button class="button small" data-testid="cancel" onclick={on_cancel}>{"Cancel"}</button>
                 </div>
             }
         }
-        LoadPhase::Done => html! {
-            <span>
-                { format!("Loaded {} files ({}) in {:.2} s", thousands(snapshot.files), megabytes(snapshot.bytes_read), snapshot.load_ms / 1000.0) }
-                if snapshot.cancelled { <strong class="warn">{" · cancelled: what was read so far is kept"}</strong> }
-            </span>
-        },
-    }
-}
-
-fn summary_view(snapshot: &Snapshot) -> Html {
-    let span = match (&snapshot.first_event, &snapshot.last_event) {
-        (Some(first), Some(last)) => format!("{first} → {last}"),
-        _ => "no event times".to_owned(),
-    };
-    html! {
-        <section class="cards">
-            <div class="card"><div class="label">{"Files"}</div><div class="value" data-testid="file-count" data-total={snapshot.files.to_string()}>{ thousands(snapshot.files) }</div></div>
-            <div class="card"><div class="label">{"Events"}</div>
-                <div class="value" data-testid="event-count" data-total={snapshot.events.to_string()} data-shown={snapshot.shown.to_string()}>{ thousands(snapshot.events) }</div></div>
-            <div class="card"><div class="label">{"Duplicates dropped"}</div><div class="value" data-testid="duplicate-count">{ thousands(snapshot.duplicates) }</div></div>
-            <div class="card wide"><div class="label">{"Time span (UTC)"}</div><div class="value small" data-testid="time-span">{ span }</div></div>
-            <div class="card"><div class="label">{"Problems"}</div><div class={classes!("value", (snapshot.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ thousands(snapshot.diagnostics_total) }</div></div>
-        </section>
-    }
-}
-
-fn diagnostics_view(snapshot: &Snapshot) -> Html {
-    if snapshot.diagnostics.is_empty() {
-        return html! {};
-    }
-    html! {
-        <section class="panel">
-            <details open={snapshot.diagnostics_total <= 20}>
-                <summary>{ format!("{} problems: everything else was loaded", thousands(snapshot.diagnostics_total)) }</summary>
-                <ul class="diagnostics">
-                    { for snapshot.diagnostics.iter().map(|d| html! {
-                        <li data-testid="diagnostic" data-file={d.file.clone()}>
-                            <code class="where">{ if d.line > 0 { format!("{}:{}:{}", d.file, d.line, d.column) } else { d.file.clone() } }</code>
-                            <span class="why">{ d.message.clone() }</span>
-                        </li>
-                    }) }
-                </ul>
-            </details>
-        </section>
-    }
-}
-
-fn principals_view(snapshot: &Snapshot) -> Html {
-    html! {
-        <section class="panel">
-            <h2>{"Who did what"}</h2>
-            <table class="principals" data-testid="principals">
-                <thead><tr><th>{"Kind"}</th><th>{"Principal"}</th><th>{"Account"}</th><th class="num">{"Events"}</th><th class="num">{"Errors"}</th><th class="num">{"Access denied"}</th></tr></thead>
-                <tbody>
-                    { for snapshot.principals.iter().map(|p| html! {
-                        <tr data-testid="principal-row" data-kind={p.kind.clone()}>
-                            <td><span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span></td>
-                            <td class="name">{ p.name.clone() }</td>
-                            <td class="mono">{ p.account.clone() }</td>
-                            <td class="num">{ thousands(p.events) }</td>
-                            <td class="num">{ thousands(p.errors) }</td>
-                            <td class="num">{ thousands(p.access_denied) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        </section>
+        LoadPhase::Done => {
+            let span = match (&load.first_event, &load.last_event) {
+                (Some(first), Some(last)) => {
+                    format!("{} → {}", first.replace('T', " "), last.replace('T', " "))
+                }
+                _ => "no event times".to_owned(),
+            };
+            html! {
+                <div class="summary-line">
+                    <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
+                    <span>{ bytes(load.bytes_read) }</span>
+                    <span>{ format!("{} events", thousands(load.events)) }</span>
+                    <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
+                    <span data-testid="time-span">{ span }</span>
+                    <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
+                    <span class="muted">{ format!("loaded in {:.2} s", load.load_ms / 1000.0) }</span>
+                    if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
+                </div>
+            }
+        }
     }
 }

@@ -1,9 +1,21 @@
 //! Owns turning what the user dropped or picked into file handles, walking
 //! dropped folders through the File System Entries API.
 
-use super::protocol::FileHandle;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// A file the user dropped or picked, as a handle: the worker reads it.
+#[derive(Serialize, Deserialize)]
+pub struct FileHandle {
+    /// Path inside a dropped folder, or the file name.
+    pub name: String,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub file: web_sys::File,
+}
+
+/// What the page sends the worker.
+pub type Request = super::protocol::ToWorker<FileHandle>;
 
 /// Handles from an `<input type=file>` (with or without `webkitdirectory`).
 pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {

@@ -1,11 +1,20 @@
-//! Browser glue (wasm32 only): the worker that owns the store, the codec and
-//! messages between it and the page, and the Yew UI. Nothing here is core
-//! logic; the core never imports this.
+//! Browser glue: the worker that owns the store, the codec and messages
+//! between it and the page, and the Yew UI. `protocol` and `state` are plain
+//! data and logic (compiled natively too, so they are tested natively); the
+//! rest runs only in the browser. The core never imports anything here.
 
-pub mod app;
-pub mod codec;
-pub mod files;
 pub mod protocol;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod codec;
+#[cfg(target_arch = "wasm32")]
+pub mod files;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 /// Where Trunk puts the worker's loader, relative to the page so the site

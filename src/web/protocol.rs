@@ -1,29 +1,60 @@
 //! Owns the messages between the page and the ingest worker. Only small
-//! things cross: file handles in, counts and summaries out.
+//! things cross: file handles and view requests in; counts, buckets, facets,
+//! a window of rows or one event out. Never one message per event.
 
+use crate::pretty::Line;
+use crate::view::{Facet, PrincipalStats, TableRow, Timeline};
 use serde::{Deserialize, Serialize};
 
-/// A file the user dropped or picked, as a handle: the worker reads it.
-#[derive(Serialize, Deserialize)]
-pub struct FileHandle {
-    /// Path inside a dropped folder, or the file name.
-    pub name: String,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub file: web_sys::File,
+/// What the page wants to look at.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewRequest {
+    pub query: String,
+    /// `[from, to)` in epoch ms.
+    pub range: Option<(f64, f64)>,
+    pub principal: Option<u32>,
+    pub descending: bool,
 }
 
+/// Messages to the worker. Generic over the file handle so this module
+/// (and the page state built on it) compiles natively for tests.
 #[derive(Serialize, Deserialize)]
-pub enum ToWorker {
-    Load(Vec<FileHandle>),
+pub enum ToWorker<F> {
+    Load(Vec<F>),
     LoadSample { events: usize },
     Cancel,
     Clear,
+    View(ViewRequest),
+    Rows { offset: usize, count: usize },
+    Event { id: u32 },
+    Export { format: ExportFormat },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    PrincipalsCsv,
+    PrincipalsJson,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     Progress(Progress),
-    Loaded(Snapshot),
+    Loaded(LoadSummary),
+    View(Box<ViewResult>),
+    QueryError {
+        message: String,
+        position: usize,
+    },
+    Rows {
+        offset: usize,
+        rows: Vec<TableRow>,
+    },
+    Event(Box<EventDetail>),
+    Export {
+        file_name: String,
+        mime: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -45,29 +76,54 @@ pub struct DiagnosticView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PrincipalRow {
-    pub kind: String,
-    pub kind_label: String,
+pub struct FileView {
     pub name: String,
-    pub account: String,
+    pub shape: String,
     pub events: usize,
-    pub errors: usize,
-    pub access_denied: usize,
+    pub duplicates: usize,
+    pub problems: usize,
 }
 
-/// Everything the page shows after a load.
+/// The load report.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Snapshot {
+pub struct LoadSummary {
     pub files: usize,
     pub events: usize,
-    pub shown: usize,
     pub duplicates: usize,
     pub first_event: Option<String>,
     pub last_event: Option<String>,
     pub bytes_read: f64,
+    pub text_bytes: f64,
+    pub store_bytes: f64,
     pub load_ms: f64,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,
     pub diagnostics_total: usize,
-    pub principals: Vec<PrincipalRow>,
+    pub file_reports: Vec<FileView>,
+    pub file_reports_total: usize,
+}
+
+/// Everything the page shows for the current filter.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewResult {
+    pub request: ViewRequest,
+    pub total: usize,
+    pub shown: usize,
+    pub timeline: Timeline,
+    pub facets: Vec<Facet>,
+    pub principals: Vec<PrincipalStats>,
+    pub principals_total: usize,
+    /// The first rows of the table, so the page draws at once.
+    pub rows: Vec<TableRow>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub id: u32,
+    pub row: TableRow,
+    pub facts: Vec<(String, String)>,
+    pub lines: Vec<Line>,
+    /// The event's JSON re-indented, for the copy button.
+    pub text: String,
 }

@@ -1,13 +1,21 @@
 //! Owns the ingest worker: it holds the `Loader` (and so the store), reads
-//! the files it is handed, and answers with progress and snapshots. The page
-//! never parses anything.
+//! the files it is handed, evaluates view requests and answers with small
+//! messages. The page never parses or filters anything.
 
+use super::files::{FileHandle, Request};
 use super::protocol::{
-    DiagnosticView, FileHandle, FromWorker, PrincipalRow, Progress, Snapshot, ToWorker,
+    DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
+    ToWorker, ViewRequest, ViewResult,
 };
+use crate::filter::{select, Filter};
+use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
-use crate::summary::principals;
+use crate::sample::{generate, SampleConfig};
+use crate::store::flags;
 use crate::time::format_utc;
+use crate::view::{
+    facet, principal_stats, table_row, time_order, timeline, window, Column, Selection,
+};
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -16,12 +24,28 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Progress is reported at most this often.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
-/// The page shows at most this many diagnostics; the total is always given.
-const DIAGNOSTICS_SHOWN: usize = 500;
-const PRINCIPALS_SHOWN: usize = 200;
+/// The page shows at most this many diagnostics and file lines; totals are always given.
+const DIAGNOSTICS_SHOWN: usize = 1000;
+const FILES_SHOWN: usize = 1000;
+const PRINCIPALS_SHOWN: usize = 500;
+const FACET_VALUES: usize = 10;
+const TIMELINE_BUCKETS: usize = 120;
+const SPARKLINE_SLICES: usize = 24;
+const FIRST_ROWS: usize = 100;
+const DETAIL_LINES: usize = 4000;
+
+/// The store and what the page is looking at.
+#[derive(Default)]
+struct Session {
+    loader: Loader,
+    /// Every row in time order; rebuilt after a load.
+    order: Selection,
+    request: ViewRequest,
+    selection: Selection,
+}
 
 pub struct IngestWorker {
-    loader: Rc<RefCell<Loader>>,
+    session: Rc<RefCell<Session>>,
     /// Bumped by Cancel and Clear; a running load stops when it changes.
     generation: Rc<Cell<u64>>,
 }
@@ -30,12 +54,12 @@ pub enum Never {}
 
 impl Worker for IngestWorker {
     type Message = Never;
-    type Input = ToWorker;
+    type Input = Request;
     type Output = FromWorker;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         Self {
-            loader: Rc::default(),
+            session: Rc::default(),
             generation: Rc::default(),
         }
     }
@@ -44,7 +68,7 @@ impl Worker for IngestWorker {
         match message {}
     }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, input: ToWorker, id: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, input: Request, id: HandlerId) {
         match input {
             ToWorker::Load(files) => {
                 let task = LoadTask::new(self, scope, id);
@@ -57,18 +81,105 @@ impl Worker for IngestWorker {
             ToWorker::Cancel => self.generation.set(self.generation.get() + 1),
             ToWorker::Clear => {
                 self.generation.set(self.generation.get() + 1);
-                *self.loader.borrow_mut() = Loader::default();
+                *self.session.borrow_mut() = Session::default();
+                let session = self.session.borrow();
                 scope.respond(
                     id,
-                    FromWorker::Loaded(snapshot(&self.loader.borrow(), 0.0, false)),
+                    FromWorker::Loaded(load_summary(&session.loader, 0.0, false)),
                 );
+                scope.respond(id, FromWorker::View(Box::default()));
+            }
+            ToWorker::View(request) => {
+                let mut session = self.session.borrow_mut();
+                scope.respond(id, session.view(request));
+            }
+            ToWorker::Rows { offset, count } => {
+                let session = self.session.borrow();
+                let rows = window(
+                    &session.loader.store,
+                    &session.selection,
+                    offset,
+                    count.min(500),
+                    session.request.descending,
+                );
+                scope.respond(id, FromWorker::Rows { offset, rows });
+            }
+            ToWorker::Event { id: event } => {
+                let session = self.session.borrow();
+                if let Some(detail) = event_detail(&session.loader, event) {
+                    scope.respond(id, FromWorker::Event(Box::new(detail)));
+                }
+            }
+            ToWorker::Export { format } => {
+                let session = self.session.borrow();
+                scope.respond(id, session.export(format));
             }
         }
     }
 }
 
+impl Session {
+    fn view(&mut self, request: ViewRequest) -> FromWorker {
+        let started = js_sys::Date::now();
+        let query = match crate::query::parse(&request.query) {
+            Ok(query) => query,
+            Err(error) => {
+                return FromWorker::QueryError {
+                    message: error.to_string(),
+                    position: error.position,
+                }
+            }
+        };
+        let filter = Filter {
+            query,
+            range: request.range.map(|(from, to)| (from as i64, to as i64)),
+            principal: request.principal,
+        };
+        let store = &self.loader.store;
+        self.selection = select(store, &self.order, &filter);
+        self.request = request.clone();
+        let selection = &self.selection;
+        let principals = principal_stats(store, selection, SPARKLINE_SLICES);
+        FromWorker::View(Box::new(ViewResult {
+            total: store.len(),
+            shown: selection.len(),
+            timeline: timeline(store, selection, filter.range, TIMELINE_BUCKETS),
+            facets: Column::FACETS
+                .iter()
+                .map(|&column| facet(store, selection, column, FACET_VALUES))
+                .collect(),
+            principals_total: principals.len(),
+            principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
+            rows: window(store, selection, 0, FIRST_ROWS, request.descending),
+            request,
+            elapsed_ms: js_sys::Date::now() - started,
+        }))
+    }
+
+    fn export(&self, format: ExportFormat) -> FromWorker {
+        let stats = principal_stats(&self.loader.store, &self.selection, 0);
+        let (file_name, mime, text) = match format {
+            ExportFormat::PrincipalsJson => (
+                "trailglass-principals.json",
+                "application/json",
+                serde_json::to_string_pretty(&stats).unwrap_or_default(),
+            ),
+            ExportFormat::PrincipalsCsv => (
+                "trailglass-principals.csv",
+                "text/csv",
+                crate::export::principals_csv(&stats),
+            ),
+        };
+        FromWorker::Export {
+            file_name: file_name.into(),
+            mime: mime.into(),
+            text,
+        }
+    }
+}
+
 struct LoadTask {
-    loader: Rc<RefCell<Loader>>,
+    session: Rc<RefCell<Session>>,
     generation: Rc<Cell<u64>>,
     started_generation: u64,
     scope: WorkerScope<IngestWorker>,
@@ -80,14 +191,13 @@ struct LoadTask {
 
 impl LoadTask {
     fn new(worker: &IngestWorker, scope: &WorkerScope<IngestWorker>, id: HandlerId) -> Self {
-        let now = js_sys::Date::now();
         Self {
-            loader: worker.loader.clone(),
+            session: worker.session.clone(),
             generation: worker.generation.clone(),
             started_generation: worker.generation.get(),
             scope: scope.clone(),
             id,
-            started_ms: now,
+            started_ms: js_sys::Date::now(),
             last_progress_ms: 0.0,
             progress: Progress::default(),
         }
@@ -100,7 +210,7 @@ impl LoadTask {
     fn file_done(&mut self, bytes: f64) {
         self.progress.files_done += 1;
         self.progress.bytes_done += bytes;
-        self.progress.events = self.loader.borrow().store.len();
+        self.progress.events = self.session.borrow().loader.store.len();
         let now = js_sys::Date::now();
         if now - self.last_progress_ms >= PROGRESS_INTERVAL_MS {
             self.last_progress_ms = now;
@@ -112,9 +222,19 @@ impl LoadTask {
 
     fn finish(self) {
         let elapsed = js_sys::Date::now() - self.started_ms;
-        let loader = self.loader.borrow();
-        let snap = snapshot(&loader, elapsed, self.cancelled());
-        self.scope.respond(self.id, FromWorker::Loaded(snap));
+        let mut session = self.session.borrow_mut();
+        session.loader.store.seal();
+        session.order = time_order(&session.loader.store);
+        let summary = load_summary(&session.loader, elapsed, self.cancelled());
+        self.scope.respond(self.id, FromWorker::Loaded(summary));
+        let request = session.request.clone();
+        let view = session.view(request);
+        self.scope.respond(self.id, view);
+    }
+
+    /// Lets Cancel and Clear messages in.
+    async fn yield_now() {
+        gloo::timers::future::TimeoutFuture::new(0).await;
     }
 
     async fn load_files(mut self, files: Vec<FileHandle>) {
@@ -126,9 +246,9 @@ impl LoadTask {
             }
             let size = handle.file.size();
             match read_file(&handle.file).await {
-                Ok(bytes) => self.loader.borrow_mut().load(&handle.name, &bytes),
+                Ok(bytes) => self.session.borrow_mut().loader.load(&handle.name, &bytes),
                 Err(message) => {
-                    let mut loader = self.loader.borrow_mut();
+                    let loader = &mut self.session.borrow_mut().loader;
                     loader.report.files += 1;
                     loader
                         .report
@@ -145,7 +265,26 @@ impl LoadTask {
     }
 
     async fn load_sample(mut self, events: usize) {
-        let _ = events;
+        let config = SampleConfig {
+            events,
+            ..SampleConfig::default()
+        };
+        // One file per account, region and five minutes: about one per 250 events here.
+        self.progress.files_total = events.div_ceil(250).max(1);
+        for (index, file) in generate(&config).enumerate() {
+            if self.cancelled() {
+                break;
+            }
+            self.session
+                .borrow_mut()
+                .loader
+                .load(&file.path, &file.bytes);
+            self.progress.files_total = self.progress.files_total.max(index + 1);
+            self.file_done(file.bytes.len() as f64);
+            if index % 8 == 7 {
+                Self::yield_now().await;
+            }
+        }
         self.finish();
     }
 }
@@ -165,18 +304,19 @@ fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| format!("{error:?}"))
 }
 
-fn snapshot(loader: &Loader, load_ms: f64, cancelled: bool) -> Snapshot {
+fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> LoadSummary {
     let store = &loader.store;
     let report = &loader.report;
     let span = store.time_span();
-    Snapshot {
+    LoadSummary {
         files: report.files,
         events: store.len(),
-        shown: store.len(),
         duplicates: report.duplicates,
         first_event: span.map(|(lo, _)| format_utc(lo)),
         last_event: span.map(|(_, hi)| format_utc(hi)),
         bytes_read: report.bytes_read as f64,
+        text_bytes: report.text_bytes as f64,
+        store_bytes: store.heap_bytes() as f64,
         load_ms,
         cancelled,
         diagnostics_total: report.diagnostics.len(),
@@ -191,18 +331,69 @@ fn snapshot(loader: &Loader, load_ms: f64, cancelled: bool) -> Snapshot {
                 message: d.message.clone(),
             })
             .collect(),
-        principals: principals(store)
-            .into_iter()
-            .take(PRINCIPALS_SHOWN)
-            .map(|p| PrincipalRow {
-                kind_label: p.principal_kind.label().to_owned(),
-                kind: p.kind.to_owned(),
-                name: p.principal,
-                account: p.account,
-                events: p.events,
-                errors: p.errors,
-                access_denied: p.access_denied,
+        file_reports_total: report.file_reports.len(),
+        file_reports: report
+            .file_reports
+            .iter()
+            .take(FILES_SHOWN)
+            .map(|f| FileView {
+                name: f.name.clone(),
+                shape: f.shape.to_owned(),
+                events: f.events,
+                duplicates: f.duplicates,
+                problems: f.problems,
             })
             .collect(),
     }
+}
+
+fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
+    let store = &loader.store;
+    let row = store.rows.get(id as usize)?;
+    let raw = store.raw_json(row);
+    let table = table_row(store, id);
+    let principal = &store.principals[row.principal as usize].principal;
+    let outcome = if table.error_code.is_empty() {
+        if row.flags & flags::ERROR != 0 {
+            "failed".to_owned()
+        } else {
+            "success".to_owned()
+        }
+    } else {
+        table.error_code.clone()
+    };
+    let mut facts = vec![
+        (
+            "Who".to_owned(),
+            format!("{} ({})", principal.name, principal.kind.label()),
+        ),
+        ("Grouped under".to_owned(), principal.group.clone()),
+        (
+            "What".to_owned(),
+            format!("{} · {}", table.event_source, table.event_name),
+        ),
+        ("When (UTC)".to_owned(), table.time.clone()),
+        (
+            "Where".to_owned(),
+            format!("{} · from {}", table.region, table.source_ip),
+        ),
+        ("Account".to_owned(), table.account.clone()),
+        ("Outcome".to_owned(), outcome),
+        (
+            "Credential".to_owned(),
+            CredentialKind::from_code(row.credential).label().to_owned(),
+        ),
+    ];
+    let labels = CredentialFacts::labels(row.flags);
+    if !labels.is_empty() {
+        facts.push(("Facts".to_owned(), labels.join(", ")));
+    }
+    facts.push(("User agent".to_owned(), table.user_agent.clone()));
+    Some(EventDetail {
+        id,
+        row: table,
+        facts,
+        lines: crate::pretty::pretty_lines(&raw, DETAIL_LINES),
+        text: crate::pretty::pretty_text(&raw),
+    })
 }

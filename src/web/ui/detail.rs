@@ -1,0 +1,93 @@
+//! Owns the event detail: key facts on top, the full JSON pretty-printed and
+//! coloured (built from text nodes, never from HTML strings), a copy button,
+//! and "filter to this value" on the key fields.
+
+use crate::pretty::TokenKind;
+use crate::web::protocol::EventDetail;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub detail: Rc<EventDetail>,
+    pub on_close: Callback<()>,
+    /// Adds a `field:"value"` term to the query.
+    pub on_filter: Callback<(String, String)>,
+}
+
+fn token_class(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Key => "j-key",
+        TokenKind::Str => "j-str",
+        TokenKind::Number => "j-num",
+        TokenKind::Literal => "j-lit",
+        TokenKind::Punct => "j-punct",
+    }
+}
+
+#[component]
+pub fn EventDetailPanel(props: &DetailProps) -> Html {
+    let copied = use_state(|| false);
+    let detail = &props.detail;
+    let row = &detail.row;
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let copy = {
+        let text = detail.text.clone();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        })
+    };
+    let filters: Vec<(&str, &str, String)> = [
+        ("principal", "Principal", row.principal.clone()),
+        ("eventName", "Event name", row.event_name.clone()),
+        ("eventSource", "Event source", row.event_source.clone()),
+        ("awsRegion", "Region", row.region.clone()),
+        ("sourceIPAddress", "Source IP", row.source_ip.clone()),
+        ("errorCode", "Error code", row.error_code.clone()),
+        ("userAgent", "User agent", row.user_agent.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, _, value)| !value.is_empty())
+    .collect();
+    html! {
+        <aside class="detail" data-testid="event-detail" data-id={detail.id.to_string()} aria-label="Event detail">
+            <div class="detail-head">
+                <h2>{ format!("{} · {}", row.event_name, row.time.replace('T', " ")) }</h2>
+                <button class="button small" data-testid="copy-json" onclick={copy}>{ if *copied { "Copied" } else { "Copy JSON" } }</button>
+                <button class="button small ghost" data-testid="close-detail" onclick={close} title="Close (Esc)">{"✕"}</button>
+            </div>
+            <dl class="facts">
+                { for detail.facts.iter().map(|(label, value)| html! {
+                    <><dt>{ label.clone() }</dt><dd>{ value.clone() }</dd></>
+                }) }
+            </dl>
+            <div class="filter-to">
+                <span class="muted">{"Filter to:"}</span>
+                { for filters.into_iter().map(|(field, label, value)| {
+                    let on_filter = props.on_filter.clone();
+                    let (f, v) = (field.to_owned(), value.clone());
+                    html! { <button class="chip" data-testid="filter-to" data-field={field}
+                        title={format!("{field}:\"{value}\"")}
+                        onclick={Callback::from(move |_: MouseEvent| on_filter.emit((f.clone(), v.clone())))}>
+                        { format!("{label}: {value}") }</button> }
+                }) }
+            </div>
+            <pre class="json" data-testid="event-json">
+                { for detail.lines.iter().map(|line| html! {
+                    <div class="json-line" style={format!("padding-left:{}ch", line.depth as usize * 2)}>
+                        { for line.tokens.iter().map(|(kind, text)| html! {
+                            <span class={token_class(*kind)}>{ text.clone() }</span>
+                        }) }
+                    </div>
+                }) }
+            </pre>
+        </aside>
+    }
+}

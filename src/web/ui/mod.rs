@@ -1,0 +1,11 @@
+//! The page's components, one per area: each gets the data it shows and
+//! callbacks for what it asks; none talks to the worker itself.
+
+pub mod detail;
+pub mod facets;
+pub mod format;
+pub mod principals;
+pub mod report;
+pub mod search;
+pub mod table;
+pub mod timeline;

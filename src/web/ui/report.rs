@@ -1,0 +1,58 @@
+//! Owns the load report: files, events, duplicates dropped, and every
+//! diagnostic per file with line:column and reason.
+
+use super::format::{bytes, thousands};
+use crate::web::protocol::LoadSummary;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ReportProps {
+    pub load: Rc<LoadSummary>,
+}
+
+#[component]
+pub fn LoadReport(props: &ReportProps) -> Html {
+    let load = &props.load;
+    html! {
+        <section class="panel report" data-testid="load-report">
+            <h2>{"Load report"}</h2>
+            <p>
+                { format!("{} files, {} read ({} of JSON), {} events stored, {} duplicates dropped, {} problems. ",
+                    thousands(load.files), bytes(load.bytes_read), bytes(load.text_bytes), thousands(load.events),
+                    thousands(load.duplicates), thousands(load.diagnostics_total)) }
+                { format!("The store holds them in {} ({:.0}% of the JSON).", bytes(load.store_bytes),
+                    if load.text_bytes > 0.0 { load.store_bytes * 100.0 / load.text_bytes } else { 0.0 }) }
+            </p>
+            if !load.diagnostics.is_empty() {
+                <details open={load.diagnostics_total <= 50}>
+                    <summary>{ format!("{} problems: everything else was loaded", thousands(load.diagnostics_total)) }</summary>
+                    <ul class="diagnostics">
+                        { for load.diagnostics.iter().map(|d| html! {
+                            <li data-testid="diagnostic" data-file={d.file.clone()}>
+                                <code class="where">{ if d.line > 0 { format!("{}:{}:{}", d.file, d.line, d.column) } else { d.file.clone() } }</code>
+                                <span class="why">{ d.message.clone() }</span>
+                            </li>
+                        }) }
+                    </ul>
+                    if load.diagnostics_total > load.diagnostics.len() {
+                        <p class="muted">{ format!("The first {} are listed.", load.diagnostics.len()) }</p>
+                    }
+                </details>
+            }
+            <details>
+                <summary class="plain">{ format!("Files ({})", thousands(load.file_reports_total)) }</summary>
+                <table class="files">
+                    <thead><tr><th>{"File"}</th><th>{"Recognised as"}</th><th class="num">{"Events"}</th><th class="num">{"Duplicates"}</th><th class="num">{"Problems"}</th></tr></thead>
+                    <tbody>
+                        { for load.file_reports.iter().map(|f| html! {
+                            <tr data-testid="file-row"><td class="name">{ f.name.clone() }</td><td>{ f.shape.clone() }</td>
+                                <td class="num">{ thousands(f.events) }</td><td class="num">{ thousands(f.duplicates) }</td>
+                                <td class={classes!("num", (f.problems > 0).then_some("warn"))}>{ thousands(f.problems) }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}

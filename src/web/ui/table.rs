@@ -1,0 +1,249 @@
+//! Owns the event table: virtualised (only the rows in sight exist in the
+//! DOM, fetched from the worker by window), sortable by time, with a column
+//! chooser and keyboard navigation (arrows or j/k to move, Enter to open).
+
+use crate::view::TableRow;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+pub const ROW_HEIGHT: f64 = 28.0;
+const OVERSCAN: usize = 10;
+/// Rows are fetched in windows of this many.
+pub const WINDOW: usize = 100;
+
+/// The table's columns: id, header, and what each shows.
+pub const COLUMNS: [(&str, &str); 8] = [
+    ("time", "Time"),
+    ("principal", "Principal"),
+    ("eventName", "Event name"),
+    ("eventSource", "Event source"),
+    ("awsRegion", "Region"),
+    ("sourceIPAddress", "Source IP"),
+    ("errorCode", "Error code"),
+    ("userAgent", "User agent"),
+];
+
+fn cell(row: &TableRow, column: &str) -> String {
+    match column {
+        "time" => row.time.replace('T', " "),
+        "principal" => row.principal.clone(),
+        "eventName" => row.event_name.clone(),
+        "eventSource" => row
+            .event_source
+            .trim_end_matches(".amazonaws.com")
+            .to_owned(),
+        "awsRegion" => row.region.clone(),
+        "sourceIPAddress" => row.source_ip.clone(),
+        "errorCode" => row.error_code.clone(),
+        _ => row.user_agent.clone(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TableProps {
+    pub shown: usize,
+    pub rows: Rc<BTreeMap<usize, TableRow>>,
+    pub descending: bool,
+    pub cursor: Option<usize>,
+    pub hidden_columns: Vec<&'static str>,
+    /// Asks for rows `[offset, offset + WINDOW)`.
+    pub on_need: Callback<usize>,
+    pub on_cursor: Callback<usize>,
+    pub on_open: Callback<u32>,
+    pub on_sort: Callback<()>,
+    pub on_toggle_column: Callback<&'static str>,
+}
+
+#[component]
+pub fn EventTable(props: &TableProps) -> Html {
+    let scroll_top = use_state(|| 0.0f64);
+    let viewport = use_state(|| 600.0f64);
+    let body = use_node_ref();
+    let chooser_open = use_state(|| false);
+
+    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let visible = (*viewport / ROW_HEIGHT) as usize + 2 * OVERSCAN;
+    let last = (first + visible).min(props.shown);
+
+    // Ask for any window in sight that has not arrived.
+    {
+        let on_need = props.on_need.clone();
+        let rows = props.rows.clone();
+        use_effect_with(
+            (first, last, props.shown, rows.len()),
+            move |&(first, last, _, _)| {
+                let mut window = first / WINDOW * WINDOW;
+                while window < last {
+                    if !rows.contains_key(&window) {
+                        on_need.emit(window);
+                    }
+                    window += WINDOW;
+                }
+            },
+        );
+    }
+    // Keep the cursor row in sight.
+    {
+        let body = body.clone();
+        use_effect_with(props.cursor, move |cursor| {
+            if let (Some(cursor), Some(element)) = (cursor, body.cast::<web_sys::Element>()) {
+                let top = *cursor as f64 * ROW_HEIGHT;
+                let height = f64::from(element.client_height());
+                let current = f64::from(element.scroll_top());
+                if top < current {
+                    element.set_scroll_top(top as i32);
+                } else if top + ROW_HEIGHT > current + height {
+                    element.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+                }
+            }
+        });
+    }
+
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        let viewport = viewport.clone();
+        Callback::from(move |event: Event| {
+            let element: web_sys::Element = event.target_unchecked_into();
+            scroll_top.set(f64::from(element.scroll_top()));
+            viewport.set(f64::from(element.client_height()));
+        })
+    };
+    let on_key = {
+        let cursor = props.cursor;
+        let shown = props.shown;
+        let rows = props.rows.clone();
+        let on_cursor = props.on_cursor.clone();
+        let on_open = props.on_open.clone();
+        let page = (*viewport / ROW_HEIGHT) as usize;
+        Callback::from(move |event: KeyboardEvent| {
+            if shown == 0 {
+                return;
+            }
+            let at = cursor.unwrap_or(0);
+            let next = match event.key().as_str() {
+                "ArrowDown" | "j" => Some(if cursor.is_none() {
+                    0
+                } else {
+                    (at + 1).min(shown - 1)
+                }),
+                "ArrowUp" | "k" => Some(at.saturating_sub(1)),
+                "PageDown" => Some((at + page).min(shown - 1)),
+                "PageUp" => Some(at.saturating_sub(page)),
+                "Home" => Some(0),
+                "End" => Some(shown - 1),
+                "Enter" => {
+                    if let Some(row) = rows.get(&at) {
+                        on_open.emit(row.id);
+                    }
+                    None
+                }
+                _ => return,
+            };
+            event.prevent_default();
+            if let Some(next) = next {
+                on_cursor.emit(next);
+            }
+        })
+    };
+
+    let shown_columns: Vec<(&str, &str)> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|(id, _)| !props.hidden_columns.contains(id))
+        .collect();
+    let template = shown_columns
+        .iter()
+        .map(|(id, _)| match *id {
+            "time" => "11.5rem",
+            "principal" => "minmax(10rem, 2fr)",
+            "userAgent" => "minmax(8rem, 2fr)",
+            "awsRegion" => "7.5rem",
+            "sourceIPAddress" => "8.5rem",
+            _ => "minmax(7rem, 1fr)",
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let grid = format!("grid-template-columns: {template};");
+
+    let rendered = (first..last).map(|position| {
+        let top = format!("top:{}px;{grid}", position as f64 * ROW_HEIGHT);
+        match props.rows.get(&position) {
+            Some(row) => {
+                let id = row.id;
+                let on_click = {
+                    let on_cursor = props.on_cursor.clone();
+                    let on_open = props.on_open.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        on_cursor.emit(position);
+                        on_open.emit(id);
+                    })
+                };
+                let classes = classes!(
+                    "row",
+                    (props.cursor == Some(position)).then_some("cursor"),
+                    row.denied.then_some("denied"),
+                    (!row.error_code.is_empty()).then_some("error")
+                );
+                html! {
+                    <div class={classes} style={top} role="row" data-testid="event-row" data-id={id.to_string()}
+                         data-position={position.to_string()} onclick={on_click}>
+                        { for shown_columns.iter().map(|(column, _)| {
+                            let text = cell(row, column);
+                            if *column == "principal" {
+                                html! { <span role="cell" class="c-principal" title={format!("{} ({})", text, row.kind)}>
+                                    <i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>{ text }</span> }
+                            } else {
+                                html! { <span role="cell" class={format!("c-{column}")} title={text.clone()}>{ text }</span> }
+                            }
+                        }) }
+                    </div>
+                }
+            }
+            None => html! { <div class="row pending" style={top}><span>{"…"}</span></div> },
+        }
+    });
+
+    let sort = {
+        let on_sort = props.on_sort.clone();
+        Callback::from(move |_: MouseEvent| on_sort.emit(()))
+    };
+    let toggle_chooser = {
+        let chooser_open = chooser_open.clone();
+        Callback::from(move |_: MouseEvent| chooser_open.set(!*chooser_open))
+    };
+    html! {
+        <section class="panel table-panel">
+            <div class="table-head" style={grid.clone()} role="row">
+                { for shown_columns.iter().map(|(id, label)| {
+                    if *id == "time" {
+                        html! { <button class="th sort" data-testid="sort-time" onclick={sort.clone()}
+                            title="Sort by time" aria-sort={if props.descending {"descending"} else {"ascending"}}>
+                            { format!("{label} {}", if props.descending { "↓" } else { "↑" }) }</button> }
+                    } else {
+                        html! { <span class="th">{ *label }</span> }
+                    }
+                }) }
+            </div>
+            <div class="columns-chooser">
+                <button class="button small" data-testid="columns" onclick={toggle_chooser}>{"Columns"}</button>
+                if *chooser_open {
+                    <div class="chooser" data-testid="column-chooser">
+                        { for COLUMNS.iter().map(|(id, label)| {
+                            let on_toggle = props.on_toggle_column.clone();
+                            let id = *id;
+                            html! { <label><input type="checkbox" checked={!props.hidden_columns.contains(&id)}
+                                onchange={Callback::from(move |_| on_toggle.emit(id))} />{ *label }</label> }
+                        }) }
+                    </div>
+                }
+            </div>
+            <div class="table-body" ref={body} tabindex="0" data-testid="event-table" role="grid"
+                 aria-rowcount={props.shown.to_string()} onscroll={on_scroll} onkeydown={on_key}>
+                <div class="spacer" style={format!("height:{}px", props.shown as f64 * ROW_HEIGHT)}>
+                    { for rendered }
+                </div>
+            </div>
+        </section>
+    }
+}
