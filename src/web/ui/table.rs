@@ -155,12 +155,12 @@ pub fn EventTable(props: &TableProps) -> Html {
     let template = shown_columns
         .iter()
         .map(|(id, _)| match *id {
-            "time" => "11.5rem",
-            "principal" => "minmax(10rem, 2fr)",
-            "userAgent" => "minmax(8rem, 2fr)",
-            "awsRegion" => "7.5rem",
-            "sourceIPAddress" => "8.5rem",
-            _ => "minmax(7rem, 1fr)",
+            "time" => "10.5rem",
+            "principal" => "minmax(8rem, 2fr)",
+            "userAgent" => "minmax(6rem, 1.5fr)",
+            "awsRegion" => "minmax(5.5rem, .8fr)",
+            "sourceIPAddress" => "minmax(6.5rem, 1fr)",
+            _ => "minmax(5.5rem, 1fr)",
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -214,6 +214,22 @@ pub fn EventTable(props: &TableProps) -> Html {
     };
     html! {
         <section class="panel table-panel">
+            <div class="table-tools">
+                <span class="muted">{ if props.descending { "Newest first" } else { "Oldest first" } }{" · ↑↓ or j/k to move, Enter to open, / to search"}</span>
+                <div class="columns-chooser">
+                    <button class="button small" data-testid="columns" onclick={toggle_chooser}>{"Columns"}</button>
+                    if *chooser_open {
+                        <div class="chooser" data-testid="column-chooser">
+                            { for COLUMNS.iter().map(|(id, label)| {
+                                let on_toggle = props.on_toggle_column.clone();
+                                let id = *id;
+                                html! { <label><input type="checkbox" checked={!props.hidden_columns.contains(&id)}
+                                    onchange={Callback::from(move |_| on_toggle.emit(id))} />{ *label }</label> }
+                            }) }
+                        </div>
+                    }
+                </div>
+            </div>
             <div class="table-head" style={grid.clone()} role="row">
                 { for shown_columns.iter().map(|(id, label)| {
                     if *id == "time" {
@@ -224,19 +240,6 @@ pub fn EventTable(props: &TableProps) -> Html {
                         html! { <span class="th">{ *label }</span> }
                     }
                 }) }
-            </div>
-            <div class="columns-chooser">
-                <button class="button small" data-testid="columns" onclick={toggle_chooser}>{"Columns"}</button>
-                if *chooser_open {
-                    <div class="chooser" data-testid="column-chooser">
-                        { for COLUMNS.iter().map(|(id, label)| {
-                            let on_toggle = props.on_toggle_column.clone();
-                            let id = *id;
-                            html! { <label><input type="checkbox" checked={!props.hidden_columns.contains(&id)}
-                                onchange={Callback::from(move |_| on_toggle.emit(id))} />{ *label }</label> }
-                        }) }
-                    </div>
-                }
             </div>
             <div class="table-body" ref={body} tabindex="0" data-testid="event-table" role="grid"
                  aria-rowcount={props.shown.to_string()} onscroll={on_scroll} onkeydown={on_key}>
