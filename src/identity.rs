@@ -267,47 +267,121 @@ fn text<'b>(value: &'b Option<std::borrow::Cow<'_, str>>) -> Option<&'b str> {
 
 /// Resolves the principal and credential facts of one record.
 pub fn resolve(record: &EventRecord<'_>) -> ResolvedIdentity {
-    let Some(identity) = record.user_identity.as_ref() else {
-        return ResolvedIdentity {
-            principal: Principal {
-                kind: PrincipalKind::None,
-                name: "unknown".into(),
-                group: String::new(),
-                account: text(&record.recipient_account_id)
-                    .unwrap_or_default()
-                    .into(),
-            },
-            credential: CredentialKind::Unknown,
-            facts: CredentialFacts::default(),
-            invoked_by: None,
-        };
-    };
-    let invoked_by = text(&identity.invoked_by).map(str::to_owned);
-    let kind = match text(&identity.identity_type) {
+    let (principal, credential) = resolve_principal(record);
+    let facts = credential_facts(record, principal.kind, credential);
+    ResolvedIdentity {
+        principal,
+        credential,
+        facts,
+        invoked_by: record
+            .user_identity
+            .as_ref()
+            .and_then(|identity| text(&identity.invoked_by))
+            .map(str::to_owned),
+    }
+}
+
+fn kind_of(identity: &UserIdentity<'_>) -> PrincipalKind {
+    match text(&identity.identity_type) {
         Some(type_name) => PrincipalKind::from_type(type_name),
-        None if invoked_by.is_some() => PrincipalKind::AwsService,
+        None if text(&identity.invoked_by).is_some() => PrincipalKind::AwsService,
         None => PrincipalKind::Unknown,
+    }
+}
+
+/// Who acted, and with which kind of credential: the part of `resolve` that
+/// is the same for every event of one principal (so it can be cached under
+/// [`principal_fingerprint`]).
+pub fn resolve_principal(record: &EventRecord<'_>) -> (Principal, CredentialKind) {
+    let Some(identity) = record.user_identity.as_ref() else {
+        let principal = Principal {
+            kind: PrincipalKind::None,
+            name: "unknown".into(),
+            group: String::new(),
+            account: text(&record.recipient_account_id)
+                .unwrap_or_default()
+                .into(),
+        };
+        return (principal, CredentialKind::Unknown);
     };
+    let kind = kind_of(identity);
     let account = text(&identity.account_id)
         .or_else(|| text(&record.recipient_account_id))
         .unwrap_or_default()
         .to_owned();
     let (name, group, credential) = name_and_group(kind, identity, record, &account);
+    let principal = Principal {
+        kind,
+        name,
+        group,
+        account,
+    };
+    (principal, credential)
+}
 
+/// A hash of every field [`resolve_principal`] reads: records with equal
+/// fingerprints resolve to the same principal and credential kind.
+pub fn principal_fingerprint(record: &EventRecord<'_>) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut put = |value: Option<&str>| {
+        hasher.write(value.unwrap_or_default().as_bytes());
+        hasher.write_u8(0xff);
+    };
+    put(text(&record.recipient_account_id));
+    put(text(&record.aws_region));
+    if let Some(identity) = record.user_identity.as_ref() {
+        put(Some("identity"));
+        put(text(&identity.identity_type));
+        put(text(&identity.arn));
+        put(text(&identity.user_name));
+        put(text(&identity.principal_id));
+        put(text(&identity.account_id));
+        put(text(&identity.invoked_by));
+        put(text(&identity.identity_provider));
+        put(text(&identity.access_key_id).map(|key| &key[..key.len().min(4)]));
+        let issuer = identity
+            .session_context
+            .as_ref()
+            .and_then(|c| c.session_issuer.as_ref());
+        put(issuer.and_then(|i| text(&i.user_name)));
+        put(issuer.and_then(|i| text(&i.arn)));
+        let on_behalf = identity.on_behalf_of.as_ref();
+        put(on_behalf.and_then(|o| text(&o.user_id)));
+        put(on_behalf.and_then(|o| text(&o.identity_store_arn)));
+        if kind_of(identity) == PrincipalKind::IdentityCenterUser {
+            put(text(&record.additional().user_name));
+        }
+    }
+    hasher.finish()
+}
+
+/// The credential facts of one event (they vary between events of one principal).
+pub fn credential_facts(
+    record: &EventRecord<'_>,
+    kind: PrincipalKind,
+    credential: CredentialKind,
+) -> CredentialFacts {
+    let Some(identity) = record.user_identity.as_ref() else {
+        return CredentialFacts::default();
+    };
     let key = text(&identity.access_key_id).unwrap_or_default();
     let attributes = identity
         .session_context
         .as_ref()
         .and_then(|c| c.attributes.as_ref());
-    let additional = record.additional();
+    // Decoding additionalEventData costs a parse: only when it can say something.
+    let mfa_used = record
+        .additional_event_data
+        .filter(|raw| raw.get().contains("MFAUsed"))
+        .is_some_and(|_| {
+            text(&record.additional().mfa_used).is_some_and(|used| used.eq_ignore_ascii_case("yes"))
+        });
     let on_behalf_of_user = identity
         .on_behalf_of
         .as_ref()
         .is_some_and(|o| text(&o.user_id).is_some() || text(&o.identity_store_arn).is_some());
-    let identity_center = kind == PrincipalKind::IdentityCenterUser
-        || credential == CredentialKind::IdentityCenter
-        || on_behalf_of_user;
-    let facts = CredentialFacts {
+    CredentialFacts {
         root: kind == PrincipalKind::Root,
         long_term_key: key.starts_with("AKIA"),
         temporary: key.starts_with("ASIA")
@@ -316,23 +390,13 @@ pub fn resolve(record: &EventRecord<'_>) -> ResolvedIdentity {
                 PrincipalKind::AssumedRole | PrincipalKind::Role | PrincipalKind::FederatedUser
             ),
         // The docs print both "Yes" and "YES" for ConsoleLogin.
-        mfa: attributes.and_then(|a| a.mfa_authenticated) == Some(true)
-            || text(&additional.mfa_used).is_some_and(|used| used.eq_ignore_ascii_case("yes")),
+        mfa: attributes.and_then(|a| a.mfa_authenticated) == Some(true) || mfa_used,
         console: record.session_credential_from_console == Some(true)
             || text(&record.event_type) == Some("AwsConsoleSignIn"),
-        invoked_by_service: invoked_by.is_some(),
-        identity_center,
-    };
-    ResolvedIdentity {
-        principal: Principal {
-            kind,
-            name,
-            group,
-            account,
-        },
-        credential,
-        facts,
-        invoked_by,
+        invoked_by_service: text(&identity.invoked_by).is_some(),
+        identity_center: kind == PrincipalKind::IdentityCenterUser
+            || credential == CredentialKind::IdentityCenter
+            || on_behalf_of_user,
     }
 }
 

@@ -5,10 +5,10 @@
 use crate::container::{gunzip, looks_binary, sniff, strip_bom, Container};
 use crate::diagnostic::Diagnostic;
 use crate::formats::{EventSink, Shape, TextScan};
-use crate::identity::resolve;
+use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
 use crate::record::EventRecord;
-use crate::store::EventStore;
-use rustc_hash::{FxHashSet, FxHasher};
+use crate::store::{EventStore, Who};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::Serialize;
 use std::hash::Hasher;
 
@@ -61,11 +61,13 @@ pub struct Loader {
     pub report: LoadReport,
     pub limits: Limits,
     seen_event_ids: FxHashSet<u64>,
+    principal_cache: FxHashMap<u64, (u32, CredentialKind)>,
 }
 
 struct StoreSink<'l> {
     store: &'l mut EventStore,
     seen_event_ids: &'l mut FxHashSet<u64>,
+    principals: &'l mut FxHashMap<u64, (u32, CredentialKind)>,
     stored: usize,
     duplicates: usize,
 }
@@ -90,7 +92,24 @@ impl EventSink for StoreSink<'_> {
                 return;
             }
         }
-        self.store.push(record, resolve(record), raw);
+        // Most events repeat a principal seen before: resolve names only once.
+        let fingerprint = principal_fingerprint(record);
+        let (principal, credential) = match self.principals.get(&fingerprint) {
+            Some(&known) => known,
+            None => {
+                let (principal, credential) = resolve_principal(record);
+                let id = self.store.principal_id(principal, credential);
+                self.principals.insert(fingerprint, (id, credential));
+                (id, credential)
+            }
+        };
+        let kind = self.store.principals[principal as usize].principal.kind;
+        let who = Who {
+            principal,
+            credential,
+            facts: credential_facts(record, kind, credential),
+        };
+        self.store.push(record, who, raw);
         self.stored += 1;
     }
 }
@@ -221,6 +240,7 @@ impl Loader {
         let mut sink = StoreSink {
             store: &mut self.store,
             seen_event_ids: &mut self.seen_event_ids,
+            principals: &mut self.principal_cache,
             stored: 0,
             duplicates: 0,
         };

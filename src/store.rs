@@ -2,7 +2,7 @@
 //! string tables behind those ids, the principals, and each event's raw JSON.
 //! It knows nothing of files or formats; `ingest` feeds it.
 
-use crate::identity::{CredentialKind, Principal, PrincipalKind, ResolvedIdentity};
+use crate::identity::{CredentialFacts, CredentialKind, Principal, PrincipalKind};
 use crate::rawstore::{RawRef, RawStore};
 use crate::record::EventRecord;
 use crate::time::{parse_rfc3339, EpochMs};
@@ -105,6 +105,15 @@ pub struct EventRow {
 pub const EVENT_ROW_BYTES: usize = 56;
 const _: () = assert!(std::mem::size_of::<EventRow>() == EVENT_ROW_BYTES);
 
+/// Who acted in one event, resolved: the principal's id in this store, how
+/// it authenticated, and the event's credential facts.
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub principal: u32,
+    pub credential: CredentialKind,
+    pub facts: CredentialFacts,
+}
+
 /// The per-principal facts that do not vary per event.
 #[derive(Debug, Clone)]
 pub struct PrincipalEntry {
@@ -131,12 +140,16 @@ impl EventStore {
         self.rows.is_empty()
     }
 
-    /// Appends one event. The caller has already resolved its identity.
-    pub fn push(&mut self, record: &EventRecord<'_>, identity: ResolvedIdentity, raw: &[u8]) {
-        let principal = self.principal_id(identity.principal, identity.credential);
+    /// Appends one event whose identity the caller resolved (see [`EventStore::principal_id`]).
+    pub fn push(&mut self, record: &EventRecord<'_>, who: Who, raw: &[u8]) {
+        let Who {
+            principal,
+            credential,
+            facts,
+        } = who;
         let parsed_time = record.time_text().and_then(parse_rfc3339);
         let error_code = record.error_code.as_deref().unwrap_or_default();
-        let mut row_flags = identity.facts.bits();
+        let mut row_flags = facts.bits();
         if parsed_time.is_none() {
             row_flags |= flags::NO_TIME;
         }
@@ -174,13 +187,14 @@ impl EventStore {
             user_agent: intern(&record.user_agent),
             error_code: intern(&record.error_code),
             flags: row_flags,
-            credential: identity.credential as u8,
+            credential: credential as u8,
             _reserved: 0,
         };
         self.rows.push(row);
     }
 
-    fn principal_id(&mut self, principal: Principal, credential: CredentialKind) -> u32 {
+    /// The id of a principal, interning it on first sight.
+    pub fn principal_id(&mut self, principal: Principal, credential: CredentialKind) -> u32 {
         if let Some(&id) = self.principal_ids.get(&principal) {
             return id;
         }

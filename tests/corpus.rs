@@ -145,3 +145,32 @@ fn aws_docs_examples_load_and_lookalikes_are_refused() {
     assert_eq!(refused.len(), 4, "{refused:?}");
     assert!(refused.iter().all(|m| m.contains("not loaded")));
 }
+
+#[test]
+fn cached_identity_resolution_agrees_with_resolving_every_event() {
+    for folder in [
+        "seeds",
+        "invictus-ir",
+        "stratus-red-team",
+        "panther",
+        "eventbridge",
+        "aws-docs",
+        "otrf",
+    ] {
+        let loader = load_folder(folder);
+        for row in &loader.store.rows {
+            let raw = loader.store.raw_json(row);
+            let record: trailglass::record::EventRecord<'_> = serde_json::from_slice(&raw).unwrap();
+            let fresh = trailglass::identity::resolve(&record);
+            let stored = &loader.store.principals[row.principal as usize];
+            assert_eq!(stored.principal, fresh.principal, "{folder}");
+            assert_eq!(row.credential, fresh.credential as u8, "{folder}");
+            assert_eq!(
+                row.flags & 0x7f,
+                fresh.facts.bits(),
+                "{folder}: {}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
+    }
+}

@@ -76,7 +76,12 @@ fn term(field: &str, value: &str, exclude: bool) -> String {
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| PageState(AppState::default()));
+    let state = use_reducer(|| {
+        let fragment = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        PageState(AppState::from_fragment(&fragment))
+    });
     let pending_rows = use_mut_ref(HashSet::<usize>::new);
     let bridge = {
         let dispatcher = state.dispatcher();
@@ -116,14 +121,39 @@ pub fn App() -> Html {
     };
 
     // The view follows the request, debounced; the worker answers with a whole view.
+    // It is also sent when data first arrives (a request restored from the URL).
     {
         let send = send.clone();
         let has_data = state.0.load.files > 0;
-        use_effect_with(state.0.request.clone(), move |request: &ViewRequest| {
-            let request = request.clone();
-            let timeout = has_data
-                .then(|| Timeout::new(DEBOUNCE_MS, move || send.emit(ToWorker::View(request))));
-            move || drop(timeout)
+        use_effect_with(
+            (state.0.request.clone(), has_data),
+            move |(request, has_data): &(ViewRequest, bool)| {
+                let request = request.clone();
+                let timeout = has_data
+                    .then(|| Timeout::new(DEBOUNCE_MS, move || send.emit(ToWorker::View(request))));
+                move || drop(timeout)
+            },
+        );
+    }
+    // The URL fragment follows the shareable state (replaced, not pushed: no history spam).
+    {
+        let fragment = state.0.to_fragment();
+        use_effect_with(fragment, move |fragment| {
+            if let Some(window) = web_sys::window() {
+                let location = window.location();
+                let url = if fragment.is_empty() {
+                    location.pathname().unwrap_or_default() + &location.search().unwrap_or_default()
+                } else {
+                    format!("#{fragment}")
+                };
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url),
+                    );
+                }
+            }
         });
     }
 

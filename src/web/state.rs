@@ -39,6 +39,8 @@ pub struct AppState {
     pub dragging: bool,
     pub local_time: bool,
     pub hidden_columns: Vec<&'static str>,
+    /// The open principal's name: what the URL keeps (ids differ between loads).
+    pub principal_name: Option<String>,
 }
 
 pub enum Action {
@@ -68,6 +70,13 @@ impl AppState {
             Action::Range(range) => next.request.range = range,
             Action::Principal(principal) => {
                 next.request.principal = principal;
+                next.principal_name = principal.and_then(|id| {
+                    next.view
+                        .principals
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map(|p| p.name.clone())
+                });
                 if principal.is_some() {
                     next.tab = Tab::Events;
                 }
@@ -101,6 +110,7 @@ impl AppState {
                 if summary.files == 0 {
                     self.phase = LoadPhase::Idle;
                     self.request = ViewRequest::default();
+                    self.principal_name = None;
                     self.detail = None;
                 }
                 self.load = Rc::new(summary);
@@ -110,6 +120,14 @@ impl AppState {
                     self.phase = LoadPhase::Done;
                 }
                 self.query_error = None;
+                // A principal named by the URL is opened once the data shows it.
+                if self.request.principal.is_none() {
+                    if let Some(name) = &self.principal_name {
+                        if let Some(found) = view.principals.iter().find(|p| &p.name == name) {
+                            self.request.principal = Some(found.id);
+                        }
+                    }
+                }
                 self.rows = Rc::new(view.rows.iter().cloned().enumerate().collect());
                 self.cursor = self.cursor.filter(|&c| c < view.shown);
                 self.view = Rc::new(*view);
@@ -135,6 +153,96 @@ impl AppState {
     pub fn loading(&self) -> bool {
         matches!(self.phase, LoadPhase::Loading(_))
     }
+
+    /// The shareable part of the state as a URL fragment (no event data:
+    /// only the query as typed, the time range, the principal's name, the tab).
+    pub fn to_fragment(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.request.query.is_empty() {
+            parts.push(format!("q={}", percent_encode(&self.request.query)));
+        }
+        if let Some((from, to)) = self.request.range {
+            parts.push(format!("from={from}&to={to}"));
+        }
+        if let (Some(_), Some(name)) = (self.request.principal, &self.principal_name) {
+            parts.push(format!("principal={}", percent_encode(name)));
+        }
+        if self.request.descending {
+            parts.push("sort=desc".to_owned());
+        }
+        match self.tab {
+            Tab::Events => {}
+            Tab::Principals => parts.push("tab=principals".to_owned()),
+            Tab::Report => parts.push("tab=report".to_owned()),
+        }
+        parts.join("&")
+    }
+
+    /// State restored from a URL fragment (with or without the leading `#`).
+    pub fn from_fragment(fragment: &str) -> Self {
+        let mut state = AppState::default();
+        let (mut from, mut to) = (None, None);
+        for pair in fragment.trim_start_matches('#').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(value);
+            match key {
+                "q" => state.request.query = value,
+                "from" => from = value.parse::<f64>().ok(),
+                "to" => to = value.parse::<f64>().ok(),
+                "principal" if !value.is_empty() => state.principal_name = Some(value),
+                "sort" => state.request.descending = value == "desc",
+                "tab" => {
+                    state.tab = match value.as_str() {
+                        "principals" => Tab::Principals,
+                        "report" => Tab::Report,
+                        _ => Tab::Events,
+                    }
+                }
+                _ => {}
+            }
+        }
+        state.request.range = from.zip(to).filter(|(f, t)| f < t);
+        state
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = bytes
+            .get(at + 1..at + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[at], hex) {
+            (b'%', Some(value)) => {
+                out.push(value);
+                at += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                at += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -197,5 +305,60 @@ mod tests {
         }));
         assert_eq!(state.rows.get(&201).map(|r| r.id), Some(9));
         assert_eq!(state.rows.len(), 2);
+    }
+
+    #[test]
+    fn the_fragment_round_trips_the_shareable_state_only() {
+        let mut state = AppState::default();
+        state.request.query = "eventName:\"Delete Bucket\" & -errorCode:* #x=1 ü".into();
+        state.request.range = Some((1_714_557_600_000.0, 1_714_561_200_000.0));
+        state.request.descending = true;
+        state.request.principal = Some(3);
+        state.principal_name = Some("alice@example.com".into());
+        state.tab = Tab::Principals;
+        let fragment = state.to_fragment();
+        assert!(
+            !fragment.contains(' ') && !fragment.contains('#') && !fragment.contains('"'),
+            "{fragment}"
+        );
+        let restored = AppState::from_fragment(&format!("#{fragment}"));
+        assert_eq!(restored.request.query, state.request.query);
+        assert_eq!(restored.request.range, state.request.range);
+        assert!(restored.request.descending);
+        assert_eq!(
+            restored.principal_name.as_deref(),
+            Some("alice@example.com")
+        );
+        // The id is not in the URL: it is found by name when the data arrives.
+        assert_eq!(restored.request.principal, None);
+        assert_eq!(restored.tab, Tab::Principals);
+        assert_eq!(AppState::from_fragment("").request, ViewRequest::default());
+        assert_eq!(AppState::from_fragment("#from=9&to=3").request.range, None);
+    }
+
+    #[test]
+    fn a_principal_named_in_the_url_opens_when_the_view_lists_it() {
+        let mut state = AppState::from_fragment("principal=root%20%28111%29");
+        let mut view = ViewResult::default();
+        view.principals.push(crate::view::PrincipalStats {
+            id: 7,
+            kind: "Root".into(),
+            kind_label: "Root".into(),
+            name: "root (111)".into(),
+            group: String::new(),
+            account: "111".into(),
+            events: 1,
+            errors: 0,
+            denied: 0,
+            first_ms: None,
+            last_ms: None,
+            source_ips: 0,
+            top_actions: Vec::new(),
+            top_services: Vec::new(),
+            activity: Vec::new(),
+            facts: 0,
+        });
+        state.apply(Action::Worker(FromWorker::View(Box::new(view))));
+        assert_eq!(state.request.principal, Some(7));
     }
 }

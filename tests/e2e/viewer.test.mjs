@@ -194,6 +194,24 @@ test('dark mode is readable', async () => {
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
+test('the view lives in the URL fragment and survives a reload with the same data', async () => {
+  await page.click('[data-testid=tab-events]');
+  const before = await setQuery('eventName:ConsoleLogin');
+  const filtered = await shownChange(before);
+  await page.waitForFunction(() => location.hash.includes('q=eventName%3AConsoleLogin'));
+  const url = page.url();
+  assert.ok(!/AKIA|ASIA|arn%3A/.test(url), `no event data in the URL: ${url}`);
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=load-status]');
+  await page.click('[data-testid=load-sample]');
+  await waitLoaded(page);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=event-count]')?.dataset.shown) === n, filtered.shown);
+  assert.equal(await page.inputValue('[data-testid=search]'), 'eventName:ConsoleLogin');
+  await setQuery('');
+  await shownChange(filtered.shown);
+});
+
 test('every request stayed on the page origin', () => {
   const all = opened.requests;
   assert.ok(all.length > 0);
