@@ -26,6 +26,7 @@ pub mod rawstore;
 pub mod record;
 pub mod sample;
 pub mod scan;
+pub mod sql;
 pub mod store;
 pub mod summary;
 pub mod time;

@@ -216,6 +216,15 @@ impl EventStore {
         })
     }
 
+    /// Reads many events' JSON in any order, keeping the last few inflated
+    /// blocks: exports in time order touch blocks in near load order.
+    pub fn raw_reader(&self) -> RawReader<'_> {
+        RawReader {
+            store: self,
+            cache: Vec::new(),
+        }
+    }
+
     /// A whole block of raw JSON (events are contiguous in it), for scans.
     pub fn raw_block(&self, block: u32) -> Cow<'_, [u8]> {
         self.raw.block(block)
@@ -247,6 +256,40 @@ impl EventStore {
 
     pub fn principal_kind(&self, row: &EventRow) -> PrincipalKind {
         self.principals[row.principal as usize].principal.kind
+    }
+}
+
+/// See [`EventStore::raw_reader`].
+pub struct RawReader<'s> {
+    store: &'s EventStore,
+    /// Most recently used last.
+    cache: Vec<(u32, Cow<'s, [u8]>)>,
+}
+
+impl RawReader<'_> {
+    const BLOCKS_KEPT: usize = 8;
+
+    /// The raw JSON of one event.
+    pub fn json(&mut self, row: &EventRow) -> &[u8] {
+        let at = match self
+            .cache
+            .iter()
+            .position(|(block, _)| *block == row.raw_block)
+        {
+            Some(at) => at,
+            None => {
+                if self.cache.len() == Self::BLOCKS_KEPT {
+                    self.cache.remove(0);
+                }
+                self.cache
+                    .push((row.raw_block, self.store.raw.block(row.raw_block)));
+                self.cache.len() - 1
+            }
+        };
+        let entry = self.cache.remove(at);
+        self.cache.push(entry);
+        let block = &self.cache.last().expect("just pushed").1;
+        &block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize]
     }
 }
 

@@ -46,12 +46,12 @@ impl PartialEq for PageState {
     }
 }
 
-/// Saves text the worker produced as a file, through a blob URL (never a network request).
-fn download(file_name: &str, mime: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+/// Saves bytes the worker produced as a file, through a blob URL (never a network request).
+fn download(file_name: &str, mime: &str, bytes: &[u8]) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
@@ -66,6 +66,17 @@ fn download(file_name: &str, mime: &str, text: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Closes the `<details>` menu an item was picked from.
+fn close_menu(event: &MouseEvent) {
+    let menu = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("details").ok().flatten());
+    if let Some(menu) = menu {
+        let _ = menu.remove_attribute("open");
+    }
 }
 
 /// A query term that matches one value exactly.
@@ -92,8 +103,8 @@ pub fn App() -> Html {
                     FromWorker::Export {
                         file_name,
                         mime,
-                        text,
-                    } => download(&file_name, &mime, &text),
+                        bytes,
+                    } => download(&file_name, &mime, &bytes),
                     other => {
                         match &other {
                             FromWorker::View(_) => pending_rows.borrow_mut().clear(),
@@ -314,6 +325,32 @@ pub fn App() -> Html {
             bridge.send(ToWorker::Export { format });
         })
     };
+    let export_button = |format: ExportFormat, label: &str, testid: &str| {
+        let bridge = bridge.clone();
+        html! {
+            <button class="menu-item" data-testid={testid.to_owned()}
+                onclick={Callback::from(move |event: MouseEvent| {
+                    close_menu(&event);
+                    bridge.send(ToWorker::Export { format });
+                })}>{ label.to_owned() }</button>
+        }
+    };
+    // SQL is written here, in the click, so the clipboard accepts it.
+    let sql_button = |dialect: crate::sql::Dialect, label: &str, testid: &str| {
+        let request = app.request.clone();
+        html! {
+            <button class="menu-item" data-testid={testid.to_owned()}
+                onclick={Callback::from(move |event: MouseEvent| {
+                    close_menu(&event);
+                    let Ok(query) = crate::query::parse(&request.query) else { return };
+                    let range = request.range.map(|(from, to)| (from as i64, to as i64));
+                    let sql = crate::sql::to_sql(&query, range, dialect);
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.navigator().clipboard().write_text(&sql);
+                    }
+                })}>{ label.to_owned() }</button>
+        }
+    };
     let tab_button = |tab: Tab, label: &str, testid: &str| {
         let dispatcher = state.dispatcher();
         html! {
@@ -384,6 +421,18 @@ pub fn App() -> Html {
                         { if view.shown == view.total { format!("{} events", thousands(view.total)) }
                           else { format!("{} of {} events", thousands(view.shown), thousands(view.total)) } }
                     </span>
+                    <details class="menu" data-testid="export-menu">
+                        <summary class="button small">{"Export"}</summary>
+                        <div class="menu-items">
+                            <span class="muted">{ format!("The {} events in view", thousands(view.shown)) }</span>
+                            { export_button(ExportFormat::EventsJson, "CloudTrail JSON (.json)", "export-json") }
+                            { export_button(ExportFormat::EventsJsonGz, "CloudTrail JSON, gzipped (.json.gz)", "export-json-gz") }
+                            { export_button(ExportFormat::EventsCsv, "CSV, main columns (.csv)", "export-csv") }
+                            <span class="muted">{"The same question, for a bigger engine"}</span>
+                            { sql_button(crate::sql::Dialect::Athena, "Copy as SQL for Amazon Athena", "copy-sql-athena") }
+                            { sql_button(crate::sql::Dialect::CloudTrailLake, "Copy as SQL for CloudTrail Lake", "copy-sql-lake") }
+                        </div>
+                    </details>
                 </div>
                 { for principal_banner }
                 <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}

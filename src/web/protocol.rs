@@ -34,6 +34,10 @@ pub enum ToWorker<F> {
 pub enum ExportFormat {
     PrincipalsCsv,
     PrincipalsJson,
+    /// The filtered events as a CloudTrail file.
+    EventsJson,
+    EventsJsonGz,
+    EventsCsv,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,10 +54,12 @@ pub enum FromWorker {
         rows: Vec<TableRow>,
     },
     Event(Box<EventDetail>),
+    /// A file to save (made in the worker, saved through a blob URL).
     Export {
         file_name: String,
         mime: String,
-        text: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
     },
 }
 

@@ -157,23 +157,39 @@ impl Session {
     }
 
     fn export(&self, format: ExportFormat) -> FromWorker {
-        let stats = principal_stats(&self.loader.store, &self.selection, 0);
-        let (file_name, mime, text) = match format {
+        let store = &self.loader.store;
+        let principals = || principal_stats(store, &self.selection, 0);
+        let (file_name, mime, bytes) = match format {
             ExportFormat::PrincipalsJson => (
                 "trailglass-principals.json",
                 "application/json",
-                serde_json::to_string_pretty(&stats).unwrap_or_default(),
+                serde_json::to_vec_pretty(&principals()).unwrap_or_default(),
             ),
             ExportFormat::PrincipalsCsv => (
                 "trailglass-principals.csv",
                 "text/csv",
-                crate::export::principals_csv(&stats),
+                crate::export::principals_csv(&principals()).into_bytes(),
+            ),
+            ExportFormat::EventsJson => (
+                "trailglass-events.json",
+                "application/json",
+                crate::export::records_json(store, &self.selection, false),
+            ),
+            ExportFormat::EventsJsonGz => (
+                "trailglass-events.json.gz",
+                "application/gzip",
+                crate::export::records_json(store, &self.selection, true),
+            ),
+            ExportFormat::EventsCsv => (
+                "trailglass-events.csv",
+                "text/csv",
+                crate::export::events_csv(store, &self.selection).into_bytes(),
             ),
         };
         FromWorker::Export {
             file_name: file_name.into(),
             mime: mime.into(),
-            text,
+            bytes,
         }
     }
 }
