@@ -8,7 +8,7 @@ use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
 use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
-use super::ui::format::{bytes, thousands};
+use super::ui::format::{bytes, thousands, visible};
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
 use super::ui::search::SearchBar;
@@ -374,9 +374,9 @@ pub fn App() -> Html {
             <div class="principal-banner" data-testid="principal-page">
                 <span class="muted">{"Principal"}</span>
                 if let Some(p) = stats {
-                    <strong>{ p.name.clone() }</strong>
+                    <strong>{ visible(&p.name) }</strong>
                     <span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span>
-                    <span class="mono small">{ p.group.clone() }</span>
+                    <span class="mono small">{ visible(&p.group) }</span>
                     <span>{ format!("{} events · {} errors · {} AccessDenied · {} source IPs", thousands(p.events as usize), thousands(p.errors as usize), thousands(p.denied as usize), p.source_ips) }</span>
                 } else {
                     <strong>{ format!("#{id}") }</strong>

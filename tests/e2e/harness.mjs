@@ -51,6 +51,13 @@ export async function launch() {
 /** A page with every request and console error recorded. */
 export async function openPage(browser, url, { colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme });
+  // Every Content-Security-Policy violation is recorded for the tests to check.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
   const page = await context.newPage();
   const requests = [];
   const errors = [];

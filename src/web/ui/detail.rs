@@ -2,6 +2,7 @@
 //! coloured (built from text nodes, never from HTML strings), a copy button,
 //! and "filter to this value" on the key fields.
 
+use super::format::visible;
 use crate::pretty::TokenKind;
 use crate::web::protocol::EventDetail;
 use std::rc::Rc;
@@ -59,13 +60,13 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
     html! {
         <aside class="detail" data-testid="event-detail" data-id={detail.id.to_string()} aria-label="Event detail">
             <div class="detail-head">
-                <h2>{ format!("{} · {}", row.event_name, row.time.replace('T', " ")) }</h2>
+                <h2>{ visible(&format!("{} · {}", row.event_name, row.time.replace('T', " "))) }</h2>
                 <button class="button small" data-testid="copy-json" onclick={copy}>{ if *copied { "Copied" } else { "Copy JSON" } }</button>
                 <button class="button small ghost" data-testid="close-detail" onclick={close} title="Close (Esc)">{"✕"}</button>
             </div>
             <dl class="facts">
                 { for detail.facts.iter().map(|(label, value)| html! {
-                    <><dt>{ label.clone() }</dt><dd>{ value.clone() }</dd></>
+                    <><dt>{ label.clone() }</dt><dd>{ visible(value) }</dd></>
                 }) }
             </dl>
             <div class="filter-to">
@@ -76,14 +77,14 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                     html! { <button class="chip" data-testid="filter-to" data-field={field}
                         title={format!("{field}:\"{value}\"")}
                         onclick={Callback::from(move |_: MouseEvent| on_filter.emit((f.clone(), v.clone())))}>
-                        { format!("{label}: {value}") }</button> }
+                        { visible(&format!("{label}: {value}")) }</button> }
                 }) }
             </div>
             <pre class="json" data-testid="event-json">
                 { for detail.lines.iter().map(|line| html! {
                     <div class="json-line" style={format!("padding-left:{}ch", line.depth as usize * 2)}>
                         { for line.tokens.iter().map(|(kind, text)| html! {
-                            <span class={token_class(*kind)}>{ text.clone() }</span>
+                            <span class={token_class(*kind)}>{ visible(text) }</span>
                         }) }
                     </div>
                 }) }

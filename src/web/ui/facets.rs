@@ -1,7 +1,7 @@
 //! Owns the facet sidebar: the top values of each field over the current
 //! filter; click to include, alt-click or − to exclude.
 
-use super::format::thousands;
+use super::format::{thousands, visible};
 use crate::view::Facet;
 use yew::prelude::*;
 
@@ -42,7 +42,7 @@ pub fn FacetSidebar(props: &FacetProps) -> Html {
                                     <li data-testid="facet-value" data-value={value.value.clone()} data-count={value.count.to_string()}>
                                         <button class="facet-include" onclick={include} title={format!("Only {} (alt-click: exclude)", value.value)}>
                                             <span class="share" style={format!("width:{share:.1}%")}></span>
-                                            <span class="v">{ value.value.clone() }</span>
+                                            <span class="v">{ visible(&value.value) }</span>
                                             <span class="n">{ thousands(value.count as usize) }</span>
                                         </button>
                                         <button class="facet-exclude" data-testid="facet-exclude" onclick={exclude} title={format!("Exclude {}", value.value)} aria-label="Exclude">{"−"}</button>

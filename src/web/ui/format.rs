@@ -61,3 +61,26 @@ pub fn duration(ms: EpochMs) -> String {
         ms => format!("{} s", ms / 1000),
     }
 }
+
+/// Text as it may be shown: Unicode direction controls (which can make
+/// `gnp.exe` read as `exe.png`) and other invisible format characters are
+/// replaced by a visible `⟨U+202E⟩` marker. Logs are attacker-influenced.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_hidden_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hidden_control(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_hidden_control(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || (c.is_control() && !matches!(c, '\n' | '\t'))
+}

@@ -3,7 +3,7 @@
 //! sparkline and credential facts. Role sessions group under their role.
 //! Sortable by every column; a click filters the whole view to one principal.
 
-use super::format::{thousands, time};
+use super::format::{thousands, time, visible};
 use crate::identity::CredentialFacts;
 use crate::view::PrincipalStats;
 use yew::prelude::*;
@@ -141,7 +141,7 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                 data-id={p.id.to_string()} onclick={Callback::from(move |_: MouseEvent| on_pick.emit(id))} tabindex="0"
                 onkeydown={{ let on_pick = props.on_pick.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { on_pick.emit(id) }) }}>
                 <td><span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span></td>
-                <td class="name" title={p.group.clone()}>{ if nested { p.name.split_once('/').map_or(p.name.clone(), |(_, s)| s.to_owned()) } else { p.name.clone() } }</td>
+                <td class="name" title={visible(&p.group)}>{ visible(&if nested { p.name.split_once('/').map_or(p.name.clone(), |(_, s)| s.to_owned()) } else { p.name.clone() }) }</td>
                 <td class="mono">{ p.account.clone() }</td>
                 <td class="num">{ thousands(p.events as usize) }</td>
                 <td class={classes!("num", (p.errors > 0).then_some("warn"))}>{ thousands(p.errors as usize) }</td>
@@ -149,8 +149,8 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                 <td class="mono small">{ when(p.first_ms) }</td>
                 <td class="mono small">{ when(p.last_ms) }</td>
                 <td class="num">{ p.source_ips }</td>
-                <td class="small">{ p.top_actions.iter().map(|v| v.value.clone()).collect::<Vec<_>>().join(", ") }</td>
-                <td class="small">{ p.top_services.iter().map(|v| v.value.trim_end_matches(".amazonaws.com").to_owned()).collect::<Vec<_>>().join(", ") }</td>
+                <td class="small">{ visible(&p.top_actions.iter().map(|v| v.value.clone()).collect::<Vec<_>>().join(", ")) }</td>
+                <td class="small">{ visible(&p.top_services.iter().map(|v| v.value.trim_end_matches(".amazonaws.com").to_owned()).collect::<Vec<_>>().join(", ")) }</td>
                 <td>{ sparkline(&p.activity) }</td>
                 <td class="badges">{ facts_badges(p.facts) }</td>
             </tr>
@@ -199,7 +199,7 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                             <>
                                 <tr class="role-group" data-testid="role-group" onclick={toggle}>
                                     <td><span class="kind kind-role">{ if open { "▾ Role" } else { "▸ Role" } }</span></td>
-                                    <td class="name" title={group.key.clone()}>{ format!("{} · {} sessions", group.label, group.members.len()) }</td>
+                                    <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} sessions", group.label, group.members.len())) }</td>
                                     <td class="mono">{ group.members[0].account.clone() }</td>
                                     <td class="num">{ thousands(group.sum(|p| p.events) as usize) }</td>
                                     <td class="num">{ thousands(group.sum(|p| p.errors) as usize) }</td>

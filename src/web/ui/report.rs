@@ -1,7 +1,7 @@
 //! Owns the load report: files, events, duplicates dropped, and every
 //! diagnostic per file with line:column and reason.
 
-use super::format::{bytes, thousands};
+use super::format::{bytes, thousands, visible};
 use crate::web::protocol::LoadSummary;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -30,8 +30,8 @@ pub fn LoadReport(props: &ReportProps) -> Html {
                     <ul class="diagnostics">
                         { for load.diagnostics.iter().map(|d| html! {
                             <li data-testid="diagnostic" data-file={d.file.clone()}>
-                                <code class="where">{ if d.line > 0 { format!("{}:{}:{}", d.file, d.line, d.column) } else { d.file.clone() } }</code>
-                                <span class="why">{ d.message.clone() }</span>
+                                <code class="where">{ visible(&if d.line > 0 { format!("{}:{}:{}", d.file, d.line, d.column) } else { d.file.clone() }) }</code>
+                                <span class="why">{ visible(&d.message) }</span>
                             </li>
                         }) }
                     </ul>
@@ -46,7 +46,7 @@ pub fn LoadReport(props: &ReportProps) -> Html {
                     <thead><tr><th>{"File"}</th><th>{"Recognised as"}</th><th class="num">{"Events"}</th><th class="num">{"Duplicates"}</th><th class="num">{"Problems"}</th></tr></thead>
                     <tbody>
                         { for load.file_reports.iter().map(|f| html! {
-                            <tr data-testid="file-row"><td class="name">{ f.name.clone() }</td><td>{ f.shape.clone() }</td>
+                            <tr data-testid="file-row"><td class="name">{ visible(&f.name) }</td><td>{ f.shape.clone() }</td>
                                 <td class="num">{ thousands(f.events) }</td><td class="num">{ thousands(f.duplicates) }</td>
                                 <td class={classes!("num", (f.problems > 0).then_some("warn"))}>{ thousands(f.problems) }</td></tr>
                         }) }

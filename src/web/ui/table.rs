@@ -25,7 +25,7 @@ pub const COLUMNS: [(&str, &str); 8] = [
 ];
 
 fn cell(row: &TableRow, column: &str) -> String {
-    match column {
+    super::format::visible(&match column {
         "time" => row.time.replace('T', " "),
         "principal" => row.principal.clone(),
         "eventName" => row.event_name.clone(),
@@ -37,7 +37,7 @@ fn cell(row: &TableRow, column: &str) -> String {
         "sourceIPAddress" => row.source_ip.clone(),
         "errorCode" => row.error_code.clone(),
         _ => row.user_agent.clone(),
-    }
+    })
 }
 
 #[derive(Properties, PartialEq)]
