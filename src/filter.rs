@@ -126,9 +126,7 @@ fn eval(store: &EventStore, query: &Query, candidates: Option<&Bits>) -> Bits {
                 None => inside,
             }
         }
-        Query::Text(text) => raw_scan(store, candidates, |json| {
-            contains_ignore_case(json, text.as_bytes())
-        }),
+        Query::Text(text) => text_scan(store, candidates, text),
         Query::Field { field, test } => eval_field(store, field, test, candidates),
     }
 }
@@ -217,31 +215,97 @@ fn rows_where(store: &EventStore, keep: impl Fn(&EventRow) -> bool) -> Bits {
 }
 
 /// Runs `keep` on the raw JSON of each candidate row, inflating each block once.
-fn raw_scan(store: &EventStore, candidates: Option<&Bits>, keep: impl Fn(&[u8]) -> bool) -> Bits {
+fn raw_scan(
+    store: &EventStore,
+    candidates: Option<&Bits>,
+    keep: impl Fn(&[u8]) -> bool + Sync,
+) -> Bits {
+    scan_blocks(store, candidates, |block, rows, hits| {
+        for &i in rows {
+            let row = &store.rows[i];
+            if keep(&block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize]) {
+                hits.push(i);
+            }
+        }
+    })
+}
+
+/// Free text: each block is inflated and lower-cased once and searched whole
+/// (SIMD substring search), then hits are mapped to the candidate rows whose
+/// JSON contains them entirely.
+fn text_scan(store: &EventStore, candidates: Option<&Bits>, text: &str) -> Bits {
+    let needle = text.to_ascii_lowercase();
+    if needle.is_empty() {
+        return candidates
+            .cloned()
+            .unwrap_or_else(|| Bits::new(store.rows.len(), true));
+    }
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    scan_blocks(store, candidates, |block, rows, matched| {
+        let mut lower = block.to_vec();
+        lower.make_ascii_lowercase();
+        let mut hits = finder.find_iter(&lower).peekable();
+        for &i in rows {
+            let row = &store.rows[i];
+            let (start, end) = (
+                row.raw_offset as usize,
+                (row.raw_offset + row.raw_len) as usize,
+            );
+            while hits.next_if(|&hit| hit < start).is_some() {}
+            if hits.peek().is_some_and(|&hit| hit + needle.len() <= end) {
+                matched.push(i);
+            }
+        }
+    })
+}
+
+/// Groups the candidate rows by raw block and runs `per_block` on each block
+/// once (its bytes, its candidate rows in order, where to put matches), over
+/// all cores natively; the browser worker runs it on its one thread.
+fn scan_blocks(
+    store: &EventStore,
+    candidates: Option<&Bits>,
+    per_block: impl Fn(&[u8], &[usize], &mut Vec<usize>) + Sync,
+) -> Bits {
     let len = store.rows.len();
-    let mut bits = Bits::new(len, false);
-    let all;
-    let candidates = match candidates {
-        Some(c) => c,
-        None => {
-            all = Bits::new(len, true);
-            &all
-        }
+    let rows: Vec<usize> = match candidates {
+        Some(c) => c.ones().collect(),
+        None => (0..len).collect(),
     };
-    let mut current: Option<(u32, std::borrow::Cow<'_, [u8]>)> = None;
-    for i in candidates.ones() {
-        let row = &store.rows[i];
-        if current
-            .as_ref()
-            .is_none_or(|(block, _)| *block != row.raw_block)
-        {
-            current = Some((row.raw_block, store.raw_block(row.raw_block)));
+    // Rows are stored in load order, so each block's rows are one run.
+    let groups: Vec<&[usize]> = rows
+        .chunk_by(|a, b| store.rows[*a].raw_block == store.rows[*b].raw_block)
+        .collect();
+    let run = |groups: &[&[usize]]| {
+        let mut matched = Vec::new();
+        for rows in groups {
+            let block = store.raw_block(store.rows[rows[0]].raw_block);
+            per_block(&block, rows, &mut matched);
         }
-        let (_, block) = current.as_ref().expect("set above");
-        let json = &block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize];
-        if keep(json) {
-            bits.set(i);
-        }
+        matched
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let matched: Vec<usize> = {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(groups.len().max(1));
+        let per_thread = groups.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .chunks(per_thread)
+                .map(|chunk| scope.spawn(|| run(chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("scan threads do not panic"))
+                .collect()
+        })
+    };
+    #[cfg(target_arch = "wasm32")]
+    let matched: Vec<usize> = run(&groups);
+    let mut bits = Bits::new(len, false);
+    for i in matched {
+        bits.set(i);
     }
     bits
 }
@@ -269,38 +333,154 @@ fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     false
 }
 
-/// Looks a dotted path up in one event's JSON and tests its value.
+/// Looks a dotted path up in one event's JSON (by skipping, not decoding the
+/// event) and tests its value.
 fn path_matches(json: &[u8], path: &[String], test: &Test) -> bool {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(json) else {
+    // Cheap reject: the last key must appear in the text at all.
+    if let Some(last) = path.last().filter(|k| k.parse::<usize>().is_err()) {
+        if !contains_ignore_case(json, last.as_bytes()) {
+            return false;
+        }
+    }
+    let Some(raw) = crate::scan::value_at_path(json, path) else {
         return false;
     };
-    let mut node = &value;
-    for key in path {
-        node = match node {
-            serde_json::Value::Object(map) => match map.get(key) {
-                Some(next) => next,
-                None => match map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
-                    Some((_, next)) => next,
-                    None => return false,
-                },
-            },
-            serde_json::Value::Array(items) => {
-                match key.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                    Some(next) => next,
-                    None => return false,
-                }
-            }
-            _ => return false,
-        };
-    }
-    let values: Vec<&serde_json::Value> = match node {
+    let values: Vec<serde_json::Value> = match serde_json::from_slice::<serde_json::Value>(raw) {
         // A path into a list matches when any element does.
-        serde_json::Value::Array(items) if !matches!(test, Test::Present) => items.iter().collect(),
-        other => vec![other],
+        Ok(serde_json::Value::Array(items)) if !matches!(test, Test::Present) => items,
+        Ok(value) => vec![value],
+        Err(_) => return false,
     };
     values.into_iter().any(|value| match value {
         serde_json::Value::Null => false,
-        serde_json::Value::String(text) => test.matches_text(text),
+        serde_json::Value::String(text) => test.matches_text(&text),
         other => test.matches_text(&other.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Loader;
+
+    /// 3,000 events across several raw blocks: every third an AccessDenied,
+    /// every fifth from root, alternating buckets, readOnly on even ids.
+    fn store() -> (EventStore, Selection) {
+        let mut loader = Loader::default();
+        let events: Vec<String> = (0..3000)
+            .map(|i| {
+                let identity = if i % 5 == 0 {
+                    r#"{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"}"#.to_owned()
+                } else {
+                    format!(r#"{{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u{}","userName":"u{}","accountId":"111122223333"}}"#, i % 7, i % 7)
+                };
+                let error = if i % 3 == 0 { r#","errorCode":"AccessDenied""# } else { "" };
+                format!(
+                    r#"{{"eventID":"e{i}","eventTime":"2024-05-01T{:02}:{:02}:00Z","eventSource":"s3.amazonaws.com","eventName":"{}","awsRegion":"us-east-1","userIdentity":{identity},"readOnly":{},"requestParameters":{{"bucketName":"{}","padding":"{}"}}{error}}}"#,
+                    i / 60 % 24,
+                    i % 60,
+                    if i % 2 == 0 { "GetObject" } else { "PutObject" },
+                    i % 2 == 0,
+                    if i % 4 == 0 { "prod-logs" } else { "dev-data" },
+                    "x".repeat(400),
+                )
+            })
+            .collect();
+        loader.load(
+            "t.json",
+            format!(r#"{{"Records":[{}]}}"#, events.join(",")).as_bytes(),
+        );
+        assert!(loader.report.diagnostics.is_empty());
+        loader.store.seal();
+        let order = crate::view::time_order(&loader.store);
+        (loader.store, order)
+    }
+
+    fn count(store: &EventStore, order: &[u32], query: &str) -> usize {
+        let filter = Filter {
+            query: crate::query::parse(query).unwrap(),
+            ..Filter::default()
+        };
+        select(store, order, &filter).len()
+    }
+
+    #[test]
+    fn queries_select_exactly_the_matching_events() {
+        let (store, order) = store();
+        assert!(
+            store.rows.iter().map(|r| r.raw_block).max().unwrap() > 2,
+            "spans blocks"
+        );
+        assert_eq!(count(&store, &order, ""), 3000);
+        assert_eq!(count(&store, &order, "eventName:GetObject"), 1500);
+        assert_eq!(count(&store, &order, "eventname:get*"), 1500);
+        assert_eq!(count(&store, &order, "errorCode:*"), 1000);
+        assert_eq!(count(&store, &order, "-errorCode:*"), 2000);
+        assert_eq!(count(&store, &order, "accessdenied"), 1000);
+        assert_eq!(
+            count(&store, &order, "\"AccessDenied\" eventName:PutObject"),
+            500
+        );
+        assert_eq!(count(&store, &order, "kind:Root"), 600);
+        assert_eq!(
+            count(&store, &order, "principal:u3"),
+            (0..3000).filter(|i| i % 5 != 0 && i % 7 == 3).count()
+        );
+        assert_eq!(count(&store, &order, "readOnly:true"), 1500);
+        assert_eq!(
+            count(&store, &order, "requestParameters.bucketName:prod-*"),
+            750
+        );
+        assert_eq!(
+            count(&store, &order, "requestParameters.bucketName:/^dev/"),
+            2250
+        );
+        assert_eq!(
+            count(&store, &order, "kind:Root OR errorCode:AccessDenied"),
+            (0..3000).filter(|i| i % 5 == 0 || i % 3 == 0).count()
+        );
+        assert_eq!(
+            count(
+                &store,
+                &order,
+                "time>=2024-05-01T01:00Z time<2024-05-01T02:00Z"
+            ),
+            (0..3000).filter(|i| i / 60 % 24 == 1).count()
+        );
+        assert_eq!(count(&store, &order, "nothing-like-this"), 0);
+    }
+
+    #[test]
+    fn free_text_never_matches_across_two_events() {
+        let (store, order) = store();
+        // `"}` closes one event and `{"` opens the next: only inside-event text may match.
+        assert_eq!(count(&store, &order, "\"\\\"}{\\\"\""), 0);
+    }
+
+    #[test]
+    fn range_and_principal_narrow_the_query() {
+        let (store, order) = store();
+        let root = store
+            .rows
+            .iter()
+            .find(|r| store.principal_kind(r) == PrincipalKind::Root)
+            .unwrap()
+            .principal;
+        let filter = Filter {
+            query: crate::query::parse("errorCode:AccessDenied").unwrap(),
+            range: Some((
+                crate::time::parse_rfc3339("2024-05-01T00:00:00Z").unwrap(),
+                crate::time::parse_rfc3339("2024-05-01T01:00:00Z").unwrap(),
+            )),
+            principal: Some(root),
+        };
+        let expected = (0..3000)
+            .filter(|i| i % 3 == 0 && i % 5 == 0 && i / 60 % 24 == 0)
+            .count();
+        let selection = select(&store, &order, &filter);
+        assert_eq!(selection.len(), expected);
+        assert!(selection
+            .windows(2)
+            .all(|w| store.rows[w[0] as usize].time_ms <= store.rows[w[1] as usize].time_ms));
+    }
 }

@@ -79,6 +79,84 @@ pub fn next_line_object(text: &[u8], from: usize) -> Option<usize> {
         .map(|i| from + i + 1)
 }
 
+/// The raw value at a member path (`["requestParameters", "bucketName"]`)
+/// of the JSON object at the start of `json`, found by skipping, not decoding.
+/// Keys match exactly first, then ignoring ASCII case; a numeric part
+/// indexes into an array.
+pub fn value_at_path<'j>(json: &'j [u8], path: &[String]) -> Option<&'j [u8]> {
+    let mut at = skip_ws(json, 0);
+    for key in path {
+        at = match json.get(at)? {
+            b'{' => member(json, at, key)?,
+            b'[' => element(json, at, key.parse().ok()?)?,
+            _ => return None,
+        };
+    }
+    let end = match json.get(at)? {
+        b'{' | b'[' => skip_container(json, at)?,
+        b'"' => skip_string(json, at)?,
+        _ => {
+            at + json[at..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                .unwrap_or(json.len() - at)
+        }
+    };
+    Some(&json[at..end])
+}
+
+/// Offset of the value of `key` in the object opening at `open`.
+fn member(json: &[u8], open: usize, key: &str) -> Option<usize> {
+    let mut at = skip_ws(json, open + 1);
+    let mut folded = None;
+    while json.get(at) == Some(&b'"') {
+        let key_end = skip_string(json, at)?;
+        let name = &json[at + 1..key_end - 1];
+        let value = value_after_key(json, at)?;
+        if name == key.as_bytes() {
+            return Some(value);
+        }
+        if folded.is_none() && name.eq_ignore_ascii_case(key.as_bytes()) {
+            folded = Some(value);
+        }
+        let after = match json.get(value)? {
+            b'{' | b'[' => skip_container(json, value)?,
+            b'"' => skip_string(json, value)?,
+            _ => {
+                value
+                    + json[value..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}'))?
+            }
+        };
+        at = skip_ws(json, after);
+        match json.get(at) {
+            Some(b',') => at = skip_ws(json, at + 1),
+            _ => break,
+        }
+    }
+    folded
+}
+
+/// Offset of element `index` of the array opening at `open`.
+fn element(json: &[u8], open: usize, index: usize) -> Option<usize> {
+    let mut at = skip_ws(json, open + 1);
+    for _ in 0..index {
+        let after = match json.get(at)? {
+            b'{' | b'[' => skip_container(json, at)?,
+            b'"' => skip_string(json, at)?,
+            b']' => return None,
+            _ => at + json[at..].iter().position(|b| matches!(b, b',' | b']'))?,
+        };
+        at = skip_ws(json, after);
+        if json.get(at) != Some(&b',') {
+            return None;
+        }
+        at = skip_ws(json, at + 1);
+    }
+    (json.get(at) != Some(&b']')).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +176,35 @@ mod tests {
         assert_eq!(first_key(text, 2), Some(&b"Records"[..]));
         let key_at = 5;
         assert_eq!(text[value_after_key(text, key_at).unwrap()], b'[');
+    }
+
+    #[test]
+    fn finds_values_by_path_without_decoding() {
+        let json = br#"{"a": 1, "requestParameters": {"bucketName": "prod-logs", "x": [10, {"k": "v"}], "Odd": true}, "s": "}"}"#;
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            value_at_path(json, &path(&["requestParameters", "bucketName"])),
+            Some(&b"\"prod-logs\""[..])
+        );
+        assert_eq!(
+            value_at_path(json, &path(&["requestParameters", "x", "1", "k"])),
+            Some(&b"\"v\""[..])
+        );
+        assert_eq!(
+            value_at_path(json, &path(&["requestparameters", "odd"])),
+            Some(&b"true"[..])
+        );
+        assert_eq!(value_at_path(json, &path(&["a"])), Some(&b"1"[..]));
+        assert_eq!(
+            value_at_path(json, &path(&["requestParameters", "x"])),
+            Some(&br#"[10, {"k": "v"}]"#[..])
+        );
+        assert_eq!(value_at_path(json, &path(&["missing"])), None);
+        assert_eq!(value_at_path(json, &path(&["a", "deeper"])), None);
+        assert_eq!(
+            value_at_path(json, &path(&["requestParameters", "x", "5"])),
+            None
+        );
     }
 
     #[test]
