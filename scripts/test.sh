@@ -59,6 +59,14 @@ for wasm in dist/*.wasm; do
   printf '%s: %s bytes, %s gzipped\n' "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 done
 
+step "generating a trail folder for the end-to-end tests"
+if [ ! -f target/e2e-trail/.complete ]; then
+  rm -rf target/e2e-trail
+  cargo run --quiet --locked --bin trailglass -- gen --events 90000 --out target/e2e-trail || fail_step "sample trail"
+  touch target/e2e-trail/.complete
+fi
+find target/e2e-trail -name '*.json.gz' | wc -l | xargs printf '%s gzipped trail files\n'
+
 step "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-reporter=spec tests/e2e/ 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -24,8 +24,13 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Events in the built-in sample.
-pub const SAMPLE_EVENTS: usize = 20_000;
+/// Sizes of the built-in sample a user can pick; the first is the default.
+pub const SAMPLE_SIZES: [(usize, &str); 4] = [
+    (20_000, "20k events"),
+    (200_000, "200k events"),
+    (1_000_000, "1M events"),
+    (2_000, "2k events"),
+];
 /// Typing settles this long before the worker is asked.
 const DEBOUNCE_MS: u32 = 150;
 
@@ -257,12 +262,19 @@ pub fn App() -> Html {
             });
         })
     };
+    let sample_size = use_state(|| SAMPLE_SIZES[0].0);
     let on_sample = {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| {
-            send.emit(ToWorker::LoadSample {
-                events: SAMPLE_EVENTS,
-            })
+        let events = *sample_size;
+        Callback::from(move |_: MouseEvent| send.emit(ToWorker::LoadSample { events }))
+    };
+    let on_sample_size = {
+        let sample_size = sample_size.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            if let Ok(events) = select.value().parse() {
+                sample_size.set(events);
+            }
         })
     };
     let on_clear = {
@@ -351,6 +363,38 @@ pub fn App() -> Html {
                 })}>{ label.to_owned() }</button>
         }
     };
+    // The query's top-level terms as removable chips.
+    let chips: Vec<Html> = {
+        let parts = match crate::query::parse(&app.request.query) {
+            Ok(crate::query::Query::And(parts)) => parts,
+            Ok(crate::query::Query::All) | Err(_) => Vec::new(),
+            Ok(single) => vec![single],
+        };
+        (0..parts.len())
+            .map(|at| {
+                let rest: Vec<crate::query::Query> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != at)
+                    .map(|(_, q)| q.clone())
+                    .collect();
+                let remaining = match rest.len() {
+                    0 => String::new(),
+                    1 => rest[0].to_string(),
+                    _ => crate::query::Query::And(rest).to_string(),
+                };
+                let on_query = on_query.clone();
+                let label = parts[at].to_string();
+                html! {
+                    <span class="chip term" data-testid="query-chip">
+                        { visible(&label) }
+                        <button class="chip-remove" aria-label={format!("Remove {label}")} title="Remove"
+                            onclick={Callback::from(move |_: MouseEvent| on_query.emit(remaining.clone()))}>{"×"}</button>
+                    </span>
+                }
+            })
+            .collect()
+    };
     let tab_button = |tab: Tab, label: &str, testid: &str| {
         let dispatcher = state.dispatcher();
         html! {
@@ -406,7 +450,12 @@ pub fn App() -> Html {
                         {"Open folder"}
                         <input type="file" webkitdirectory=true multiple=true class="visually-hidden" data-testid="folder-input" onchange={on_pick} />
                     </label>
-                    <button class="button" data-testid="load-sample" onclick={on_sample} disabled={loading}>{"Load sample data"}</button>
+                    <span class="sample">
+                        <button class="button" data-testid="sample-data" onclick={on_sample} disabled={loading}>{"Load sample data"}</button>
+                        <select class="sample-size" data-testid="sample-size" aria-label="Sample size" onchange={on_sample_size} disabled={loading}>
+                            { for SAMPLE_SIZES.iter().map(|(n, label)| html! { <option value={n.to_string()} selected={*n == *sample_size}>{ *label }</option> }) }
+                        </select>
+                    </span>
                     <button class="button ghost" data-testid="clear" onclick={on_clear} disabled={loading || !has_data}>{"Clear"}</button>
                 </nav>
             </header>
@@ -417,7 +466,8 @@ pub fn App() -> Html {
                 <div class="toolbar">
                     <SearchBar query={AttrValue::from(app.request.query.clone())} error={app.query_error.clone()}
                         facets={view.facets.clone()} on_query={on_query} />
-                    <span class="count" data-testid="event-count" data-total={view.total.to_string()} data-shown={view.shown.to_string()}>
+                    <span class="count" data-testid="event-count" data-total={view.total.to_string()} data-shown={view.shown.to_string()}
+                        data-elapsed-ms={format!("{:.1}", view.elapsed_ms)} title={format!("answered in {:.0} ms", view.elapsed_ms)}>
                         { if view.shown == view.total { format!("{} events", thousands(view.total)) }
                           else { format!("{} of {} events", thousands(view.shown), thousands(view.total)) } }
                     </span>
@@ -434,6 +484,9 @@ pub fn App() -> Html {
                         </div>
                     </details>
                 </div>
+                if !chips.is_empty() {
+                    <div class="chips" data-testid="query-chips">{ for chips }</div>
+                }
                 { for principal_banner }
                 <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}
                     on_range={on_range} on_toggle_local={dispatch(|_| Action::ToggleLocalTime).reform(|_: ()| ())} />

@@ -11,6 +11,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DIST = path.join(ROOT, 'dist');
 export const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
 export const OUTPUT = path.join(ROOT, 'tests', 'e2e', 'output');
+/** A generated trail folder (scripts/test.sh writes it with `trailglass gen`). */
+export const GENERATED_TRAIL = path.join(ROOT, 'target', 'e2e-trail');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -54,6 +56,12 @@ export async function openPage(browser, url, { colorScheme = 'light' } = {}) {
   // Every Content-Security-Policy violation is recorded for the tests to check.
   await context.addInitScript(() => {
     window.__cspViolations = [];
+    // Main-thread tasks over 50 ms, to show the page stays responsive while loading.
+    window.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
+        .observe({ entryTypes: ['longtask'] });
+    } catch { /* not supported: the list stays empty */ }
     document.addEventListener('securitypolicyviolation', (e) => {
       window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });

@@ -2,10 +2,8 @@
 // through the file input and through a real drop, with the network watched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  ROOT, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot, dropFiles, fixtureFiles,
+  serveDist, launch, openPage, waitLoaded, eventCounts, screenshot, dropFiles, fixtureFiles,
 } from './harness.mjs';
 
 let served;
@@ -68,19 +66,17 @@ test('dropping the seed files loads every valid record and names each broken fil
 
 test('the built-in sample loads with one click and shows who did what', async () => {
   const { page, errors } = await freshPage();
-  await page.click('[data-testid=load-sample]');
+  await page.click('[data-testid=sample-data]');
   await waitLoaded(page);
   const counts = await eventCounts(page);
   assert.equal(counts.total, 20000);
   assert.ok(await page.locator('[data-testid=event-row]').count() > 10);
-  const shot = await screenshot(page, 'sample-loaded');
+  await screenshot(page, 'sample-loaded');
   await page.click('[data-testid=tab-principals]');
   assert.ok(await page.locator('[data-testid=principal-row], [data-testid=role-group]').count() > 20);
   assert.ok(await page.locator('[data-testid=principal-row][data-kind=Root]').count() >= 1);
   assert.deepEqual(errors, []);
   await screenshot(page, 'sample-principals');
-  fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-  fs.copyFileSync(shot, path.join(ROOT, 'docs', 'screenshot.png'));
 });
 
 test('every request of every page stayed on the page origin', () => {

@@ -100,7 +100,7 @@ test('hostile strings in every displayed field are shown literally and never run
 test('sample data, search and exports under the policy: no violation, no foreign request', async () => {
   await page.click('[data-testid=clear]');
   await page.waitForSelector('[data-testid=load-status][data-state=idle]');
-  await page.click('[data-testid=load-sample]');
+  await page.click('[data-testid=sample-data]');
   await waitLoaded(page);
   await page.fill('[data-testid=search]', 'AccessDenied');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=event-count]')?.dataset.shown) < 20000);

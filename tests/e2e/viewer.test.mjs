@@ -19,7 +19,7 @@ before(async () => {
   browser = await launch();
   opened = await openPage(browser, served.url);
   page = opened.page;
-  await page.click('[data-testid=load-sample]');
+  await page.click('[data-testid=sample-data]');
   await waitLoaded(page);
 });
 
@@ -240,7 +240,7 @@ test('the view lives in the URL fragment and survives a reload with the same dat
   await page.goto('about:blank');
   await page.goto(url);
   await page.waitForSelector('[data-testid=load-status]');
-  await page.click('[data-testid=load-sample]');
+  await page.click('[data-testid=sample-data]');
   await waitLoaded(page);
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=event-count]')?.dataset.shown) === n, filtered.shown);
   assert.equal(await page.inputValue('[data-testid=search]'), 'eventName:ConsoleLogin');

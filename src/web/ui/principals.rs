@@ -138,7 +138,7 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
         let id = p.id;
         html! {
             <tr class={classes!("principal", nested.then_some("nested"))} data-testid="principal-row" data-kind={p.kind.clone()}
-                data-id={p.id.to_string()} onclick={Callback::from(move |_: MouseEvent| on_pick.emit(id))} tabindex="0"
+                data-principal={p.name.clone()} data-events={p.events.to_string()} data-id={p.id.to_string()} onclick={Callback::from(move |_: MouseEvent| on_pick.emit(id))} tabindex="0"
                 onkeydown={{ let on_pick = props.on_pick.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { on_pick.emit(id) }) }}>
                 <td><span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span></td>
                 <td class="name" title={visible(&p.group)}>{ visible(&if nested { p.name.split_once('/').map_or(p.name.clone(), |(_, s)| s.to_owned()) } else { p.name.clone() }) }</td>

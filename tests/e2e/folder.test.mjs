@@ -1,0 +1,136 @@
+// End to end: a real trail folder of thousands of gzipped deliveries through
+// the folder picker, with progress, a responsive page and the load report;
+// cancelling a long load; the small controls (time zone, columns, chips);
+// and the screens at laptop size, copied to docs/ for the README.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ROOT, GENERATED_TRAIL, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot,
+} from './harness.mjs';
+
+let served;
+let browser;
+const opened = [];
+
+before(async () => {
+  served = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  served?.server.close();
+});
+
+async function fresh(options) {
+  const page = await openPage(browser, served.url, options);
+  opened.push(page);
+  return page;
+}
+
+function countFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : e.name.endsWith('.json.gz') ? 1 : 0), 0);
+}
+
+test('a folder of 3,000+ gzipped deliveries loads with progress and the page stays responsive', async () => {
+  assert.ok(fs.existsSync(GENERATED_TRAIL), `run scripts/test.sh to generate ${GENERATED_TRAIL}`);
+  const files = countFiles(GENERATED_TRAIL);
+  assert.ok(files >= 3000, `${files} files`);
+  const { page, errors } = await fresh();
+  const states = [];
+  await page.exposeFunction('__state', (s) => states.push(s));
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=load-status]');
+    new MutationObserver(() => window.__state(el.dataset.state)).observe(el, { attributes: true });
+  });
+  await page.setInputFiles('[data-testid=folder-input]', GENERATED_TRAIL);
+  await page.waitForSelector('[data-testid=progress]');
+  await screenshot(page, 'folder-progress');
+  await waitLoaded(page);
+  assert.ok(states.includes('loading') && states.at(-1) === 'done', states.join(','));
+  assert.equal((await eventCounts(page)).total, 90000);
+  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), String(files + 1));
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  const longest = Math.max(0, ...longTasks);
+  console.log(`folder load: ${files} files, longest main-thread task ${longest.toFixed(0)} ms (${longTasks.length} over 50 ms)`);
+  assert.ok(longest < 250, `the page stayed responsive (longest task ${longest} ms)`);
+  await page.click('[data-testid=tab-report]');
+  const rows = await page.locator('[data-testid=file-row]').count();
+  assert.ok(rows >= 1000, `${rows} file rows`);
+  assert.deepEqual(errors, []);
+});
+
+test('a long load can be cancelled and keeps what was read', async () => {
+  const { page } = await fresh();
+  await page.selectOption('[data-testid=sample-size]', '1000000');
+  await page.click('[data-testid=sample-data]');
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('[data-testid=progress]');
+    return bar && Number(bar.value) > 0.02;
+  }, null, { timeout: 60_000 });
+  await page.click('[data-testid=cancel]');
+  await waitLoaded(page);
+  const counts = await eventCounts(page);
+  assert.ok(counts.total > 0 && counts.total < 1_000_000, JSON.stringify(counts));
+  assert.match(await page.textContent('[data-testid=load-status]'), /cancelled/);
+});
+
+test('time zone, column chooser and query chips', async () => {
+  const { page } = await fresh({ viewport: { width: 1280, height: 720 } });
+  await page.click('[data-testid=sample-data]');
+  await waitLoaded(page);
+  const utcFirst = await page.locator('[data-testid=event-row][data-position="0"] .c-time').textContent();
+  await page.click('[data-testid=time-zone]');
+  assert.equal(await page.textContent('[data-testid=time-zone]'), 'Local time');
+  await page.click('[data-testid=time-zone]');
+  assert.equal(await page.textContent('[data-testid=time-zone]'), 'UTC');
+  assert.match(utcFirst, /Z$/);
+  // Columns: hide the user agent.
+  assert.equal(await page.locator('[data-testid=event-row] .c-userAgent').count() > 0, true);
+  await page.click('[data-testid=columns]');
+  await page.locator('[data-testid=column-chooser] label', { hasText: 'User agent' }).locator('input').uncheck();
+  assert.equal(await page.locator('[data-testid=event-row] .c-userAgent').count(), 0);
+  await page.click('[data-testid=columns]');
+  // Chips: two facet picks make two chips; removing one leaves the other.
+  const facet = (field) => page.locator(`[data-testid=facet][data-field=${field}] [data-testid=facet-value] .facet-include`).first();
+  await facet('eventSource').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=event-count]').dataset.shown) < 20000);
+  await facet('awsRegion').click();
+  await page.waitForSelector('[data-testid=query-chip] >> nth=1');
+  assert.equal(await page.locator('[data-testid=query-chip]').count(), 2);
+  const both = Number(await page.getAttribute('[data-testid=event-count]', 'data-shown'));
+  await screenshot(page, 'laptop-1280x720');
+  await page.locator('[data-testid=query-chip]').first().locator('button').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=event-count]').dataset.shown) !== n, both);
+  assert.equal(await page.locator('[data-testid=query-chip]').count(), 1);
+  assert.match(await page.inputValue('[data-testid=search]'), /^awsRegion:/);
+});
+
+test('screens for the README', async () => {
+  const { page } = await fresh();
+  await page.click('[data-testid=sample-data]');
+  await waitLoaded(page);
+  const docs = path.join(ROOT, 'docs');
+  fs.mkdirSync(docs, { recursive: true });
+  const keep = async (name) => fs.copyFileSync(await screenshot(page, name), path.join(docs, `${name}.png`));
+  await keep('screenshot');
+  await page.locator('[data-testid=event-row][data-position="3"]').click();
+  await page.waitForSelector('[data-testid=event-detail]');
+  await keep('detail');
+  await page.keyboard.press('Escape');
+  await page.click('[data-testid=tab-principals]');
+  await keep('principals');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.click('[data-testid=tab-events]');
+  await keep('dark');
+});
+
+test('no request left the page origin', () => {
+  const all = opened.flatMap((p) => p.requests);
+  assert.ok(all.length > 0);
+  const foreign = all.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+  assert.deepEqual(foreign, []);
+});
