@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test build bench
+.PHONY: serve test build bench bench-browser
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -18,3 +18,8 @@ build:
 
 bench:
 	./scripts/bench.sh
+
+# The built site in headless Chromium on a generated trail folder (EVENTS=100000 by default).
+bench-browser: build
+	cargo build --release --bin trailglass
+	node scripts/browser-bench.mjs $(or $(EVENTS),100000)

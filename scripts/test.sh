@@ -60,10 +60,10 @@ for wasm in dist/*.wasm; do
 done
 
 step "generating a trail folder for the end-to-end tests"
-if [ ! -f target/e2e-trail/.complete ]; then
+if [ ! -f target/e2e-trail.complete ]; then
   rm -rf target/e2e-trail
   cargo run --quiet --locked --bin trailglass -- gen --events 90000 --out target/e2e-trail || fail_step "sample trail"
-  touch target/e2e-trail/.complete
+  touch target/e2e-trail.complete
 fi
 find target/e2e-trail -name '*.json.gz' | wc -l | xargs printf '%s gzipped trail files\n'
 

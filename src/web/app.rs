@@ -568,7 +568,9 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                 _ => "no event times".to_owned(),
             };
             html! {
-                <div class="summary-line">
+                <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
+                    data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
+                    data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>

@@ -101,6 +101,8 @@ pub struct LoadSummary {
     pub bytes_read: f64,
     pub text_bytes: f64,
     pub store_bytes: f64,
+    /// The worker's whole WebAssembly memory (what the tab really holds).
+    pub wasm_memory_bytes: f64,
     pub load_ms: f64,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,

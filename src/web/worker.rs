@@ -335,6 +335,11 @@ fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> LoadSummary {
         bytes_read: report.bytes_read as f64,
         text_bytes: report.text_bytes as f64,
         store_bytes: store.heap_bytes() as f64,
+        wasm_memory_bytes: wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64,
         load_ms,
         cancelled,
         diagnostics_total: report.diagnostics.len(),

@@ -45,6 +45,10 @@ test('a folder of 3,000+ gzipped deliveries loads with progress and the page sta
   await page.evaluate(() => {
     const el = document.querySelector('[data-testid=load-status]');
     new MutationObserver(() => window.__state(el.dataset.state)).observe(el, { attributes: true });
+    // Our work starts when the input reports its files; before that, the test
+    // harness itself is creating 3,000 File objects on the main thread.
+    document.querySelector('[data-testid=folder-input]')
+      .addEventListener('change', () => { window.__handedOver = performance.now(); }, true);
   });
   await page.setInputFiles('[data-testid=folder-input]', GENERATED_TRAIL);
   await page.waitForSelector('[data-testid=progress]');
@@ -52,8 +56,8 @@ test('a folder of 3,000+ gzipped deliveries loads with progress and the page sta
   await waitLoaded(page);
   assert.ok(states.includes('loading') && states.at(-1) === 'done', states.join(','));
   assert.equal((await eventCounts(page)).total, 90000);
-  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), String(files + 1));
-  const longTasks = await page.evaluate(() => window.__longTasks);
+  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), String(files));
+  const longTasks = await page.evaluate(() => window.__longTasks.filter(([start]) => start >= window.__handedOver).map(([, d]) => d));
   const longest = Math.max(0, ...longTasks);
   console.log(`folder load: ${files} files, longest main-thread task ${longest.toFixed(0)} ms (${longTasks.length} over 50 ms)`);
   assert.ok(longest < 250, `the page stayed responsive (longest task ${longest} ms)`);

@@ -56,10 +56,10 @@ export async function openPage(browser, url, { colorScheme = 'light' } = {}) {
   // Every Content-Security-Policy violation is recorded for the tests to check.
   await context.addInitScript(() => {
     window.__cspViolations = [];
-    // Main-thread tasks over 50 ms, to show the page stays responsive while loading.
+    // Main-thread tasks over 50 ms ([start, duration]), to show the page stays responsive while loading.
     window.__longTasks = [];
     try {
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration)))
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push([e.startTime, e.duration])))
         .observe({ entryTypes: ['longtask'] });
     } catch { /* not supported: the list stays empty */ }
     document.addEventListener('securitypolicyviolation', (e) => {
