@@ -33,6 +33,8 @@ const TIMELINE_BUCKETS: usize = 120;
 const SPARKLINE_SLICES: usize = 24;
 const FIRST_ROWS: usize = 100;
 const DETAIL_LINES: usize = 4000;
+/// Files whose reading is started before the current one is parsed.
+const READS_AHEAD: usize = 16;
 
 /// The store and what the page is looking at.
 #[derive(Default)]
@@ -256,14 +258,32 @@ impl LoadTask {
     async fn load_files(mut self, files: Vec<FileHandle>) {
         self.progress.files_total = files.len();
         self.progress.bytes_total = files.iter().map(|f| f.file.size()).sum();
-        for handle in files {
+        // Reads are started ahead, so the browser fetches the next files
+        // while this one is parsed (reading one at a time spent most of the
+        // load waiting on the file system).
+        let mut pending = files.into_iter();
+        let mut in_flight = std::collections::VecDeque::new();
+        loop {
+            while in_flight.len() < READS_AHEAD {
+                let Some(handle) = pending.next() else { break };
+                let read = JsFuture::from(handle.file.array_buffer());
+                in_flight.push_back((handle, read));
+            }
+            let Some((handle, read)) = in_flight.pop_front() else {
+                break;
+            };
             if self.cancelled() {
                 break;
             }
             let size = handle.file.size();
-            match read_file(&handle.file).await {
-                Ok(bytes) => self.session.borrow_mut().loader.load(&handle.name, &bytes),
-                Err(message) => {
+            match read.await {
+                Ok(buffer) => {
+                    let bytes =
+                        js_sys::Uint8Array::new(&buffer.unchecked_into::<js_sys::ArrayBuffer>())
+                            .to_vec();
+                    self.session.borrow_mut().loader.load(&handle.name, &bytes);
+                }
+                Err(error) => {
                     let loader = &mut self.session.borrow_mut().loader;
                     loader.report.files += 1;
                     loader
@@ -271,7 +291,7 @@ impl LoadTask {
                         .diagnostics
                         .push(crate::diagnostic::Diagnostic::whole_file(
                             &handle.name,
-                            message,
+                            format!("cannot read the file: {}", js_error_text(&error)),
                         ));
                 }
             }
@@ -305,14 +325,6 @@ impl LoadTask {
         }
         self.finish();
     }
-}
-
-async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|error| format!("cannot read the file: {}", js_error_text(&error)))?;
-    let buffer: js_sys::ArrayBuffer = buffer.unchecked_into();
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
