@@ -321,12 +321,10 @@ pub fn resolve_principal(record: &EventRecord<'_>) -> (Principal, CredentialKind
 
 /// A hash of every field [`resolve_principal`] reads: records with equal
 /// fingerprints resolve to the same principal and credential kind.
-pub fn principal_fingerprint(record: &EventRecord<'_>) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = rustc_hash::FxHasher::default();
+pub fn principal_fingerprint(record: &EventRecord<'_>) -> u128 {
+    let mut fingerprint = crate::fingerprint::Fingerprint::default();
     let mut put = |value: Option<&str>| {
-        hasher.write(value.unwrap_or_default().as_bytes());
-        hasher.write_u8(0xff);
+        fingerprint.field(value);
     };
     put(text(&record.recipient_account_id));
     put(text(&record.aws_region));
@@ -339,7 +337,10 @@ pub fn principal_fingerprint(record: &EventRecord<'_>) -> u64 {
         put(text(&identity.account_id));
         put(text(&identity.invoked_by));
         put(text(&identity.identity_provider));
-        put(text(&identity.access_key_id).map(|key| &key[..key.len().min(4)]));
+        // The key's prefix (AKIA/ASIA) decides the credential kind; cut on a
+        // character boundary, since keys in hostile logs need not be ASCII.
+        put(text(&identity.access_key_id)
+            .map(|key| key.char_indices().nth(4).map_or(key, |(at, _)| &key[..at])));
         let issuer = identity
             .session_context
             .as_ref()
@@ -353,7 +354,7 @@ pub fn principal_fingerprint(record: &EventRecord<'_>) -> u64 {
             put(text(&record.additional().user_name));
         }
     }
-    hasher.finish()
+    fingerprint.finish()
 }
 
 /// The credential facts of one event (they vary between events of one principal).

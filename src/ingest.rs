@@ -4,13 +4,13 @@
 
 use crate::container::{gunzip, looks_binary, sniff, strip_bom, Container};
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::Fingerprint;
 use crate::formats::{EventSink, Shape, TextScan};
 use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
 use crate::record::EventRecord;
 use crate::store::{EventStore, Who};
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::hash::Hasher;
 
 /// Archives inside archives are opened this deep at most.
 const MAX_ARCHIVE_DEPTH: u8 = 3;
@@ -60,14 +60,14 @@ pub struct Loader {
     pub store: EventStore,
     pub report: LoadReport,
     pub limits: Limits,
-    seen_event_ids: FxHashSet<u64>,
-    principal_cache: FxHashMap<u64, (u32, CredentialKind)>,
+    seen_event_ids: FxHashSet<u128>,
+    principal_cache: FxHashMap<u128, (u32, CredentialKind)>,
 }
 
 struct StoreSink<'l> {
     store: &'l mut EventStore,
-    seen_event_ids: &'l mut FxHashSet<u64>,
-    principals: &'l mut FxHashMap<u64, (u32, CredentialKind)>,
+    seen_event_ids: &'l mut FxHashSet<u128>,
+    principals: &'l mut FxHashMap<u128, (u32, CredentialKind)>,
     stored: usize,
     duplicates: usize,
 }
@@ -75,7 +75,7 @@ struct StoreSink<'l> {
 impl EventSink for StoreSink<'_> {
     fn accept(&mut self, record: &EventRecord<'_>, raw: &[u8]) {
         if record.event_id.as_deref().is_some_and(|id| !id.is_empty()) {
-            let mut hasher = FxHasher::default();
+            let mut fingerprint = Fingerprint::default();
             // eventID alone is not enough: documentation examples reuse one
             // eventID for different events. A repeated delivery repeats all of these.
             for part in [
@@ -84,10 +84,9 @@ impl EventSink for StoreSink<'_> {
                 &record.event_time,
                 &record.recipient_account_id,
             ] {
-                hasher.write(part.as_deref().unwrap_or_default().as_bytes());
-                hasher.write_u8(0xff);
+                fingerprint.field(part.as_deref());
             }
-            if !self.seen_event_ids.insert(hasher.finish()) {
+            if !self.seen_event_ids.insert(fingerprint.finish()) {
                 self.duplicates += 1;
                 return;
             }

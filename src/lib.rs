@@ -17,6 +17,7 @@ pub mod container;
 pub mod diagnostic;
 pub mod export;
 pub mod filter;
+pub mod fingerprint;
 pub mod formats;
 pub mod identity;
 pub mod ingest;

@@ -400,6 +400,19 @@ fn json_nested_ten_thousand_deep_loads_without_recursion() {
 }
 
 #[test]
+fn non_ascii_access_keys_do_not_break_identity_resolution() {
+    let odd = r#"{"eventName":"GetObject","eventTime":"2024-05-01T10:00:00Z","eventID":"1","userIdentity":{"type":"IAMUser","userName":"x","accessKeyId":"AKé€xyz"}}"#;
+    let raw_utf8 = "{\"eventName\":\"GetObject\",\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventID\":\"2\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"y\",\"accessKeyId\":\"Aé€\"}}";
+    let loader = load(&[("odd.jsonl", format!("{odd}\n{raw_utf8}\n").as_bytes())]);
+    assert_eq!(loader.store.len(), 2);
+    assert!(
+        loader.report.diagnostics.is_empty(),
+        "{:?}",
+        messages(&loader)
+    );
+}
+
+#[test]
 fn not_cloudtrail_is_said_plainly() {
     let loader = load(&[
         ("notes.txt", b"hello world"),
