@@ -7,7 +7,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 serve:
 	./scripts/setup.sh
-	trunk serve --release --address 127.0.0.1 --port 8080
+	# No auto-reload: its injected inline script would break the page's Content-Security-Policy.
+	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
 
 test:
 	./scripts/test.sh
