@@ -153,8 +153,14 @@ impl Loader {
                 (Shape::Unknown, 0, 0)
             }
             Container::Zip => {
+                let reports_before = self.report.file_reports.len();
                 self.load_zip(name, bytes, depth);
-                return;
+                if self.report.file_reports.len() > reports_before {
+                    // Each member has its own line.
+                    return;
+                }
+                // An unreadable or empty archive still gets its line.
+                (Shape::Unknown, 0, 0)
             }
             Container::Plain => self.load_text(name, bytes),
         };
@@ -182,6 +188,12 @@ impl Loader {
                 return;
             }
         };
+        if archive.is_empty() {
+            self.report.diagnostics.push(Diagnostic::whole_file(
+                name,
+                "an empty zip archive: no files in it",
+            ));
+        }
         for index in 0..archive.len() {
             let mut member = match archive.by_index(index) {
                 Ok(member) => member,
