@@ -20,12 +20,27 @@ const MAX_ARCHIVE_DEPTH: u8 = 3;
 pub struct Limits {
     /// Largest inflated size of one compressed file.
     pub max_inflated_bytes: usize,
+    /// Once the store holds this much, further files are refused (with a
+    /// message) instead of growing memory until the tab dies.
+    pub max_store_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_inflated_bytes: 1 << 30,
+            max_store_bytes: usize::MAX,
+        }
+    }
+}
+
+impl Limits {
+    /// For a browser tab: wasm32 memory ends at 4 GiB, and a file being
+    /// parsed needs its inflated text beside the store.
+    pub fn browser() -> Self {
+        Self {
+            max_inflated_bytes: 512 << 20,
+            max_store_bytes: 2 << 30,
         }
     }
 }
@@ -52,6 +67,8 @@ pub struct LoadReport {
     pub duplicates: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub file_reports: Vec<FileReport>,
+    /// Files refused because the store reached its memory limit.
+    pub files_refused: usize,
 }
 
 /// Loads files one by one into an [`EventStore`].
@@ -121,11 +138,42 @@ impl Loader {
         }
     }
 
+    /// Whether the store has reached its memory limit: further files are refused.
+    pub fn is_full(&self) -> bool {
+        self.store.heap_bytes() >= self.limits.max_store_bytes
+    }
+
     /// Loads one file's bytes. Never fails: problems go to the report.
     pub fn load(&mut self, name: &str, bytes: &[u8]) {
         self.report.files += 1;
         self.report.bytes_read += bytes.len() as u64;
+        if self.is_full() {
+            self.refuse_for_memory(name);
+            return;
+        }
         self.load_nested(name, bytes, 0);
+    }
+
+    fn refuse_for_memory(&mut self, name: &str) {
+        if self.report.files_refused == 0 {
+            let message = format!(
+                "not loaded, nor any file after it: the store reached its memory limit ({} MB) with {} events loaded. \
+                 Load fewer files at once, or filter them before loading",
+                self.limits.max_store_bytes / 1_000_000,
+                self.store.len()
+            );
+            self.report
+                .diagnostics
+                .push(Diagnostic::whole_file(name, message));
+        }
+        self.report.files_refused += 1;
+        self.report.file_reports.push(FileReport {
+            name: name.to_owned(),
+            shape: "not loaded (memory limit)",
+            events: 0,
+            duplicates: 0,
+            problems: 0,
+        });
     }
 
     /// Loads bytes that may be an archive member; each file or member gets its own report line.

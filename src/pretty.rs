@@ -20,9 +20,27 @@ pub struct Line {
     pub tokens: Vec<(TokenKind, String)>,
 }
 
+/// A single value longer than this is cut in the view (the copy keeps it all).
+const MAX_TOKEN_CHARS: usize = 20_000;
+
+fn shown(token: &str, max_chars: usize) -> String {
+    match token.char_indices().nth(max_chars) {
+        None => token.to_owned(),
+        Some((cut, _)) => format!(
+            "{}… ({} more characters: copy the event to see all of it)",
+            &token[..cut],
+            token[cut..].chars().count()
+        ),
+    }
+}
+
 /// Pretty-prints JSON into at most `max_lines` lines (the last says how
 /// many were left out). Invalid JSON is shown as it is, one line.
 pub fn pretty_lines(json: &[u8], max_lines: usize) -> Vec<Line> {
+    lines(json, max_lines, MAX_TOKEN_CHARS)
+}
+
+fn lines(json: &[u8], max_lines: usize, max_token_chars: usize) -> Vec<Line> {
     let text = String::from_utf8_lossy(json);
     let bytes = text.as_bytes();
     let mut lines: Vec<Line> = Vec::new();
@@ -56,7 +74,7 @@ pub fn pretty_lines(json: &[u8], max_lines: usize) -> Vec<Line> {
             b' ' | b'\n' | b'\r' | b'\t' => at += 1,
             b'"' => {
                 let end = crate::scan::skip_string(bytes, at).unwrap_or(bytes.len());
-                let token = text[at..end].to_owned();
+                let token = shown(&text[at..end], max_token_chars);
                 let after = crate::scan::skip_ws(bytes, end);
                 let kind = if bytes.get(after) == Some(&b':') {
                     TokenKind::Key
@@ -134,9 +152,10 @@ pub fn pretty_lines(json: &[u8], max_lines: usize) -> Vec<Line> {
     lines
 }
 
-/// The JSON re-indented as plain text (for copying), in input key order.
+/// The JSON re-indented as plain text (for copying), in input key order,
+/// every value whole.
 pub fn pretty_text(json: &[u8]) -> String {
-    pretty_lines(json, usize::MAX)
+    lines(json, usize::MAX, usize::MAX)
         .iter()
         .map(|line| {
             let mut out = "  ".repeat(line.depth as usize);
@@ -179,6 +198,28 @@ mod tests {
             "{:?}",
             lines[50]
         );
+    }
+
+    #[test]
+    fn huge_values_are_cut_in_the_view_but_not_in_the_copy() {
+        let json = format!(
+            r#"{{"requestParameters":{{"blob":"{}"}}}}"#,
+            "é".repeat(5_000_000)
+        );
+        let lines = pretty_lines(json.as_bytes(), 100);
+        let value = &lines
+            .iter()
+            .flat_map(|l| &l.tokens)
+            .find(|(k, _)| *k == TokenKind::Str)
+            .unwrap()
+            .1;
+        assert!(value.chars().count() < 20_100, "{}", value.len());
+        assert!(
+            value.contains("4980002 more characters"),
+            "{}",
+            &value[value.len() - 80..]
+        );
+        assert!(pretty_text(json.as_bytes()).contains(&"é".repeat(5_000_000)));
     }
 
     #[test]

@@ -25,6 +25,8 @@ struct SealedBlock {
 #[derive(Default)]
 pub struct RawStore {
     sealed: Vec<SealedBlock>,
+    /// Compressed bytes of the sealed blocks, kept as they are sealed.
+    sealed_bytes: usize,
     open: Vec<u8>,
 }
 
@@ -63,6 +65,7 @@ impl RawStore {
             return;
         }
         let compressed = lz4_flex::block::compress(&self.open).into_boxed_slice();
+        self.sealed_bytes += compressed.len() + 32;
         self.sealed.push(SealedBlock {
             compressed,
             len: self.open.len(),
@@ -95,11 +98,7 @@ impl RawStore {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.sealed
-            .iter()
-            .map(|b| b.compressed.len() + 32)
-            .sum::<usize>()
-            + self.open.capacity()
+        self.sealed_bytes + self.open.capacity()
     }
 }
 

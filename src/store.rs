@@ -14,6 +14,8 @@ use std::borrow::Cow;
 pub struct Interner {
     ids: FxHashMap<Box<str>, u32>,
     values: Vec<Box<str>>,
+    /// Kept as values are added: asked for after every file.
+    bytes: usize,
 }
 
 impl Default for Interner {
@@ -21,6 +23,7 @@ impl Default for Interner {
         let mut interner = Self {
             ids: FxHashMap::default(),
             values: Vec::new(),
+            bytes: 0,
         };
         interner.intern("");
         interner
@@ -35,6 +38,8 @@ impl Interner {
         let id = u32::try_from(self.values.len()).expect("fewer than 4 billion distinct values");
         self.values.push(value.into());
         self.ids.insert(value.into(), id);
+        // Both copies, plus map and vector slots.
+        self.bytes += value.len() * 2 + 48;
         id
     }
 
@@ -62,7 +67,7 @@ impl Interner {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.values.iter().map(|v| v.len() * 2 + 48).sum::<usize>()
+        self.bytes
     }
 }
 

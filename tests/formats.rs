@@ -426,3 +426,37 @@ fn not_cloudtrail_is_said_plainly() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn at_the_memory_limit_further_files_are_refused_with_one_clear_message() {
+    let mut loader = Loader::new(trailglass::ingest::Limits {
+        max_store_bytes: 300_000,
+        ..Default::default()
+    });
+    let files: Vec<String> = (0..40)
+        .map(|f| {
+            let records: Vec<String> = (0..50)
+                .map(|i| event(&format!("{f}-{i}"), "GetObject", "2024-05-01T10:00:00Z"))
+                .collect();
+            format!(r#"{{"Records":[{}]}}"#, records.join(","))
+        })
+        .collect();
+    for (n, file) in files.iter().enumerate() {
+        loader.load(&format!("f{n}.json"), file.as_bytes());
+    }
+    let loaded = loader.store.len();
+    assert!(loaded > 0 && loaded < 2000, "{loaded}");
+    assert_eq!(loaded % 50, 0, "whole files only");
+    assert_eq!(loader.report.files, 40);
+    assert_eq!(loader.report.files_refused, 40 - loaded / 50);
+    let problems = messages(&loader);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("memory limit") && problems[0].contains(&format!("{loaded} events")),
+        "{problems:?}"
+    );
+    assert!(
+        loader.store.heap_bytes() < 300_000 + 400_000,
+        "the store stopped near the limit"
+    );
+}

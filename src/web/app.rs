@@ -579,6 +579,11 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
                     <span class="muted">{ format!("loaded in {:.2} s", load.load_ms / 1000.0) }</span>
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
+                    if load.files_refused > 0 {
+                        <strong class="warn" data-testid="files-refused">
+                            { format!("{} files not loaded: memory limit reached (see the load report)", thousands(load.files_refused)) }
+                        </strong>
+                    }
                 </div>
             }
         }

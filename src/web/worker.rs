@@ -37,13 +37,23 @@ const DETAIL_LINES: usize = 4000;
 const READS_AHEAD: usize = 16;
 
 /// The store and what the page is looking at.
-#[derive(Default)]
 struct Session {
     loader: Loader,
     /// Every row in time order; rebuilt after a load.
     order: Selection,
     request: ViewRequest,
     selection: Selection,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self {
+            loader: Loader::new(crate::ingest::Limits::browser()),
+            order: Selection::default(),
+            request: ViewRequest::default(),
+            selection: Selection::default(),
+        }
+    }
 }
 
 pub struct IngestWorker {
@@ -276,6 +286,12 @@ impl LoadTask {
                 break;
             }
             let size = handle.file.size();
+            if self.session.borrow().loader.is_full() {
+                // Refused without reading: the loader records why.
+                self.session.borrow_mut().loader.load(&handle.name, &[]);
+                self.file_done(size);
+                continue;
+            }
             match read.await {
                 Ok(buffer) => {
                     let bytes =
@@ -310,7 +326,7 @@ impl LoadTask {
         // One file per account, region and five minutes: about one per 250 events here.
         self.progress.files_total = events.div_ceil(250).max(1);
         for (index, file) in generate(&config).enumerate() {
-            if self.cancelled() {
+            if self.cancelled() || self.session.borrow().loader.is_full() {
                 break;
             }
             self.session
@@ -347,6 +363,7 @@ fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> LoadSummary {
         bytes_read: report.bytes_read as f64,
         text_bytes: report.text_bytes as f64,
         store_bytes: store.heap_bytes() as f64,
+        files_refused: report.files_refused,
         wasm_memory_bytes: wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()
             .buffer()
