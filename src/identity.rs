@@ -401,6 +401,17 @@ pub fn credential_facts(
     }
 }
 
+/// `AdministratorAccess` for `AWSReservedSSO_AdministratorAccess_0123456789abcdef`.
+fn identity_center_permission_set(role: &str) -> Option<&str> {
+    let rest = role.strip_prefix(IDENTITY_CENTER_ROLE_PREFIX)?;
+    Some(match rest.rsplit_once('_') {
+        Some((set, suffix)) if !set.is_empty() && suffix.chars().all(|c| c.is_ascii_hexdigit()) => {
+            set
+        }
+        _ => rest,
+    })
+}
+
 fn name_and_group(
     kind: PrincipalKind,
     identity: &UserIdentity<'_>,
@@ -485,8 +496,14 @@ fn name_and_group(
             } else {
                 CredentialKind::Temporary
             };
-            let name =
-                session.map_or_else(|| role.to_owned(), |session| format!("{role}/{session}"));
+            let name = match (session, identity_center_permission_set(role)) {
+                // An Identity Center session's name is the person: lead with it.
+                (Some(person), Some(permission_set)) => {
+                    format!("{person} ({permission_set} via Identity Center)")
+                }
+                (Some(session), None) => format!("{role}/{session}"),
+                (None, _) => role.to_owned(),
+            };
             (name, group, credential)
         }
         PrincipalKind::Role => {

@@ -524,7 +524,7 @@ fn identity_center_permission_set_session_shows_the_person() {
         &resolved,
         principal(
             PrincipalKind::AssumedRole,
-            "AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com",
+            "alice@example.com (AdministratorAccess via Identity Center)",
             "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
             "111122223333",
         ),

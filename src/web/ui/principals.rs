@@ -69,7 +69,14 @@ fn groups(principals: &[PrincipalStats]) -> Vec<Group<'_>> {
                 group.members.push(p);
                 continue;
             }
-            let role = p.name.split('/').next().unwrap_or(&p.name).to_owned();
+            // The role's name is the last part of the role ARN it is grouped under.
+            let role = p
+                .group
+                .rsplit(['/', ':'])
+                .next()
+                .filter(|r| !r.is_empty())
+                .unwrap_or(&p.name)
+                .to_owned();
             out.push(Group {
                 key: p.group.clone(),
                 label: role,
