@@ -187,7 +187,7 @@ fn loose_text<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Text
             Ok(Some(Cow::Owned(v)))
         }
         fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(v.to_string())))
+            Ok(Some(Cow::Borrowed(if v { "true" } else { "false" })))
         }
         fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
             Ok(Some(Cow::Owned(v.to_string())))
@@ -230,61 +230,11 @@ fn loose_text<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Text
 
 /// Accepts `true`/`false`, `"true"`/`"false"` (as older events and docs write
 /// them) and `null`; anything else reads as unknown rather than failing the
-/// record. A visitor, not an untagged enum: no error is built per attempt.
+/// record. Read through [`loose_text`], so no error is built per attempt.
 fn loose_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
-    struct LooseBool;
-    impl<'de> serde::de::Visitor<'de> for LooseBool {
-        type Value = Option<bool>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a boolean")
-        }
-        fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(if v.eq_ignore_ascii_case("true") {
-                Some(true)
-            } else if v.eq_ignore_ascii_case("false") {
-                Some(false)
-            } else {
-                None
-            })
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            while map
-                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                .is_some()
-            {}
-            Ok(None)
-        }
-    }
-    deserializer.deserialize_any(LooseBool)
+    Ok(match loose_text(deserializer)?.as_deref() {
+        Some(text) if text.eq_ignore_ascii_case("true") => Some(true),
+        Some(text) if text.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
 }
