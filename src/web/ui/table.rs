@@ -24,6 +24,24 @@ pub const COLUMNS: [(&str, &str); 8] = [
     ("userAgent", "User agent"),
 ];
 
+/// A few letters saying what kind of principal acted, beside its name.
+fn kind_tag(kind: &str) -> &'static str {
+    match kind {
+        "Root" => "root",
+        "IAMUser" => "user",
+        "AssumedRole" | "Role" => "role",
+        "FederatedUser" => "fed",
+        "IdentityCenterUser" => "sso",
+        "SAMLUser" => "saml",
+        "WebIdentityUser" => "web",
+        "AWSService" => "svc",
+        "AWSAccount" => "acct",
+        "Directory" => "dir",
+        "none" => "none",
+        _ => "?",
+    }
+}
+
 fn cell(row: &TableRow, column: &str) -> String {
     super::format::visible(&match column {
         "time" => row.time.replace('T', " "),
@@ -192,7 +210,8 @@ pub fn EventTable(props: &TableProps) -> Html {
                             let text = cell(row, column);
                             if *column == "principal" {
                                 html! { <span role="cell" class="c-principal" title={format!("{} ({})", text, row.kind)}>
-                                    <i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>{ text }</span> }
+                                    <i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>
+                                    <b class="kind-tag">{ kind_tag(&row.kind) }</b>{ text }</span> }
                             } else {
                                 html! { <span role="cell" class={format!("c-{column}")} title={text.clone()}>{ text }</span> }
                             }
