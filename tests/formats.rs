@@ -460,3 +460,23 @@ fn at_the_memory_limit_further_files_are_refused_with_one_clear_message() {
         "the store stopped near the limit"
     );
 }
+
+#[test]
+fn a_200_mb_single_line_file_loads() {
+    // CloudTrail writes each delivery as one line; a big one must not be special.
+    let one = event("x", "GetObject", "2024-05-01T10:00:00Z");
+    let count = 200_000_000 / (one.len() + 1) + 1;
+    let mut text = String::with_capacity(count * (one.len() + 12) + 16);
+    text.push_str(r#"{"Records":["#);
+    for i in 0..count {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&event(&format!("line-{i}"), "GetObject", "2024-05-01T10:00:00Z"));
+    }
+    text.push_str("]}");
+    assert!(text.len() >= 200_000_000 && !text.contains('\n'));
+    let loader = load(&[("one-line.json", text.as_bytes())]);
+    assert_eq!(loader.store.len(), count);
+    assert!(loader.report.diagnostics.is_empty());
+}
