@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test of Trailglass, in order, stopping at the first red step:
 # format, lints (native and wasm32), native tests, wasm tests in headless
-# Chromium, the release build, and end-to-end tests against the built site.
+# Chromium, coverage-guided fuzzing, the release build, and end-to-end tests
+# against the built site.
 # Ends with one line over all layers: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,10 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 status=${PIPESTATUS[0]}
 count_cargo
 [ "$status" -eq 0 ] || fail_step "wasm tests" 0
+
+step "fuzzing: ingest and query parser (cargo fuzz, 45 s each)"
+./scripts/fuzz.sh 45 || fail_step "fuzzing found a crash (input saved under fuzz/artifacts/)"
+passed=$((passed + 2))
 
 step "trunk build --release"
 trunk build --release || fail_step "release build"

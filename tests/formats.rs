@@ -472,7 +472,11 @@ fn a_200_mb_single_line_file_loads() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&event(&format!("line-{i}"), "GetObject", "2024-05-01T10:00:00Z"));
+        text.push_str(&event(
+            &format!("line-{i}"),
+            "GetObject",
+            "2024-05-01T10:00:00Z",
+        ));
     }
     text.push_str("]}");
     assert!(text.len() >= 200_000_000 && !text.contains('\n'));
