@@ -1,16 +1,14 @@
 //! Owns aggregations of the store that people read: totals, time span and
 //! the per-principal breakdown.
 
-use crate::identity::PrincipalKind;
 use crate::ingest::LoadReport;
-use crate::store::{flags, EventStore};
+use crate::store::EventStore;
 use crate::time::format_utc;
+use crate::view::principal_stats;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrincipalSummary {
-    #[serde(skip)]
-    pub principal_kind: PrincipalKind,
     /// The `userIdentity.type` it came from (`AWSService` for service-only records, `none` without identity).
     pub kind: &'static str,
     pub principal: String,
@@ -32,37 +30,23 @@ pub struct Summary<'r> {
     pub principals: Vec<PrincipalSummary>,
 }
 
-/// Per-principal counts, most active first.
+/// Per-principal counts, most active first: the viewer's breakdown, reduced.
 pub fn principals(store: &EventStore) -> Vec<PrincipalSummary> {
-    let mut counts = vec![(0usize, 0usize, 0usize); store.principals.len()];
-    for row in &store.rows {
-        let entry = &mut counts[row.principal as usize];
-        entry.0 += 1;
-        entry.1 += usize::from(row.flags & flags::ERROR != 0);
-        entry.2 += usize::from(row.flags & flags::ACCESS_DENIED != 0);
-    }
-    let mut summaries: Vec<PrincipalSummary> = store
-        .principals
-        .iter()
-        .zip(counts)
-        .map(
-            |(entry, (events, errors, access_denied))| PrincipalSummary {
-                principal_kind: entry.principal.kind,
-                kind: entry.principal.kind.type_name(),
-                principal: entry.principal.name.clone(),
-                account: entry.principal.account.clone(),
-                events,
-                errors,
-                access_denied,
-            },
-        )
-        .collect();
-    summaries.sort_by(|a, b| {
-        b.events
-            .cmp(&a.events)
-            .then_with(|| a.principal.cmp(&b.principal))
-    });
-    summaries
+    let everything: Vec<u32> = (0..store.rows.len() as u32).collect();
+    principal_stats(store, &everything, 0)
+        .into_iter()
+        .map(|stats| PrincipalSummary {
+            kind: store.principals[stats.id as usize]
+                .principal
+                .kind
+                .type_name(),
+            principal: stats.name,
+            account: stats.account,
+            events: stats.events as usize,
+            errors: stats.errors as usize,
+            access_denied: stats.denied as usize,
+        })
+        .collect()
 }
 
 pub fn summarize<'r>(store: &EventStore, report: &'r LoadReport) -> Summary<'r> {

@@ -292,7 +292,7 @@ pub fn facet(store: &EventStore, selection: &[u32], column: Column, top: usize) 
 }
 
 /// One line of the per-principal breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrincipalStats {
     pub id: u32,
     pub kind: String,
@@ -412,7 +412,7 @@ pub fn selection_span(store: &EventStore, selection: &[u32]) -> Option<(EpochMs,
 }
 
 /// One row of the event table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableRow {
     pub id: u32,
     pub time: String,

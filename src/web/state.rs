@@ -287,17 +287,7 @@ mod tests {
         let mut state = AppState::default();
         let row = |id: u32| crate::view::TableRow {
             id,
-            time: String::new(),
-            principal: String::new(),
-            kind: String::new(),
-            event_name: String::new(),
-            event_source: String::new(),
-            region: String::new(),
-            source_ip: String::new(),
-            error_code: String::new(),
-            user_agent: String::new(),
-            account: String::new(),
-            denied: false,
+            ..Default::default()
         };
         state.apply(Action::Worker(FromWorker::Rows {
             offset: 200,
@@ -343,20 +333,9 @@ mod tests {
         view.principals.push(crate::view::PrincipalStats {
             id: 7,
             kind: "Root".into(),
-            kind_label: "Root".into(),
             name: "root (111)".into(),
-            group: String::new(),
-            account: "111".into(),
             events: 1,
-            errors: 0,
-            denied: 0,
-            first_ms: None,
-            last_ms: None,
-            source_ips: 0,
-            top_actions: Vec::new(),
-            top_services: Vec::new(),
-            activity: Vec::new(),
-            facts: 0,
+            ..Default::default()
         });
         state.apply(Action::Worker(FromWorker::View(Box::new(view))));
         assert_eq!(state.request.principal, Some(7));
