@@ -6,32 +6,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serveDist, launch, openPage, waitLoaded, eventCounts, screenshot } from './harness.mjs';
+import { browserSuite, foreignRequests, waitLoaded, eventCounts, screenshot } from './harness.mjs';
 
-let served;
-let browser;
+const suite = browserSuite({ before, after });
+const fresh = (options) => suite.fresh(options);
 let dir;
-const opened = [];
 
 const event = (id, extra = '') => `{"eventVersion":"1.08","eventID":"${id}","eventTime":"2024-05-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","userName":"alice","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333"}${extra}}`;
 
-before(async () => {
-  served = await serveDist();
-  browser = await launch();
+before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trailglass-files-'));
 });
 
-after(async () => {
-  await browser?.close();
-  served?.server.close();
+after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function fresh() {
-  const page = await openPage(browser, served.url);
-  opened.push(page);
-  return page;
-}
 
 test('10,000 tiny files in one pick all load', async () => {
   const tiny = path.join(dir, 'tiny');
@@ -93,8 +82,7 @@ test('a gzip bomb, truncated gzip, binary junk and a 5 MB value beside a good fi
 });
 
 test('no request left the page origin', () => {
-  const all = opened.flatMap((p) => p.requests);
-  const foreign = all.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+  const all = suite.requests();
   assert.ok(all.length > 0);
-  assert.deepEqual(foreign, []);
+  assert.deepEqual(foreignRequests(suite.served.origin, all), []);
 });

@@ -7,28 +7,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, GENERATED_TRAIL, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot,
+  ROOT, GENERATED_TRAIL, browserSuite, foreignRequests, waitLoaded, eventCounts, screenshot,
 } from './harness.mjs';
 
-let served;
-let browser;
-const opened = [];
-
-before(async () => {
-  served = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  served?.server.close();
-});
-
-async function fresh(options) {
-  const page = await openPage(browser, served.url, options);
-  opened.push(page);
-  return page;
-}
+const suite = browserSuite({ before, after });
+const fresh = (options) => suite.fresh(options);
 
 function countFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true })
@@ -133,8 +116,7 @@ test('screens for the README', async () => {
 });
 
 test('no request left the page origin', () => {
-  const all = opened.flatMap((p) => p.requests);
+  const all = suite.requests();
   assert.ok(all.length > 0);
-  const foreign = all.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
-  assert.deepEqual(foreign, []);
+  assert.deepEqual(foreignRequests(suite.served.origin, all), []);
 });

@@ -116,3 +116,32 @@ export function fixtureFiles(folder, filter = () => true) {
   const dir = path.join(FIXTURES, folder);
   return fs.readdirSync(dir).filter(filter).sort().map((name) => path.join(dir, name));
 }
+
+/** Requests that went anywhere but the page's origin (blob: and data: are in-page). */
+export function foreignRequests(origin, requests) {
+  return requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+}
+
+/**
+ * One test file's browser and server: started before its tests, closed after.
+ * `suite.fresh(options)` opens a new page; `suite.requests()` is every request
+ * of every page it opened.
+ */
+export function browserSuite({ before, after }) {
+  const suite = { served: null, browser: null, pages: [] };
+  before(async () => {
+    suite.served = await serveDist();
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    suite.served?.server.close();
+  });
+  suite.fresh = async (options) => {
+    const opened = await openPage(suite.browser, suite.served.url, options);
+    suite.pages.push(opened);
+    return opened;
+  };
+  suite.requests = () => suite.pages.flatMap((p) => p.requests);
+  return suite;
+}

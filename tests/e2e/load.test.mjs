@@ -3,28 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serveDist, launch, openPage, waitLoaded, eventCounts, screenshot, dropFiles, fixtureFiles,
+  browserSuite, foreignRequests, waitLoaded, eventCounts, screenshot, dropFiles, fixtureFiles,
 } from './harness.mjs';
 
-let served;
-let browser;
-const pages = [];
-
-before(async () => {
-  served = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  served?.server.close();
-});
-
-async function freshPage(options) {
-  const opened = await openPage(browser, served.url, options);
-  pages.push(opened);
-  return opened;
-}
+const suite = browserSuite({ before, after });
+const freshPage = (options) => suite.fresh(options);
 
 test('picking the trailscraper files through the input loads their events once', async () => {
   const { page, errors } = await freshPage();
@@ -80,8 +63,7 @@ test('the built-in sample loads with one click and shows who did what', async ()
 });
 
 test('every request of every page stayed on the page origin', () => {
-  const all = pages.flatMap((p) => p.requests);
+  const all = suite.requests();
   assert.ok(all.length > 0, 'requests were recorded');
-  const foreign = all.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
-  assert.deepEqual(foreign, []);
+  assert.deepEqual(foreignRequests(suite.served.origin, all), []);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  FIXTURES, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot, dropFiles,
+  FIXTURES, foreignRequests, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot, dropFiles,
 } from './harness.mjs';
 
 let served;
@@ -107,7 +107,7 @@ test('sample data, search and exports under the policy: no violation, no foreign
   await page.fill('[data-testid=search]', 'AccessDenied');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=event-count]')?.dataset.shown) < 20000);
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
-  const foreign = opened.requests.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+  const foreign = foreignRequests(served.origin, opened.requests);
   assert.deepEqual(foreign, []);
   assert.equal(await pwned(), undefined);
 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  serveDist, launch, openPage, waitLoaded, eventCounts, screenshot,
+  foreignRequests, serveDist, launch, openPage, waitLoaded, eventCounts, screenshot,
 } from './harness.mjs';
 
 let served;
@@ -251,6 +251,6 @@ test('the view lives in the URL fragment and survives a reload with the same dat
 test('every request stayed on the page origin', () => {
   const all = [...opened.requests, ...requests];
   assert.ok(all.length > 0);
-  const foreign = all.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+  const foreign = foreignRequests(served.origin, all);
   assert.deepEqual(foreign, []);
 });
