@@ -2,7 +2,6 @@
 //! and inflating it within a size limit, so a truncated or hostile stream is
 //! reported instead of taking the tab down.
 
-use std::borrow::Cow;
 use std::io::Read;
 
 /// What wraps the text of a file.
@@ -89,11 +88,6 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
             .filter(|c| *c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()))
             .count()
             > head.len() / 10
-}
-
-/// A lossy UTF-8 view for messages.
-pub fn lossy(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
 }
 
 #[cfg(test)]

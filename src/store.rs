@@ -47,10 +47,6 @@ impl Interner {
         &self.values[id as usize]
     }
 
-    pub fn lookup(&self, value: &str) -> Option<u32> {
-        self.ids.get(value).copied()
-    }
-
     pub fn len(&self) -> usize {
         self.values.len()
     }

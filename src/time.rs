@@ -126,20 +126,6 @@ pub fn format_utc(ms: EpochMs) -> String {
     }
 }
 
-/// Civil date and time parts of a UTC instant: (year, month, day, hour, minute).
-pub fn utc_parts(ms: EpochMs) -> (i64, u32, u32, u32, u32) {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    (
-        year,
-        month,
-        day,
-        (in_day / 3_600_000) as u32,
-        (in_day / 60_000 % 60) as u32,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
