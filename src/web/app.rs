@@ -137,15 +137,23 @@ pub fn App() -> Html {
     };
 
     // The view follows the request, debounced; the worker answers with a whole view.
-    // It is also sent when data first arrives (a request restored from the URL).
+    // It is also sent when data first arrives (a request restored from the URL),
+    // unless the worker already answers it: after a load it sends the view of
+    // the request it last had, and computing it twice costs a million rows' work.
     {
         let send = send.clone();
         let has_data = state.0.load.files > 0;
+        let answered = state
+            .0
+            .query_error
+            .is_none()
+            .then(|| state.0.view.request.clone());
         use_effect_with(
             (state.0.request.clone(), has_data),
             move |(request, has_data): &(ViewRequest, bool)| {
                 let request = request.clone();
-                let timeout = has_data
+                let needed = *has_data && answered.as_ref() != Some(&request);
+                let timeout = needed
                     .then(|| Timeout::new(DEBOUNCE_MS, move || send.emit(ToWorker::View(request))));
                 move || drop(timeout)
             },
