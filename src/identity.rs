@@ -402,7 +402,7 @@ pub fn credential_facts(
 }
 
 /// `AdministratorAccess` for `AWSReservedSSO_AdministratorAccess_0123456789abcdef`.
-fn identity_center_permission_set(role: &str) -> Option<&str> {
+pub fn identity_center_permission_set(role: &str) -> Option<&str> {
     let rest = role.strip_prefix(IDENTITY_CENTER_ROLE_PREFIX)?;
     Some(match rest.rsplit_once('_') {
         Some((set, suffix)) if !set.is_empty() && suffix.chars().all(|c| c.is_ascii_hexdigit()) => {

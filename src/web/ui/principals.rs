@@ -75,8 +75,11 @@ fn groups(principals: &[PrincipalStats]) -> Vec<Group<'_>> {
                 .rsplit(['/', ':'])
                 .next()
                 .filter(|r| !r.is_empty())
-                .unwrap_or(&p.name)
-                .to_owned();
+                .unwrap_or(&p.name);
+            let role = match crate::identity::identity_center_permission_set(role) {
+                Some(permission_set) => format!("{permission_set} (Identity Center)"),
+                None => role.to_owned(),
+            };
             out.push(Group {
                 key: p.group.clone(),
                 label: role,
@@ -206,7 +209,7 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                             <>
                                 <tr class="role-group" data-testid="role-group" onclick={toggle}>
                                     <td><span class="kind kind-role">{ if open { "▾ Role" } else { "▸ Role" } }</span></td>
-                                    <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} sessions", group.label, group.members.len())) }</td>
+                                    <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} session{}", group.label, group.members.len(), if group.members.len() == 1 { "" } else { "s" })) }</td>
                                     <td class="mono">{ group.members[0].account.clone() }</td>
                                     <td class="num">{ thousands(group.sum(|p| p.events) as usize) }</td>
                                     <td class="num">{ thousands(group.sum(|p| p.errors) as usize) }</td>
