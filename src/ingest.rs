@@ -8,7 +8,8 @@ use crate::fingerprint::Fingerprint;
 use crate::formats::{EventSink, Shape, TextScan};
 use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
 use crate::record::EventRecord;
-use crate::store::{EventStore, Who};
+use crate::segment::Segment;
+use crate::store::{EventRow, EventStore, Who};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
@@ -49,7 +50,7 @@ impl Limits {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
     pub name: String,
-    pub shape: &'static str,
+    pub shape: String,
     pub events: usize,
     pub duplicates: usize,
     pub problems: usize,
@@ -79,18 +80,32 @@ pub struct Loader {
     pub limits: Limits,
     seen_event_ids: FxHashSet<u128>,
     principal_cache: FxHashMap<u128, (u32, CredentialKind)>,
+    /// Kept only by a loader that builds a segment: each row's duplicate key
+    /// and file, so duplicates across segments are found when they merge.
+    row_keys: Option<Vec<RowKey>>,
+}
+
+/// A stored row's duplicate key (0 when the event has no `eventID`) and the
+/// index of its file's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowKey {
+    pub fingerprint: u128,
+    pub file: u32,
 }
 
 struct StoreSink<'l> {
     store: &'l mut EventStore,
     seen_event_ids: &'l mut FxHashSet<u128>,
     principals: &'l mut FxHashMap<u128, (u32, CredentialKind)>,
+    row_keys: Option<&'l mut Vec<RowKey>>,
+    file: u32,
     stored: usize,
     duplicates: usize,
 }
 
 impl EventSink for StoreSink<'_> {
     fn accept(&mut self, record: &EventRecord<'_>, raw: &[u8]) {
+        let mut key = 0;
         if record.event_id.as_deref().is_some_and(|id| !id.is_empty()) {
             let mut fingerprint = Fingerprint::default();
             // eventID alone is not enough: documentation examples reuse one
@@ -103,7 +118,8 @@ impl EventSink for StoreSink<'_> {
             ] {
                 fingerprint.field(part.as_deref());
             }
-            if !self.seen_event_ids.insert(fingerprint.finish()) {
+            key = fingerprint.finish();
+            if !self.seen_event_ids.insert(key) {
                 self.duplicates += 1;
                 return;
             }
@@ -126,6 +142,12 @@ impl EventSink for StoreSink<'_> {
             facts: credential_facts(record, kind, credential),
         };
         self.store.push(record, who, raw);
+        if let Some(keys) = self.row_keys.as_deref_mut() {
+            keys.push(RowKey {
+                fingerprint: key,
+                file: self.file,
+            });
+        }
         self.stored += 1;
     }
 }
@@ -136,6 +158,128 @@ impl Loader {
             limits,
             ..Self::default()
         }
+    }
+
+    /// A loader for one batch of a parallel load: see [`Loader::into_segment`].
+    pub fn for_segment(limits: Limits) -> Self {
+        Self {
+            limits: Limits {
+                // The loader that merges segments enforces the store limit.
+                max_store_bytes: usize::MAX,
+                ..limits
+            },
+            row_keys: Some(Vec::new()),
+            ..Self::default()
+        }
+    }
+
+    /// What this loader parsed, ready to cross to the loader that merges.
+    pub fn into_segment(self) -> Segment {
+        let row_keys = self.row_keys.unwrap_or_default();
+        assert_eq!(
+            row_keys.len(),
+            self.store.len(),
+            "a segment is built by a loader made with Loader::for_segment"
+        );
+        Segment {
+            parts: self.store.into_parts(),
+            row_keys,
+            report: self.report,
+        }
+    }
+
+    /// Adds a segment parsed elsewhere, without parsing anything again:
+    /// strings and principals are re-interned, raw blocks appended as they
+    /// are, and events already loaded (from any segment) dropped as duplicates.
+    pub fn merge(&mut self, segment: Segment) {
+        let Segment {
+            parts,
+            row_keys,
+            mut report,
+        } = segment;
+        let string_ids: Vec<u32> = parts
+            .strings
+            .iter()
+            .map(|value| self.store.strings.intern(value))
+            .collect();
+        let principal_ids: Vec<u32> = parts
+            .principals
+            .into_iter()
+            .map(|entry| self.store.principal_id(entry.principal, entry.credential))
+            .collect();
+        let mut kept = Vec::with_capacity(parts.rows.len());
+        for (row, key) in parts.rows.iter().zip(&row_keys) {
+            if key.fingerprint != 0 && !self.seen_event_ids.insert(key.fingerprint) {
+                if let Some(file) = report.file_reports.get_mut(key.file as usize) {
+                    file.events = file.events.saturating_sub(1);
+                    file.duplicates += 1;
+                }
+                report.events = report.events.saturating_sub(1);
+                report.duplicates += 1;
+                continue;
+            }
+            kept.push(*row);
+        }
+        // Blocks no kept row points into (a folder dropped twice) are not kept.
+        let mut block_ids = vec![u32::MAX; parts.blocks.len()];
+        for row in &kept {
+            if let Some(id) = block_ids.get_mut(row.raw_block as usize) {
+                *id = 0;
+            }
+        }
+        for (index, (compressed, len)) in parts.blocks.into_iter().enumerate() {
+            if block_ids[index] == 0 {
+                block_ids[index] = self.store.append_raw_block(compressed, len);
+            }
+        }
+        let string = |id: u32| string_ids.get(id as usize).copied().unwrap_or(0);
+        self.store.rows.extend(kept.into_iter().map(|row| {
+            EventRow {
+                raw_block: block_ids[row.raw_block as usize],
+                principal: principal_ids
+                    .get(row.principal as usize)
+                    .copied()
+                    .unwrap_or(0),
+                event_name: string(row.event_name),
+                event_source: string(row.event_source),
+                region: string(row.region),
+                account: string(row.account),
+                source_ip: string(row.source_ip),
+                user_agent: string(row.user_agent),
+                error_code: string(row.error_code),
+                ..row
+            }
+        }));
+        self.report.files += report.files;
+        self.report.bytes_read += report.bytes_read;
+        self.report.text_bytes += report.text_bytes;
+        self.report.events += report.events;
+        self.report.duplicates += report.duplicates;
+        self.report.files_refused += report.files_refused;
+        self.report.diagnostics.append(&mut report.diagnostics);
+        self.report.file_reports.append(&mut report.file_reports);
+    }
+
+    /// Records a file that could not be read at all.
+    pub fn unreadable(&mut self, name: &str, why: &str) {
+        self.report.files += 1;
+        self.report.diagnostics.push(Diagnostic::whole_file(
+            name,
+            format!("cannot read the file: {why}"),
+        ));
+        self.report.file_reports.push(FileReport {
+            name: name.to_owned(),
+            shape: "unreadable".to_owned(),
+            events: 0,
+            duplicates: 0,
+            problems: 1,
+        });
+    }
+
+    /// Records files that were not loaded because the store is full.
+    pub fn refuse_unread(&mut self, name: &str) {
+        self.report.files += 1;
+        self.refuse_for_memory(name);
     }
 
     /// Whether the store has reached its memory limit: further files are refused.
@@ -169,7 +313,7 @@ impl Loader {
         self.report.files_refused += 1;
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: "not loaded (memory limit)",
+            shape: "not loaded (memory limit)".to_owned(),
             events: 0,
             duplicates: 0,
             problems: 0,
@@ -216,7 +360,7 @@ impl Loader {
         self.report.duplicates += duplicates;
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: shape.label(),
+            shape: shape.label().to_owned(),
             events: stored,
             duplicates,
             problems: self.report.diagnostics.len() - diagnostics_before,
@@ -300,6 +444,8 @@ impl Loader {
             store: &mut self.store,
             seen_event_ids: &mut self.seen_event_ids,
             principals: &mut self.principal_cache,
+            row_keys: self.row_keys.as_mut(),
+            file: self.report.file_reports.len() as u32,
             stored: 0,
             duplicates: 0,
         };

@@ -9,6 +9,7 @@
 //! - [`identity`] resolves who acted;
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
+//!   a parallel load parses batches into [`segment`]s and merges them;
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
@@ -21,12 +22,15 @@ pub mod fingerprint;
 pub mod formats;
 pub mod identity;
 pub mod ingest;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parallel;
 pub mod pretty;
 pub mod query;
 pub mod rawstore;
 pub mod record;
 pub mod sample;
 pub mod scan;
+pub mod segment;
 pub mod sql;
 pub mod store;
 pub mod summary;

@@ -93,6 +93,23 @@ impl RawStore {
         }
     }
 
+    /// The sealed blocks as (compressed bytes, uncompressed length), for a
+    /// segment. Call after [`RawStore::seal`]: an open block is not included.
+    pub fn into_sealed(self) -> Vec<(Box<[u8]>, usize)> {
+        self.sealed
+            .into_iter()
+            .map(|block| (block.compressed, block.len))
+            .collect()
+    }
+
+    /// Appends a block another store sealed; returns its index here.
+    pub fn append_sealed(&mut self, compressed: Box<[u8]>, len: usize) -> u32 {
+        self.seal();
+        self.sealed_bytes += compressed.len() + 32;
+        self.sealed.push(SealedBlock { compressed, len });
+        u32::try_from(self.sealed.len() - 1).expect("fewer than 4 billion blocks")
+    }
+
     pub fn block_count(&self) -> u32 {
         self.sealed.len() as u32 + u32::from(!self.open.is_empty())
     }

@@ -231,6 +231,23 @@ impl EventStore {
         self.raw.block(block)
     }
 
+    /// Takes the store apart for a segment: rows, strings, principals and
+    /// sealed raw blocks (the open block is sealed first).
+    pub fn into_parts(mut self) -> StoreParts {
+        self.raw.seal();
+        StoreParts {
+            rows: self.rows,
+            strings: self.strings.values.into_iter().map(String::from).collect(),
+            principals: self.principals,
+            blocks: self.raw.into_sealed(),
+        }
+    }
+
+    /// Appends a raw block sealed elsewhere; returns its index in this store.
+    pub fn append_raw_block(&mut self, compressed: Box<[u8]>, len: usize) -> u32 {
+        self.raw.append_sealed(compressed, len)
+    }
+
     /// Compresses the last, partly filled block of raw JSON.
     pub fn seal(&mut self) {
         self.raw.seal();
@@ -258,6 +275,16 @@ impl EventStore {
     pub fn principal_kind(&self, row: &EventRow) -> PrincipalKind {
         self.principals[row.principal as usize].principal.kind
     }
+}
+
+/// A store taken apart (see [`EventStore::into_parts`]): row ids point into
+/// `strings`, `principals` and `blocks` by index.
+#[derive(Debug, Default)]
+pub struct StoreParts {
+    pub rows: Vec<EventRow>,
+    pub strings: Vec<String>,
+    pub principals: Vec<PrincipalEntry>,
+    pub blocks: Vec<(Box<[u8]>, usize)>,
 }
 
 /// See [`EventStore::raw_reader`].

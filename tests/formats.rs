@@ -34,13 +34,13 @@ fn messages(loader: &Loader) -> Vec<String> {
         .collect()
 }
 
-fn shape(loader: &Loader, file: &str) -> &'static str {
+fn shape<'l>(loader: &'l Loader, file: &str) -> &'l str {
     loader
         .report
         .file_reports
         .iter()
         .find(|r| r.name == file)
-        .map(|r| r.shape)
+        .map(|r| r.shape.as_str())
         .unwrap()
 }
 

@@ -13,7 +13,8 @@ fn main() {}
 mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
-    use trailglass::ingest::Loader;
+    use trailglass::ingest::Limits;
+    use trailglass::parallel::{available_threads, load_batches};
     use trailglass::summary::summarize;
 
     const USAGE: &str = "usage:\n  trailglass summary PATH...        load files and folders (recursively), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
@@ -56,23 +57,28 @@ mod native {
         for path in paths {
             collect_files(Path::new(path), &mut files)?;
         }
-        let mut loader = Loader::default();
-        for file in &files {
-            let name = file.display().to_string();
-            match std::fs::read(file) {
-                Ok(bytes) => loader.load(&name, &bytes),
-                Err(error) => {
-                    loader.report.files += 1;
-                    loader
-                        .report
-                        .diagnostics
-                        .push(trailglass::diagnostic::Diagnostic::whole_file(
-                            &name,
-                            format!("cannot read: {error}"),
-                        ));
+        // Files are parsed on every core, in batches merged as they finish.
+        let loader = load_batches(
+            &files,
+            available_threads(),
+            64,
+            Limits::default(),
+            |loader, file| {
+                let name = file.display().to_string();
+                match std::fs::read(file) {
+                    Ok(bytes) => loader.load(&name, &bytes),
+                    Err(error) => {
+                        loader.report.files += 1;
+                        loader.report.diagnostics.push(
+                            trailglass::diagnostic::Diagnostic::whole_file(
+                                &name,
+                                format!("cannot read: {error}"),
+                            ),
+                        );
+                    }
                 }
-            }
-        }
+            },
+        );
         let summary = summarize(&loader.store, &loader.report);
         println!(
             "{}",

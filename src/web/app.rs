@@ -578,14 +578,18 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
             html! {
                 <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
-                    data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}>
+                    data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
+                    data-parsers={load.parsers.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
                     <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
                     <span data-testid="time-span">{ span }</span>
                     <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
-                    <span class="muted">{ format!("loaded in {:.2} s", load.load_ms / 1000.0) }</span>
+                    <span class="muted">{ match load.parsers {
+                        0 => format!("loaded in {:.2} s", load.load_ms / 1000.0),
+                        parsers => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
+                    } }</span>
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
                     if load.files_refused > 0 {
                         <strong class="warn" data-testid="files-refused">

@@ -13,6 +13,10 @@ pub mod codec;
 #[cfg(target_arch = "wasm32")]
 pub mod files;
 #[cfg(target_arch = "wasm32")]
+pub mod parser;
+#[cfg(target_arch = "wasm32")]
+pub mod pool;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

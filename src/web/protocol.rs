@@ -106,6 +106,8 @@ pub struct LoadSummary {
     /// The worker's whole WebAssembly memory (what the tab really holds).
     pub wasm_memory_bytes: f64,
     pub load_ms: f64,
+    /// Parse workers the load was spread over (0: parsed in the store worker).
+    pub parsers: usize,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,
     pub diagnostics_total: usize,

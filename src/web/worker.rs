@@ -3,6 +3,7 @@
 //! messages. The page never parses or filters anything.
 
 use super::files::{FileHandle, Request};
+use super::pool::{ParsePool, PoolEvent};
 use super::protocol::{
     DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
     ToWorker, ViewRequest, ViewResult,
@@ -11,6 +12,7 @@ use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
 use crate::sample::{generate, SampleConfig};
+use crate::segment::Segment;
 use crate::store::flags;
 use crate::time::format_utc;
 use crate::view::{
@@ -18,6 +20,7 @@ use crate::view::{
 };
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -35,6 +38,26 @@ const FIRST_ROWS: usize = 100;
 const DETAIL_LINES: usize = 4000;
 /// Files whose reading is started before the current one is parsed.
 const READS_AHEAD: usize = 16;
+/// Batches given to each parser at once, so it never waits for the next.
+const BATCHES_QUEUED_PER_PARSER: usize = 2;
+/// A batch for a parser ends at this many bytes of files, or this many files:
+/// large enough that merging is cheap, small enough that progress moves.
+const BATCH_BYTES: f64 = 1_000_000.0;
+const BATCH_FILES: usize = 256;
+
+/// The next batch of files for a parser (empty when none are left).
+fn next_batch(pending: &mut VecDeque<FileHandle>) -> Vec<FileHandle> {
+    let mut batch = Vec::new();
+    let mut bytes = 0.0;
+    while bytes < BATCH_BYTES && batch.len() < BATCH_FILES {
+        let Some(file) = pending.pop_front() else {
+            break;
+        };
+        bytes += file.file.size();
+        batch.push(file);
+    }
+    batch
+}
 
 /// The store and what the page is looking at.
 struct Session {
@@ -83,8 +106,11 @@ impl Worker for IngestWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, input: Request, id: HandlerId) {
         match input {
             ToWorker::Load(files) => {
-                let task = LoadTask::new(self, scope, id);
-                wasm_bindgen_futures::spawn_local(task.load_files(files));
+                let mut task = LoadTask::new(self, scope, id);
+                wasm_bindgen_futures::spawn_local(async move {
+                    task.load_files(files).await;
+                    task.finish();
+                });
             }
             ToWorker::LoadSample { events } => {
                 let task = LoadTask::new(self, scope, id);
@@ -215,6 +241,8 @@ struct LoadTask {
     started_ms: f64,
     last_progress_ms: f64,
     progress: Progress,
+    /// Parse workers used by this load (0: parsed in this worker).
+    parsers: usize,
 }
 
 impl LoadTask {
@@ -228,6 +256,7 @@ impl LoadTask {
             started_ms: js_sys::Date::now(),
             last_progress_ms: 0.0,
             progress: Progress::default(),
+            parsers: 0,
         }
     }
 
@@ -235,8 +264,8 @@ impl LoadTask {
         self.generation.get() != self.started_generation
     }
 
-    fn file_done(&mut self, bytes: f64) {
-        self.progress.files_done += 1;
+    fn files_done(&mut self, files: usize, bytes: f64) {
+        self.progress.files_done += files;
         self.progress.bytes_done += bytes;
         self.progress.events = self.session.borrow().loader.store.len();
         let now = js_sys::Date::now();
@@ -253,7 +282,10 @@ impl LoadTask {
         let mut session = self.session.borrow_mut();
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
-        let summary = load_summary(&session.loader, elapsed, self.cancelled());
+        let summary = LoadSummary {
+            parsers: self.parsers,
+            ..load_summary(&session.loader, elapsed, self.cancelled())
+        };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
         let request = session.request.clone();
         let view = session.view(request);
@@ -265,15 +297,128 @@ impl LoadTask {
         gloo::timers::future::TimeoutFuture::new(0).await;
     }
 
-    async fn load_files(mut self, files: Vec<FileHandle>) {
+    async fn load_files(&mut self, files: Vec<FileHandle>) {
         self.progress.files_total = files.len();
         self.progress.bytes_total = files.iter().map(|f| f.file.size()).sum();
+        let files = match ParsePool::start() {
+            Ok(pool) => self.load_in_parallel(pool, files).await,
+            Err(_) => files,
+        };
+        self.load_here(files).await;
+    }
+
+    /// Parses on the pool, merging each batch's segment as it comes back.
+    /// Returns the files no parser could take (every worker failed to start
+    /// again after a crash): they are loaded here.
+    async fn load_in_parallel(
+        &mut self,
+        mut pool: ParsePool,
+        files: Vec<FileHandle>,
+    ) -> Vec<FileHandle> {
+        self.parsers = pool.size();
+        let mut pending: VecDeque<FileHandle> = files.into();
+        // Files of a batch a parser died on, retried one per batch so only
+        // the file at fault is lost.
+        let mut retry: VecDeque<FileHandle> = VecDeque::new();
+        let mut in_flight: Vec<VecDeque<Vec<FileHandle>>> =
+            (0..pool.size()).map(|_| VecDeque::new()).collect();
+        let mut alive = vec![true; pool.size()];
+        loop {
+            if self.cancelled() {
+                return Vec::new();
+            }
+            if self.session.borrow().loader.is_full() {
+                self.refuse_unread(retry.drain(..).chain(pending.drain(..)));
+            }
+            for worker in 0..pool.size() {
+                while alive[worker] && in_flight[worker].len() < BATCHES_QUEUED_PER_PARSER {
+                    let batch = match retry.pop_front() {
+                        Some(file) => vec![file],
+                        None => next_batch(&mut pending),
+                    };
+                    if batch.is_empty() {
+                        break;
+                    }
+                    if let Err(message) = pool.send(worker, &batch) {
+                        self.session
+                            .borrow_mut()
+                            .loader
+                            .unreadable(&batch[0].name, &message);
+                        self.files_done(1, batch[0].file.size());
+                        retry.extend(batch.into_iter().skip(1));
+                        alive[worker] = false;
+                    } else {
+                        in_flight[worker].push_back(batch);
+                    }
+                }
+            }
+            if in_flight.iter().all(VecDeque::is_empty) {
+                // Everything is parsed, or no parser is left for the rest.
+                return retry.into_iter().chain(pending).collect();
+            }
+            let Some(event) = pool.next().await else {
+                return retry.into_iter().chain(pending).collect();
+            };
+            match event {
+                PoolEvent::Parsed { worker, segment } => {
+                    let batch = in_flight[worker].pop_front().unwrap_or_default();
+                    let bytes: f64 = batch.iter().map(|f| f.file.size()).sum();
+                    let merged = match Segment::decode(&segment) {
+                        Ok(segment) => {
+                            self.session.borrow_mut().loader.merge(segment);
+                            Ok(())
+                        }
+                        Err(problem) => Err(problem),
+                    };
+                    if let Err(problem) = merged {
+                        let loader = &mut self.session.borrow_mut().loader;
+                        for file in &batch {
+                            loader
+                                .unreadable(&file.name, &format!("its parse was lost: {problem}"));
+                        }
+                    }
+                    self.files_done(batch.len(), bytes);
+                }
+                PoolEvent::Crashed {
+                    worker,
+                    message,
+                    restarted,
+                } => {
+                    let mut lost = std::mem::take(&mut in_flight[worker]);
+                    let culprit = lost.pop_front().unwrap_or_default();
+                    if let [file] = culprit.as_slice() {
+                        self.session.borrow_mut().loader.unreadable(
+                            &file.name,
+                            &format!("the parser stopped on this file ({message})"),
+                        );
+                        self.files_done(1, file.file.size());
+                    } else {
+                        retry.extend(culprit);
+                    }
+                    retry.extend(lost.into_iter().flatten());
+                    alive[worker] = restarted;
+                }
+            }
+        }
+    }
+
+    /// Records files never read because the store is full.
+    fn refuse_unread(&mut self, files: impl Iterator<Item = FileHandle>) {
+        for file in files {
+            self.session.borrow_mut().loader.refuse_unread(&file.name);
+            self.files_done(1, file.file.size());
+        }
+    }
+
+    /// Reads and parses in this worker, a file at a time: where no parse
+    /// worker can be started.
+    async fn load_here(&mut self, files: Vec<FileHandle>) {
         // Reads are started ahead, so the browser fetches the next files
         // while this one is parsed (reading one at a time spent most of the
         // load waiting on the file system).
         let mut pending = files.into_iter();
         let mut in_flight = std::collections::VecDeque::new();
-        loop {
+        while !self.cancelled() {
             while in_flight.len() < READS_AHEAD {
                 let Some(handle) = pending.next() else { break };
                 let read = JsFuture::from(handle.file.array_buffer());
@@ -282,14 +427,9 @@ impl LoadTask {
             let Some((handle, read)) = in_flight.pop_front() else {
                 break;
             };
-            if self.cancelled() {
-                break;
-            }
             let size = handle.file.size();
             if self.session.borrow().loader.is_full() {
-                // Refused without reading: the loader records why.
-                self.session.borrow_mut().loader.load(&handle.name, &[]);
-                self.file_done(size);
+                self.refuse_unread(std::iter::once(handle));
                 continue;
             }
             match read.await {
@@ -299,21 +439,14 @@ impl LoadTask {
                             .to_vec();
                     self.session.borrow_mut().loader.load(&handle.name, &bytes);
                 }
-                Err(error) => {
-                    let loader = &mut self.session.borrow_mut().loader;
-                    loader.report.files += 1;
-                    loader
-                        .report
-                        .diagnostics
-                        .push(crate::diagnostic::Diagnostic::whole_file(
-                            &handle.name,
-                            format!("cannot read the file: {}", js_error_text(&error)),
-                        ));
-                }
+                Err(error) => self
+                    .session
+                    .borrow_mut()
+                    .loader
+                    .unreadable(&handle.name, &js_error_text(&error)),
             }
-            self.file_done(size);
+            self.files_done(1, size);
         }
-        self.finish();
     }
 
     async fn load_sample(mut self, events: usize) {
@@ -334,7 +467,7 @@ impl LoadTask {
                 .loader
                 .load(&file.path, &file.bytes);
             self.progress.files_total = self.progress.files_total.max(index + 1);
-            self.file_done(file.bytes.len() as f64);
+            self.files_done(1, file.bytes.len() as f64);
             if index % 8 == 7 {
                 Self::yield_now().await;
             }
@@ -343,7 +476,7 @@ impl LoadTask {
     }
 }
 
-fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
+pub(super) fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
     js_sys::Reflect::get(error, &"message".into())
         .ok()
         .and_then(|m| m.as_string())
@@ -370,6 +503,7 @@ fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> LoadSummary {
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length() as f64,
         load_ms,
+        parsers: 0,
         cancelled,
         diagnostics_total: report.diagnostics.len(),
         diagnostics: report

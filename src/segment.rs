@@ -1,0 +1,330 @@
+//! Owns segments: what one parser of a parallel load hands back for its
+//! batch of files (rows, their strings and principals, the sealed raw blocks,
+//! the batch's load report) and their encoding as bytes, so a segment can
+//! cross from one worker to another as a single transferable buffer.
+//! Merging is [`crate::ingest::Loader::merge`].
+
+use crate::diagnostic::Diagnostic;
+use crate::identity::{CredentialKind, Principal, PrincipalKind};
+use crate::ingest::{FileReport, LoadReport, RowKey};
+use crate::store::{EventRow, PrincipalEntry, StoreParts};
+
+/// One batch's parse, self-contained: every id in `parts.rows` points into
+/// `parts` itself.
+#[derive(Debug, Default)]
+pub struct Segment {
+    pub parts: StoreParts,
+    /// One per row.
+    pub row_keys: Vec<RowKey>,
+    pub report: LoadReport,
+}
+
+/// Guards against bytes that were not written by [`Segment::encode`].
+const MAGIC: &[u8; 8] = b"TGSEG\x00\x00\x01";
+
+impl Segment {
+    /// Little-endian, fixed-width rows: decoding a million rows is a copy loop.
+    pub fn encode(&self) -> Vec<u8> {
+        let parts = &self.parts;
+        let raw_bytes: usize = parts.blocks.iter().map(|(block, _)| block.len() + 8).sum();
+        let mut out = Writer(Vec::with_capacity(
+            64 + raw_bytes
+                + parts.rows.len() * (ROW_BYTES + 20)
+                + parts.strings.iter().map(|s| s.len() + 4).sum::<usize>(),
+        ));
+        out.0.extend_from_slice(MAGIC);
+        out.count(parts.strings.len());
+        for value in &parts.strings {
+            out.text(value);
+        }
+        out.count(parts.principals.len());
+        for entry in &parts.principals {
+            let principal = &entry.principal;
+            out.0.push(principal.kind as u8);
+            out.0.push(entry.credential as u8);
+            out.text(&principal.name);
+            out.text(&principal.group);
+            out.text(&principal.account);
+        }
+        out.count(parts.blocks.len());
+        for (compressed, len) in &parts.blocks {
+            out.count(*len);
+            out.bytes(compressed);
+        }
+        out.count(parts.rows.len());
+        for (row, key) in parts.rows.iter().zip(&self.row_keys) {
+            out.row(row);
+            out.0.extend_from_slice(&key.fingerprint.to_le_bytes());
+            out.u32(key.file);
+        }
+        let report = &self.report;
+        for value in [
+            report.files,
+            report.bytes_read as usize,
+            report.text_bytes as usize,
+            report.events,
+            report.duplicates,
+            report.files_refused,
+        ] {
+            out.count(value);
+        }
+        out.count(report.diagnostics.len());
+        for diagnostic in &report.diagnostics {
+            out.text(&diagnostic.file);
+            out.u32(diagnostic.line);
+            out.u32(diagnostic.column);
+            out.text(&diagnostic.message);
+        }
+        out.count(report.file_reports.len());
+        for file in &report.file_reports {
+            out.text(&file.name);
+            out.text(&file.shape);
+            out.count(file.events);
+            out.count(file.duplicates);
+            out.count(file.problems);
+        }
+        out.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        let mut input = Reader { bytes, at: 0 };
+        if input.take(MAGIC.len())? != MAGIC {
+            return Err("not a segment written by this version".into());
+        }
+        let mut parts = StoreParts::default();
+        for _ in 0..input.count()? {
+            parts.strings.push(input.text()?);
+        }
+        for _ in 0..input.count()? {
+            let kind = *PrincipalKind::ALL
+                .get(input.byte()? as usize)
+                .ok_or("unknown principal kind")?;
+            let credential = CredentialKind::from_code(input.byte()?);
+            parts.principals.push(PrincipalEntry {
+                principal: Principal {
+                    kind,
+                    name: input.text()?,
+                    group: input.text()?,
+                    account: input.text()?,
+                },
+                credential,
+            });
+        }
+        for _ in 0..input.count()? {
+            let len = input.count()?;
+            let compressed = input.bytes()?.into();
+            parts.blocks.push((compressed, len));
+        }
+        let rows = input.count()?;
+        let mut row_keys = Vec::with_capacity(rows.min(bytes.len() / ROW_BYTES));
+        parts.rows.reserve(row_keys.capacity());
+        for _ in 0..rows {
+            parts.rows.push(input.row()?);
+            row_keys.push(RowKey {
+                fingerprint: u128::from_le_bytes(input.array()?),
+                file: input.u32()?,
+            });
+        }
+        let mut report = LoadReport {
+            files: input.count()?,
+            bytes_read: input.count()? as u64,
+            text_bytes: input.count()? as u64,
+            events: input.count()?,
+            duplicates: input.count()?,
+            files_refused: input.count()?,
+            ..LoadReport::default()
+        };
+        for _ in 0..input.count()? {
+            report.diagnostics.push(Diagnostic {
+                file: input.text()?,
+                line: input.u32()?,
+                column: input.u32()?,
+                message: input.text()?,
+            });
+        }
+        for _ in 0..input.count()? {
+            report.file_reports.push(FileReport {
+                name: input.text()?,
+                shape: input.text()?,
+                events: input.count()?,
+                duplicates: input.count()?,
+                problems: input.count()?,
+            });
+        }
+        if input.at != bytes.len() {
+            return Err("trailing bytes after the segment".into());
+        }
+        Ok(Self {
+            parts,
+            row_keys,
+            report,
+        })
+    }
+}
+
+const ROW_BYTES: usize = 8 + 4 * 11 + 2 + 1;
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, value: u32) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn count(&mut self, value: usize) {
+        self.0.extend_from_slice(&(value as u64).to_le_bytes());
+    }
+
+    fn bytes(&mut self, value: &[u8]) {
+        self.count(value.len());
+        self.0.extend_from_slice(value);
+    }
+
+    fn text(&mut self, value: &str) {
+        self.bytes(value.as_bytes());
+    }
+
+    fn row(&mut self, row: &EventRow) {
+        self.0.extend_from_slice(&row.time_ms.to_le_bytes());
+        for value in [
+            row.raw_block,
+            row.raw_offset,
+            row.raw_len,
+            row.principal,
+            row.event_name,
+            row.event_source,
+            row.region,
+            row.account,
+            row.source_ip,
+            row.user_agent,
+            row.error_code,
+        ] {
+            self.u32(value);
+        }
+        self.0.extend_from_slice(&row.flags.to_le_bytes());
+        self.0.push(row.credential);
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, len: usize) -> Result<&'b [u8], String> {
+        let end = self
+            .at
+            .checked_add(len)
+            .filter(|&end| end <= self.bytes.len())
+            .ok_or("segment cut short")?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut array = [0; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn count(&mut self) -> Result<usize, String> {
+        usize::try_from(u64::from_le_bytes(self.array()?)).map_err(|_| "count too large".into())
+    }
+
+    fn bytes(&mut self) -> Result<&'b [u8], String> {
+        let len = self.count()?;
+        self.take(len)
+    }
+
+    fn text(&mut self) -> Result<String, String> {
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| "text is not UTF-8".into())
+    }
+
+    fn row(&mut self) -> Result<EventRow, String> {
+        let time_ms = i64::from_le_bytes(self.array()?);
+        let mut ids = [0u32; 11];
+        for id in &mut ids {
+            *id = self.u32()?;
+        }
+        let [raw_block, raw_offset, raw_len, principal, event_name, event_source, region, account, source_ip, user_agent, error_code] =
+            ids;
+        Ok(EventRow {
+            time_ms,
+            raw_block,
+            raw_offset,
+            raw_len,
+            principal,
+            event_name,
+            event_source,
+            region,
+            account,
+            source_ip,
+            user_agent,
+            error_code,
+            flags: u16::from_le_bytes(self.array()?),
+            credential: self.byte()?,
+            _reserved: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Limits, Loader};
+    use crate::sample::{generate, SampleConfig};
+
+    fn sample_files(events: usize) -> Vec<(String, Vec<u8>)> {
+        let config = SampleConfig {
+            events,
+            gzip: true,
+            ..SampleConfig::default()
+        };
+        generate(&config).map(|f| (f.path, f.bytes)).collect()
+    }
+
+    #[test]
+    fn a_segment_survives_encoding_byte_for_byte() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(3000) {
+            loader.load(&name, &bytes);
+        }
+        loader.load("broken.json", b"{\"Records\":[{\"eventName\":");
+        let segment = loader.into_segment();
+        let bytes = segment.encode();
+        let decoded = Segment::decode(&bytes).expect("decodes");
+        assert_eq!(decoded.parts.rows, segment.parts.rows);
+        assert_eq!(decoded.row_keys, segment.row_keys);
+        assert_eq!(decoded.parts.strings, segment.parts.strings);
+        assert_eq!(decoded.parts.blocks, segment.parts.blocks);
+        assert_eq!(decoded.report.diagnostics, segment.report.diagnostics);
+        assert_eq!(decoded.report.events, 3000);
+        assert_eq!(decoded.encode(), bytes, "re-encoding gives the same bytes");
+    }
+
+    #[test]
+    fn damaged_segment_bytes_are_an_error_not_a_panic() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(200) {
+            loader.load(&name, &bytes);
+        }
+        let bytes = loader.into_segment().encode();
+        for cut in [0, 7, 8, 100, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Segment::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Segment::decode(&longer).is_err());
+        assert!(Segment::decode(b"not a segment at all").is_err());
+    }
+}
