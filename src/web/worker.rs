@@ -7,6 +7,8 @@ use super::protocol::{
     DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
     ToWorker, ViewRequest, ViewResult,
 };
+use crate::coverage::CoverageReport;
+use crate::digest::log_content_sha256;
 use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
@@ -43,6 +45,8 @@ struct Session {
     order: Selection,
     request: ViewRequest,
     selection: Selection,
+    /// The files loaded, by name: read again only to check them against digests.
+    files: std::collections::HashMap<String, web_sys::File>,
 }
 
 impl Default for Session {
@@ -52,6 +56,7 @@ impl Default for Session {
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),
+            files: Default::default(),
         }
     }
 }
@@ -125,6 +130,21 @@ impl Worker for IngestWorker {
             ToWorker::Export { format } => {
                 let session = self.session.borrow();
                 scope.respond(id, session.export(format));
+            }
+            ToWorker::Coverage { verify } => {
+                let report = {
+                    let session = self.session.borrow();
+                    CoverageReport::build(&session.loader.report, &session.loader.store)
+                };
+                if verify {
+                    let task = verify_against_digests(self.session.clone(), report);
+                    let scope = scope.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        scope.respond(id, FromWorker::Coverage(Box::new(task.await)));
+                    });
+                } else {
+                    scope.respond(id, FromWorker::Coverage(Box::new(report)));
+                }
             }
         }
     }
@@ -286,6 +306,10 @@ impl LoadTask {
                 break;
             }
             let size = handle.file.size();
+            self.session
+                .borrow_mut()
+                .files
+                .insert(handle.name.clone(), handle.file.clone());
             if self.session.borrow().loader.is_full() {
                 // Refused without reading: the loader records why.
                 self.session.borrow_mut().loader.load(&handle.name, &[]);
@@ -341,6 +365,30 @@ impl LoadTask {
         }
         self.finish();
     }
+}
+
+/// Hashes the loaded files that digests name, one at a time, never on the
+/// load path: a load of a million events does not pay for it.
+async fn verify_against_digests(
+    session: Rc<RefCell<Session>>,
+    mut report: CoverageReport,
+) -> CoverageReport {
+    for name in report.files_to_hash() {
+        let file = session.borrow().files.get(&name).cloned();
+        let sha256 = match file {
+            None => Err("the file is no longer open here".to_owned()),
+            Some(file) => match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => log_content_sha256(
+                    &js_sys::Uint8Array::new(&buffer).to_vec(),
+                    crate::ingest::Limits::browser().max_inflated_bytes,
+                ),
+                Err(error) => Err(format!("cannot read the file: {}", js_error_text(&error))),
+            },
+        };
+        report.record_hash(&name, sha256);
+    }
+    report.finish_verification();
+    report
 }
 
 fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
