@@ -14,7 +14,7 @@ pub struct CoverageProps {
 }
 
 const LABEL_WIDTH: usize = 200;
-const ROW_HEIGHT: usize = 20;
+const ROW_HEIGHT: usize = 22;
 const HEADER_HEIGHT: usize = 22;
 
 /// `YYYY-MM-DD HH:MM` UTC.
@@ -32,7 +32,7 @@ fn level(events: u32, max: u32) -> u32 {
 }
 
 fn heat_map(report: &CoverageReport) -> Html {
-    let cell_width = (900 / report.columns.max(1)).clamp(8, 32);
+    let cell_width = (900 / report.columns.max(1)).clamp(8, 48);
     let width = LABEL_WIDTH + cell_width * report.columns;
     let height = HEADER_HEIGHT + ROW_HEIGHT * report.rows.len();
     let max = report
@@ -77,7 +77,7 @@ fn heat_map(report: &CoverageReport) -> Html {
         });
         html! {
             <g>
-                <text class="cov-label" x="0" y={(y + 14).to_string()}>{ visible(&format!("{} · {}", row.account, row.region)) }</text>
+                <text class="cov-label" x="0" y={(y + 15).to_string()}>{ visible(&format!("{} · {}", row.account, row.region)) }</text>
                 { for cells }
             </g>
         }
@@ -120,8 +120,8 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
         <section class="panel coverage" data-testid="coverage-report">
             <h2>{"Coverage and integrity"}</h2>
             <p class="muted">
-                { format!("{} account/region streams · {} files named like CloudTrail S3 deliveries · {} other event files (placed by event time)",
-                    thousands(report.rows_total), thousands(report.named_files), thousands(report.other_files)) }
+                { format!("{} account/region streams · {} files named like CloudTrail S3 deliveries · {} other event file{} (placed by event time)",
+                    thousands(report.rows_total), thousands(report.named_files), thousands(report.other_files), if report.other_files == 1 { "" } else { "s" }) }
                 if let Some(span) = span { { format!(" · {span}") } }
             </p>
 
@@ -166,6 +166,58 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
                 }
             }
 
+            <h3>{ format!("Digest files ({})", thousands(report.digests.len())) }</h3>
+            <p class="muted small">{"With log file validation on, CloudTrail delivers an hourly digest file listing each log file it delivered with the \
+                SHA-256 of its uncompressed content. Here each listed log file that is loaded is hashed and compared. The digest's own RSA signature \
+                (and its chain to the previous digest) can only be checked with AWS's public key, which this page never fetches: use \
+                `aws cloudtrail validate-logs` for that."}</p>
+            if report.digests.is_empty() {
+                <p>{"No digest files loaded: the log files cannot be checked. Load the CloudTrail-Digest folder next to AWSLogs to check them."}</p>
+            } else {
+                <ul class="cov-list">
+                    { for report.digests.iter().map(|d| html! {
+                        <li data-testid="digest-file" title={d.file.clone()}>
+                            <b>{ visible(&format!("{} · {}", d.account, d.region)) }</b>
+                            { visible(&format!(" · {} → {} · {} log files · {}", d.start.replace('T', " "), d.end.replace('T', " "),
+                                thousands(d.log_files), if d.chained { "chained to the previous digest (signature not checked)" } else { "first of a chain" })) }
+                            <br /><code class="muted small">{ visible(crate::digest::base_name(&d.file)) }</code>
+                        </li>
+                    }) }
+                </ul>
+                <p class="cov-verify">
+                    { format!("{} match · {} mismatch · {} missing (named in a digest, not loaded) · {} not yet checked",
+                        report.count("match"), report.count("mismatch"), report.count("missing"), unchecked) }
+                    if unchecked > 0 {
+                        <button class="button small" data-testid="verify-digests" onclick={on_verify} disabled={*verifying}>
+                            { if *verifying { "Verifying…".to_owned() } else { format!("Verify {} log files against their digests", thousands(unchecked)) } }
+                        </button>
+                    }
+                </p>
+                <ul class="cov-list">
+                    { for report.checks.iter().map(|check| {
+                        let status = check.status.code();
+                        let detail = match &check.status {
+                            crate::coverage::CheckStatus::Unreadable(reason) => format!("could not be hashed: {reason}"),
+                            crate::coverage::CheckStatus::Mismatch => format!("changed since delivery: SHA-256 {}, the digest says {}",
+                                check.actual.as_deref().unwrap_or("?"), check.expected),
+                            crate::coverage::CheckStatus::Missing => "named in the digest, not among the loaded files".to_owned(),
+                            crate::coverage::CheckStatus::Unchecked => "loaded, not yet hashed".to_owned(),
+                            crate::coverage::CheckStatus::Match => "SHA-256 matches the digest".to_owned(),
+                        };
+                        html! {
+                            <li class="check" data-testid="digest-check" data-status={status} data-object={check.s3_object.clone()}>
+                                <span class={classes!("status-badge", format!("st-{status}"))}>{ status }</span>
+                                <code>{ visible(crate::digest::base_name(&check.s3_object)) }</code>
+                                <span class="muted small">{ visible(&detail) }</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                if report.checks_total > report.checks.len() {
+                    <p class="muted">{ format!("The first {} of {} are listed, problems first.", report.checks.len(), report.checks_total) }</p>
+                }
+            }
+
             <h3>{ format!("Duplicates: {} files, {} events", thousands(report.duplicate_files.len()), thousands(report.duplicate_events)) }</h3>
             <p class="muted small">{"A repeated event (same eventID, name, time and account) is counted once. A duplicate file is one none of whose events were new."}</p>
             if !report.duplicate_files.is_empty() {
@@ -182,58 +234,6 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
                         </li>
                     }) }
                 </ul>
-            }
-
-            <h3>{ format!("Digest files ({})", thousands(report.digests.len())) }</h3>
-            <p class="muted small">{"With log file validation on, CloudTrail delivers an hourly digest file listing each log file it delivered with the \
-                SHA-256 of its uncompressed content. Here each listed log file that is loaded is hashed and compared. The digest's own RSA signature \
-                (and its chain to the previous digest) can only be checked with AWS's public key, which this page never fetches: use \
-                `aws cloudtrail validate-logs` for that."}</p>
-            if report.digests.is_empty() {
-                <p>{"No digest files loaded: the log files cannot be checked. Load the CloudTrail-Digest folder next to AWSLogs to check them."}</p>
-            } else {
-                <table class="files">
-                    <thead><tr><th>{"Digest"}</th><th>{"Account"}</th><th>{"Region"}</th><th>{"Covers (UTC)"}</th><th class="num">{"Log files"}</th><th>{"Chained"}</th></tr></thead>
-                    <tbody>
-                        { for report.digests.iter().map(|d| html! {
-                            <tr data-testid="digest-file"><td class="name">{ visible(&d.file) }</td><td>{ visible(&d.account) }</td><td>{ visible(&d.region) }</td>
-                                <td>{ visible(&format!("{} → {}", d.start, d.end)) }</td><td class="num">{ thousands(d.log_files) }</td>
-                                <td>{ if d.chained { "yes (signature not checked)" } else { "first of a chain" } }</td></tr>
-                        }) }
-                    </tbody>
-                </table>
-                <p class="cov-verify">
-                    { format!("{} match · {} mismatch · {} missing (named in a digest, not loaded) · {} not yet checked",
-                        report.count("match"), report.count("mismatch"), report.count("missing"), unchecked) }
-                    if unchecked > 0 {
-                        <button class="button small" data-testid="verify-digests" onclick={on_verify} disabled={*verifying}>
-                            { if *verifying { "Verifying…".to_owned() } else { format!("Verify {} log files against their digests", thousands(unchecked)) } }
-                        </button>
-                    }
-                </p>
-                <ul class="cov-list">
-                    { for report.checks.iter().map(|check| {
-                        let status = check.status.code();
-                        let detail = match &check.status {
-                            crate::coverage::CheckStatus::Unreadable(reason) => format!("could not be hashed: {reason}"),
-                            crate::coverage::CheckStatus::Mismatch => format!("changed since delivery: SHA-256 {} , digest says {}",
-                                check.actual.as_deref().unwrap_or("?"), check.expected),
-                            crate::coverage::CheckStatus::Missing => "named in the digest, not among the loaded files".to_owned(),
-                            crate::coverage::CheckStatus::Unchecked => "loaded, not yet hashed".to_owned(),
-                            crate::coverage::CheckStatus::Match => "SHA-256 matches the digest".to_owned(),
-                        };
-                        html! {
-                            <li data-testid="digest-check" data-status={status} data-object={check.s3_object.clone()}>
-                                <span class={classes!("status-badge", format!("st-{status}"))}>{ status }</span>
-                                <code>{ visible(crate::digest::base_name(&check.s3_object)) }</code>
-                                <span class="muted small">{ visible(&detail) }</span>
-                            </li>
-                        }
-                    }) }
-                </ul>
-                if report.checks_total > report.checks.len() {
-                    <p class="muted">{ format!("The first {} of {} are listed, problems first.", report.checks.len(), report.checks_total) }</p>
-                }
             }
         </section>
     }
