@@ -13,6 +13,8 @@ use crate::time::parse_rfc3339;
 /// Receives every event found, with its raw JSON.
 pub trait EventSink {
     fn accept(&mut self, record: &EventRecord<'_>, raw: &[u8]);
+    /// A digest file's content (it holds no events).
+    fn digest(&mut self, _digest: crate::digest::Digest) {}
 }
 
 /// At most this many detailed diagnostics per file; the rest are counted.
@@ -409,10 +411,16 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             self.set_shape(Shape::LookupEvents);
             self.embedded(open, embedded.as_bytes());
         } else if record.log_files.is_some() {
-            self.refuse(
-                Shape::Digest,
-                "a CloudTrail digest file (hashes of log files for integrity validation), not events: not loaded",
-            );
+            match crate::digest::Digest::parse(&text[open..end]) {
+                Ok(digest) => {
+                    self.set_shape(Shape::Digest);
+                    self.sink.digest(digest);
+                }
+                Err(reason) => self.problem(
+                    open,
+                    format!("a CloudTrail digest file whose structure is not readable: {reason}"),
+                ),
+            }
         } else if record.s3.is_some()
             && record
                 .event_source

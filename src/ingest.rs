@@ -4,6 +4,7 @@
 
 use crate::container::{gunzip, looks_binary, sniff, strip_bom, Container};
 use crate::diagnostic::Diagnostic;
+use crate::digest::Digest;
 use crate::fingerprint::Fingerprint;
 use crate::formats::{EventSink, Shape, TextScan};
 use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
@@ -54,6 +55,14 @@ pub struct FileReport {
     pub events: usize,
     pub duplicates: usize,
     pub problems: usize,
+    /// Wrapping sum of the file's event fingerprints, stored or dropped:
+    /// equal sums over equal counts mean the same events, found without
+    /// hashing any file while loading.
+    #[serde(skip)]
+    pub events_fingerprint: u128,
+    /// What the file holds when it is a digest file.
+    #[serde(skip)]
+    pub digest: Option<Box<Digest>>,
 }
 
 /// The running totals of a load, shown in the UI and printed by the CLI.
@@ -101,6 +110,8 @@ struct StoreSink<'l> {
     file: u32,
     stored: usize,
     duplicates: usize,
+    events_fingerprint: u128,
+    digest: Option<Box<Digest>>,
 }
 
 impl EventSink for StoreSink<'_> {
@@ -118,8 +129,10 @@ impl EventSink for StoreSink<'_> {
             ] {
                 fingerprint.field(part.as_deref());
             }
-            key = fingerprint.finish();
-            if !self.seen_event_ids.insert(key) {
+            let fingerprint = fingerprint.finish();
+            key = fingerprint;
+            self.events_fingerprint = self.events_fingerprint.wrapping_add(fingerprint);
+            if !self.seen_event_ids.insert(fingerprint) {
                 self.duplicates += 1;
                 return;
             }
@@ -150,6 +163,20 @@ impl EventSink for StoreSink<'_> {
         }
         self.stored += 1;
     }
+
+    fn digest(&mut self, digest: Digest) {
+        self.digest = Some(Box::new(digest));
+    }
+}
+
+/// What loading one text produced, besides its events in the store.
+#[derive(Default)]
+struct TextOutcome {
+    shape: Shape,
+    stored: usize,
+    duplicates: usize,
+    events_fingerprint: u128,
+    digest: Option<Box<Digest>>,
 }
 
 impl Loader {
@@ -273,6 +300,8 @@ impl Loader {
             events: 0,
             duplicates: 0,
             problems: 1,
+            events_fingerprint: 0,
+            digest: None,
         });
     }
 
@@ -317,13 +346,15 @@ impl Loader {
             events: 0,
             duplicates: 0,
             problems: 0,
+            events_fingerprint: 0,
+            digest: None,
         });
     }
 
     /// Loads bytes that may be an archive member; each file or member gets its own report line.
     fn load_nested(&mut self, name: &str, bytes: &[u8], depth: u8) {
         let diagnostics_before = self.report.diagnostics.len();
-        let (shape, stored, duplicates) = match sniff(bytes) {
+        let outcome = match sniff(bytes) {
             Container::Gzip => {
                 let inflated = gunzip(bytes, self.limits.max_inflated_bytes);
                 if let Some(problem) = &inflated.problem {
@@ -332,7 +363,7 @@ impl Loader {
                         .push(Diagnostic::whole_file(name, problem.as_str()));
                 }
                 if inflated.bytes.is_empty() && inflated.problem.is_some() {
-                    (Shape::Unknown, 0, 0)
+                    TextOutcome::default()
                 } else {
                     self.load_text(name, &inflated.bytes)
                 }
@@ -342,7 +373,7 @@ impl Loader {
                     name,
                     "archive nested too deeply inside archives: not opened",
                 ));
-                (Shape::Unknown, 0, 0)
+                TextOutcome::default()
             }
             Container::Zip => {
                 let reports_before = self.report.file_reports.len();
@@ -352,18 +383,20 @@ impl Loader {
                     return;
                 }
                 // An unreadable or empty archive still gets its line.
-                (Shape::Unknown, 0, 0)
+                TextOutcome::default()
             }
             Container::Plain => self.load_text(name, bytes),
         };
-        self.report.events += stored;
-        self.report.duplicates += duplicates;
+        self.report.events += outcome.stored;
+        self.report.duplicates += outcome.duplicates;
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: shape.label().to_owned(),
-            events: stored,
-            duplicates,
+            shape: outcome.shape.label().to_owned(),
+            events: outcome.stored,
+            duplicates: outcome.duplicates,
             problems: self.report.diagnostics.len() - diagnostics_before,
+            events_fingerprint: outcome.events_fingerprint,
+            digest: outcome.digest,
         });
     }
 
@@ -430,7 +463,7 @@ impl Loader {
         }
     }
 
-    fn load_text(&mut self, name: &str, bytes: &[u8]) -> (Shape, usize, usize) {
+    fn load_text(&mut self, name: &str, bytes: &[u8]) -> TextOutcome {
         let text = strip_bom(bytes);
         self.report.text_bytes += text.len() as u64;
         if looks_binary(text) {
@@ -438,7 +471,7 @@ impl Loader {
                 name,
                 "not CloudTrail: binary data (neither JSON text nor a gzip or zip archive)",
             ));
-            return (Shape::Unknown, 0, 0);
+            return TextOutcome::default();
         }
         let mut sink = StoreSink {
             store: &mut self.store,
@@ -448,8 +481,16 @@ impl Loader {
             file: self.report.file_reports.len() as u32,
             stored: 0,
             duplicates: 0,
+            events_fingerprint: 0,
+            digest: None,
         };
         let (shape, _) = TextScan::new(name, text, &mut sink, &mut self.report.diagnostics).run();
-        (shape, sink.stored, sink.duplicates)
+        TextOutcome {
+            shape,
+            stored: sink.stored,
+            duplicates: sink.duplicates,
+            events_fingerprint: sink.events_fingerprint,
+            digest: sink.digest,
+        }
     }
 }

@@ -10,12 +10,16 @@
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
 //!   a parallel load parses batches into [`segment`]s and merges them;
+//! - [`coverage`] tells which accounts, regions and hours the files cover,
+//!   and checks log files against [`digest`] files;
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
 pub mod container;
+pub mod coverage;
 pub mod diagnostic;
+pub mod digest;
 pub mod export;
 pub mod filter;
 pub mod fingerprint;

@@ -82,6 +82,13 @@ impl Segment {
             out.count(file.events);
             out.count(file.duplicates);
             out.count(file.problems);
+            out.0
+                .extend_from_slice(&file.events_fingerprint.to_le_bytes());
+            // Rare (a digest per hour per region): JSON is simplest here.
+            match &file.digest {
+                Some(digest) => out.bytes(&serde_json::to_vec(digest).unwrap_or_default()),
+                None => out.count(0),
+            }
         }
         out.0
     }
@@ -149,6 +156,13 @@ impl Segment {
                 events: input.count()?,
                 duplicates: input.count()?,
                 problems: input.count()?,
+                events_fingerprint: u128::from_le_bytes(input.array()?),
+                digest: match input.bytes()? {
+                    [] => None,
+                    json => Some(Box::new(
+                        serde_json::from_slice(json).map_err(|e| format!("digest: {e}"))?,
+                    )),
+                },
             });
         }
         if input.at != bytes.len() {

@@ -265,18 +265,28 @@ fn zip_members_load_recursively_and_odd_names_are_only_names() {
 }
 
 #[test]
-fn digest_files_and_s3_notifications_are_refused_by_name() {
+fn digest_files_are_read_and_s3_notifications_refused_by_name() {
     let loader = load(&[
         ("digest.json", include_bytes!("fixtures/aws-docs/cloudtrail-log-file-validation-digest-file-structure__block03.json")),
         ("s3.json", include_bytes!("fixtures/aws-docs/notification-content-structure__block01.json")),
     ]);
     assert_eq!(loader.store.len(), 0);
     let problems = messages(&loader);
-    assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("digest file"), "{problems:?}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
-        problems[1].contains("S3 event notification"),
+        problems[0].contains("S3 event notification"),
         "{problems:?}"
+    );
+    assert_eq!(shape(&loader, "digest.json"), "CloudTrail digest file");
+    let digest = loader.report.file_reports[0]
+        .digest
+        .as_ref()
+        .expect("the digest is kept");
+    assert_eq!(digest.aws_account_id.as_deref(), Some("111122223333"));
+    assert_eq!(digest.log_files.len(), 1);
+    assert_eq!(
+        digest.log_files[0].hash_value,
+        "9bb6196fc6b84d6f075a56548feca262bd99ba3c2de41b618e5b6e22c1fc71f6"
     );
 }
 

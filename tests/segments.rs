@@ -116,11 +116,13 @@ fn observable(loader: &Loader, order: Order) -> (Vec<String>, Vec<String>, Vec<S
         .iter()
         .map(|f| {
             format!(
-                "{}|{}|{}|{}",
+                "{}|{}|{}|{}|{:x}|{:?}",
                 f.name,
                 f.shape,
                 f.events + f.duplicates,
-                f.problems
+                f.problems,
+                f.events_fingerprint,
+                f.digest
             )
         })
         .collect();

@@ -6,6 +6,7 @@ use super::codec::StructuredClone;
 use super::files::{from_file_list, take_dropped, walk_dropped, Request};
 use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
 use super::state::{Action, AppState, LoadPhase, Tab};
+use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
 use super::ui::format::{bytes, thousands, visible};
@@ -158,6 +159,20 @@ pub fn App() -> Html {
                 move || drop(timeout)
             },
         );
+    }
+    // The coverage report is asked for when its tab is open and the data is new.
+    {
+        let send = send.clone();
+        let app = &state.0;
+        let wanted = app.tab == Tab::Coverage
+            && app.coverage.is_none()
+            && app.load.files > 0
+            && !app.loading();
+        use_effect_with(wanted, move |wanted| {
+            if *wanted {
+                send.emit(ToWorker::Coverage { verify: false });
+            }
+        });
     }
     // The URL fragment follows the shareable state (replaced, not pushed: no history spam).
     {
@@ -502,6 +517,7 @@ pub fn App() -> Html {
                     { tab_button(Tab::Events, "Events", "tab-events") }
                     { tab_button(Tab::Principals, "Who did what", "tab-principals") }
                     { tab_button(Tab::Report, &format!("Load report ({})", thousands(app.load.diagnostics_total)), "tab-report") }
+                    { tab_button(Tab::Coverage, "Coverage", "tab-coverage") }
                 </nav>
                 <div class="workspace">
                     <FacetSidebar facets={view.facets.clone()} shown={view.shown} on_pick={add_term.clone()} />
@@ -520,6 +536,10 @@ pub fn App() -> Html {
                                     on_pick={on_principal.reform(Some)} on_export={on_export} />
                             },
                             Tab::Report => html! { <LoadReport load={app.load.clone()} /> },
+                            Tab::Coverage => html! {
+                                <CoverageView report={app.coverage.clone()}
+                                    on_verify={{ let send = send.clone(); Callback::from(move |_| send.emit(ToWorker::Coverage { verify: true })) }} />
+                            },
                         } }
                     </main>
                     if let Some(detail) = &app.detail {

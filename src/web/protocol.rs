@@ -21,13 +21,26 @@ pub struct ViewRequest {
 #[derive(Serialize, Deserialize)]
 pub enum ToWorker<F> {
     Load(Vec<F>),
-    LoadSample { events: usize },
+    LoadSample {
+        events: usize,
+    },
     Cancel,
     Clear,
     View(ViewRequest),
-    Rows { offset: usize, count: usize },
-    Event { id: u32 },
-    Export { format: ExportFormat },
+    Rows {
+        offset: usize,
+        count: usize,
+    },
+    Event {
+        id: u32,
+    },
+    Export {
+        format: ExportFormat,
+    },
+    /// The coverage report; with `verify`, loaded log files named in digests are hashed first.
+    Coverage {
+        verify: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +74,7 @@ pub enum FromWorker {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    Coverage(Box<crate::coverage::CoverageReport>),
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ pub enum Tab {
     Events,
     Principals,
     Report,
+    Coverage,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,6 +42,8 @@ pub struct AppState {
     pub hidden_columns: Vec<&'static str>,
     /// The open principal's name: what the URL keeps (ids differ between loads).
     pub principal_name: Option<String>,
+    /// Asked for when the Coverage tab opens; dropped when new data loads.
+    pub coverage: Option<Rc<crate::coverage::CoverageReport>>,
 }
 
 pub enum Action {
@@ -113,6 +116,7 @@ impl AppState {
                     self.principal_name = None;
                     self.detail = None;
                 }
+                self.coverage = None;
                 self.load = Rc::new(summary);
             }
             FromWorker::View(view) => {
@@ -147,6 +151,7 @@ impl AppState {
             }
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
             FromWorker::Export { .. } => {}
+            FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
         }
     }
 
@@ -174,6 +179,7 @@ impl AppState {
             Tab::Events => {}
             Tab::Principals => parts.push("tab=principals".to_owned()),
             Tab::Report => parts.push("tab=report".to_owned()),
+            Tab::Coverage => parts.push("tab=coverage".to_owned()),
         }
         parts.join("&")
     }
@@ -195,6 +201,7 @@ impl AppState {
                     state.tab = match value.as_str() {
                         "principals" => Tab::Principals,
                         "report" => Tab::Report,
+                        "coverage" => Tab::Coverage,
                         _ => Tab::Events,
                     }
                 }
@@ -324,6 +331,21 @@ mod tests {
         assert_eq!(restored.tab, Tab::Principals);
         assert_eq!(AppState::from_fragment("").request, ViewRequest::default());
         assert_eq!(AppState::from_fragment("#from=9&to=3").request.range, None);
+    }
+
+    #[test]
+    fn the_coverage_tab_is_shared_and_its_report_dropped_by_a_new_load() {
+        let mut state = AppState::from_fragment("tab=coverage");
+        assert_eq!(state.tab, Tab::Coverage);
+        assert_eq!(state.to_fragment(), "tab=coverage");
+        let report = crate::coverage::CoverageReport::default();
+        state.apply(Action::Worker(FromWorker::Coverage(Box::new(report))));
+        assert!(state.coverage.is_some());
+        state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+            files: 3,
+            ..LoadSummary::default()
+        })));
+        assert_eq!(state.coverage, None, "a new load needs a new report");
     }
 
     #[test]

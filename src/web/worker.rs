@@ -8,6 +8,8 @@ use super::protocol::{
     DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
     ToWorker, ViewRequest, ViewResult,
 };
+use crate::coverage::CoverageReport;
+use crate::digest::log_content_sha256;
 use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
@@ -66,6 +68,8 @@ struct Session {
     order: Selection,
     request: ViewRequest,
     selection: Selection,
+    /// The files loaded, by name: read again only to check them against digests.
+    files: std::collections::HashMap<String, web_sys::File>,
 }
 
 impl Default for Session {
@@ -75,6 +79,7 @@ impl Default for Session {
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),
+            files: Default::default(),
         }
     }
 }
@@ -151,6 +156,21 @@ impl Worker for IngestWorker {
             ToWorker::Export { format } => {
                 let session = self.session.borrow();
                 scope.respond(id, session.export(format));
+            }
+            ToWorker::Coverage { verify } => {
+                let report = {
+                    let session = self.session.borrow();
+                    CoverageReport::build(&session.loader.report, &session.loader.store)
+                };
+                if verify {
+                    let task = verify_against_digests(self.session.clone(), report);
+                    let scope = scope.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        scope.respond(id, FromWorker::Coverage(Box::new(task.await)));
+                    });
+                } else {
+                    scope.respond(id, FromWorker::Coverage(Box::new(report)));
+                }
             }
         }
     }
@@ -300,6 +320,10 @@ impl LoadTask {
     async fn load_files(&mut self, files: Vec<FileHandle>) {
         self.progress.files_total = files.len();
         self.progress.bytes_total = files.iter().map(|f| f.file.size()).sum();
+        self.session
+            .borrow_mut()
+            .files
+            .extend(files.iter().map(|f| (f.name.clone(), f.file.clone())));
         let files = match ParsePool::start() {
             Ok(pool) => self.load_in_parallel(pool, files).await,
             Err(_) => files,
@@ -474,6 +498,30 @@ impl LoadTask {
         }
         self.finish();
     }
+}
+
+/// Hashes the loaded files that digests name, one at a time, never on the
+/// load path: a load of a million events does not pay for it.
+async fn verify_against_digests(
+    session: Rc<RefCell<Session>>,
+    mut report: CoverageReport,
+) -> CoverageReport {
+    for name in report.files_to_hash() {
+        let file = session.borrow().files.get(&name).cloned();
+        let sha256 = match file {
+            None => Err("the file is no longer open here".to_owned()),
+            Some(file) => match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => log_content_sha256(
+                    &js_sys::Uint8Array::new(&buffer).to_vec(),
+                    crate::ingest::Limits::browser().max_inflated_bytes,
+                ),
+                Err(error) => Err(format!("cannot read the file: {}", js_error_text(&error))),
+            },
+        };
+        report.record_hash(&name, sha256);
+    }
+    report.finish_verification();
+    report
 }
 
 pub(super) fn js_error_text(error: &wasm_bindgen::JsValue) -> String {

@@ -1,6 +1,7 @@
 //! The page's components, one per area: each gets the data it shows and
 //! callbacks for what it asks; none talks to the worker itself.
 
+pub mod coverage;
 pub mod detail;
 pub mod facets;
 pub mod format;
