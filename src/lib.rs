@@ -21,6 +21,7 @@ pub mod fingerprint;
 pub mod formats;
 pub mod identity;
 pub mod ingest;
+pub mod lineage;
 pub mod pretty;
 pub mod query;
 pub mod rawstore;
