@@ -275,9 +275,9 @@ impl LineageIndex {
     pub fn for_principal(&self, store: &EventStore, principal: u32) -> Vec<Chain> {
         // Its first and last events name its credentials; every issue of
         // its session ARN adds the sessions that event does not show.
-        let mut ends = store.rows.iter().filter(|row| row.principal == principal);
-        let first = ends.next();
-        let last = ends.last();
+        let of_principal = |row: &&EventRow| row.principal == principal;
+        let first = store.rows.iter().find(of_principal);
+        let last = store.rows.iter().rev().find(of_principal);
         let mut starts = Vec::new();
         let mut firsts = Vec::new();
         for row in first.into_iter().chain(last) {
