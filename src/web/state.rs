@@ -2,6 +2,7 @@
 //! rules (what a new view resets, what typing keeps) live in one place.
 
 use super::protocol::{EventDetail, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult};
+use crate::lineage::Chain;
 use crate::view::TableRow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub hidden_columns: Vec<&'static str>,
     /// The open principal's name: what the URL keeps (ids differ between loads).
     pub principal_name: Option<String>,
+    /// The open principal's lineage, once the worker answers.
+    pub lineage: Option<(u32, Rc<Vec<Chain>>)>,
 }
 
 pub enum Action {
@@ -106,6 +109,8 @@ impl AppState {
                 }
             }
             FromWorker::Loaded(summary) => {
+                // Principal ids change with every load.
+                self.lineage = None;
                 // Done only once the view of the new data arrives, so counts and table agree.
                 if summary.files == 0 {
                     self.phase = LoadPhase::Idle;
@@ -147,6 +152,9 @@ impl AppState {
             }
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
             FromWorker::Export { .. } => {}
+            FromWorker::Lineage { principal, chains } => {
+                self.lineage = Some((principal, Rc::new(chains)));
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use super::protocol::{
 use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
+use crate::lineage::LineageIndex;
 use crate::sample::{generate, SampleConfig};
 use crate::store::flags;
 use crate::time::format_utc;
@@ -43,6 +44,8 @@ struct Session {
     order: Selection,
     request: ViewRequest,
     selection: Selection,
+    /// Built on the first lineage question after a load, then kept.
+    lineage: Option<LineageIndex>,
 }
 
 impl Default for Session {
@@ -52,6 +55,7 @@ impl Default for Session {
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),
+            lineage: None,
         }
     }
 }
@@ -117,10 +121,18 @@ impl Worker for IngestWorker {
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
             ToWorker::Event { id: event } => {
-                let session = self.session.borrow();
-                if let Some(detail) = event_detail(&session.loader, event) {
+                let mut session = self.session.borrow_mut();
+                if let Some(mut detail) = event_detail(&session.loader, event) {
+                    let (lineage, store) = session.lineage();
+                    detail.lineage = lineage.for_event(store, event);
                     scope.respond(id, FromWorker::Event(Box::new(detail)));
                 }
+            }
+            ToWorker::Lineage { principal } => {
+                let mut session = self.session.borrow_mut();
+                let (lineage, store) = session.lineage();
+                let chains = lineage.for_principal(store, principal);
+                scope.respond(id, FromWorker::Lineage { principal, chains });
             }
             ToWorker::Export { format } => {
                 let session = self.session.borrow();
@@ -131,6 +143,16 @@ impl Worker for IngestWorker {
 }
 
 impl Session {
+    /// The lineage index of the store as loaded now, and the store.
+    fn lineage(&mut self) -> (&LineageIndex, &crate::store::EventStore) {
+        let store = &self.loader.store;
+        (
+            self.lineage
+                .get_or_insert_with(|| LineageIndex::build(store)),
+            store,
+        )
+    }
+
     fn view(&mut self, request: ViewRequest) -> FromWorker {
         let started = js_sys::Date::now();
         let query = match crate::query::parse(&request.query) {
@@ -253,6 +275,7 @@ impl LoadTask {
         let mut session = self.session.borrow_mut();
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
+        session.lineage = None;
         let summary = load_summary(&session.loader, elapsed, self.cancelled());
         self.scope.respond(self.id, FromWorker::Loaded(summary));
         let request = session.request.clone();
@@ -447,5 +470,6 @@ fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
         facts,
         lines: crate::pretty::pretty_lines(&raw, DETAIL_LINES),
         text: crate::pretty::pretty_text(&raw),
+        lineage: None,
     })
 }
