@@ -296,3 +296,32 @@ fn a_cycle_of_keys_stops_instead_of_looping() {
     assert_eq!(chain.end, ChainEnd::Cycle);
     assert!(chain.hops.len() <= 3, "{chain:#?}");
 }
+
+#[test]
+fn the_sample_trail_shows_role_chains_without_cycles() {
+    let mut loader = Loader::new(Limits::default());
+    for file in trailglass::sample::generate(&trailglass::sample::SampleConfig {
+        events: 5_000,
+        gzip: false,
+        ..Default::default()
+    }) {
+        loader.load(&file.path, &file.bytes);
+    }
+    let store = &loader.store;
+    let index = LineageIndex::build(store);
+    assert!(index.len() > 10, "{} keys issued", index.len());
+    let chains: Vec<Chain> = (0..store.principals.len() as u32)
+        .flat_map(|p| index.for_principal(store, p))
+        .collect();
+    assert!(
+        chains.iter().any(|c| c.hops.len() >= 3),
+        "role chaining: two AssumeRole hops or more"
+    );
+    assert!(
+        chains
+            .iter()
+            .any(|c| c.end == ChainEnd::Origin && c.hops.len() >= 2),
+        "a session traced back to a long-term identity"
+    );
+    assert!(chains.iter().all(|c| c.end != ChainEnd::Cycle));
+}
