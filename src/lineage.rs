@@ -177,18 +177,22 @@ impl LineageIndex {
             }
             index.issuing_events += 1;
             let json = reader.json(row);
-            let issued_key = string_at(json, &["responseElements", "credentials", "accessKeyId"]);
-            let session_arn = string_at(json, &["responseElements", "assumedRoleUser", "arn"])
-                .or_else(|| string_at(json, &["responseElements", "federatedUser", "arn"]));
+            // Each object is found once, then searched on its own: the
+            // skip-scanner walks an event from its start for every path.
+            let response = value_at_path(json, &path(&["responseElements"])).unwrap_or_default();
+            let caller = value_at_path(json, &path(&["userIdentity"])).unwrap_or_default();
+            let issued_key = string_at(response, &["credentials", "accessKeyId"]);
+            let session_arn = string_at(response, &["assumedRoleUser", "arn"])
+                .or_else(|| string_at(response, &["federatedUser", "arn"]));
             if issued_key.is_none() && session_arn.is_none() {
                 continue;
             }
             let issue = Issue {
                 row: row_id as u32,
-                caller_key: string_at(json, &["userIdentity", "accessKeyId"]).map(Into::into),
-                caller_arn: string_at(json, &["userIdentity", "arn"]).map(Into::into),
+                caller_key: string_at(caller, &["accessKeyId"]).map(Into::into),
+                caller_arn: string_at(caller, &["arn"]).map(Into::into),
                 session_arn: session_arn.map(Into::into),
-                source_identity: string_at(json, &["responseElements", "sourceIdentity"])
+                source_identity: string_at(response, &["sourceIdentity"])
                     .or_else(|| string_at(json, &["requestParameters", "sourceIdentity"]))
                     .map(Into::into),
             };

@@ -291,6 +291,26 @@ mod tests {
     }
 
     #[test]
+    fn a_principal_lineage_is_kept_until_the_next_load() {
+        let mut state = AppState::default();
+        state.apply(Action::Worker(FromWorker::Lineage {
+            principal: 3,
+            chains: Vec::new(),
+        }));
+        assert_eq!(state.lineage.as_ref().map(|(p, _)| *p), Some(3));
+        state.apply(Action::Principal(Some(5)));
+        assert!(
+            state.lineage.is_some(),
+            "shown only while it is for the open principal"
+        );
+        state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+            files: 1,
+            ..LoadSummary::default()
+        })));
+        assert_eq!(state.lineage, None, "principal ids change with a load");
+    }
+
+    #[test]
     fn rows_arriving_for_a_window_are_kept_by_position() {
         let mut state = AppState::default();
         let row = |id: u32| crate::view::TableRow {

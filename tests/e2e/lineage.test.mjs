@@ -108,6 +108,9 @@ test('on the principal, the chain shows and clicking a hop filters to that hop',
   const docs = path.join(ROOT, 'docs');
   fs.mkdirSync(docs, { recursive: true });
   fs.copyFileSync(await screenshot(page, 'lineage'), path.join(docs, 'lineage.png'));
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'lineage-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The second hop: the role session in account A.
   await banner.locator('[data-testid=lineage-hop-principal]').nth(1).click();
