@@ -26,6 +26,7 @@ pub mod fingerprint;
 pub mod formats;
 pub mod identity;
 pub mod ingest;
+pub mod lineage;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod parallel;
 pub mod pretty;

@@ -543,6 +543,8 @@ struct Principal {
     salt: u64,
     /// Preferred (project, environment) for resource names.
     home: Option<(usize, usize)>,
+    /// The role's ARN, for role sessions another principal may assume into.
+    role_arn: String,
 }
 
 #[derive(PartialEq, Eq)]
@@ -569,6 +571,8 @@ struct World {
     pools: Vec<Vec<Api>>,
     incident: usize,
     deploy: usize,
+    /// Role sessions an `AssumeRole` hands credentials to, by principal index.
+    chain_targets: Vec<usize>,
 }
 
 impl World {
@@ -604,7 +608,11 @@ impl World {
         groups.iter_mut().for_each(|g| shuffle(g, &mut b.rng));
         let groups = groups.into_iter().map(|g| (Zipf::new(g.len()), g));
         let zipf = Zipf::new(catalog.len());
+        let chain_targets = (0..b.list.len())
+            .filter(|&i| !b.list[i].role_arn.is_empty())
+            .collect();
         Self {
+            chain_targets,
             principals: b.list,
             groups: groups.collect(),
             catalog,
@@ -667,6 +675,16 @@ impl World {
         self.catalog[0]
     }
 
+    /// The role session an `AssumeRole` by `caller` hands its credentials
+    /// to: a later principal, so chains end (sessions of earlier ones are
+    /// never issued by later ones, and lineage has no cycles to show).
+    fn chain_target(&self, caller: usize, sel: u64) -> Option<&Principal> {
+        let later = self.chain_targets.partition_point(|&i| i <= caller);
+        let choices = &self.chain_targets[later..];
+        (!choices.is_empty())
+            .then(|| &self.principals[choices[(mix(sel) % choices.len() as u64) as usize]])
+    }
+
     fn write_event(&self, out: &mut String, rng: &mut Rng, d: &Draw, t: i64, time: &str) {
         let (p, api) = (&self.principals[d.principal], &d.api);
         let login = api.name == "ConsoleLogin";
@@ -719,10 +737,26 @@ impl World {
             _ if login_failed => r#"{"ConsoleLogin":"Failure"}"#,
             _ => resp,
         };
+        // A successful AssumeRole issues the key its target session uses, so
+        // the sample shows session lineage (same random draws as before).
+        let chained = (api.name == "AssumeRole" && !d.fail)
+            .then(|| self.chain_target(d.principal, sel))
+            .flatten();
         out.push_str(r#","requestParameters":"#);
-        expand_or_null(out, req, &c, rng);
+        match chained {
+            Some(target) => put!(
+                out,
+                r#"{{"roleArn":"{}","roleSessionName":"{}","durationSeconds":3600}}"#,
+                target.role_arn,
+                target.arn.rsplit('/').next().unwrap_or_default()
+            ),
+            None => expand_or_null(out, req, &c, rng),
+        }
         out.push_str(r#","responseElements":"#);
-        expand_or_null(out, resp, &c, rng);
+        match chained {
+            Some(target) => write_assumed(out, resp, &c, rng, target, t),
+            None => expand_or_null(out, resp, &c, rng),
+        }
         expand(out, extra, &c, rng);
         if !p.service_event {
             out.push_str(r#","requestID":""#);
@@ -735,7 +769,14 @@ impl World {
         out.push_str(r#","eventID":""#);
         push_uuid(out, rng.u64(), rng.u64());
         put!(out, r#"","readOnly":{}"#, api.read_only);
-        if !resources.is_empty() {
+        if let Some(target) = chained {
+            let account = &target.role_arn["arn:aws:iam::".len()..][..12];
+            put!(
+                out,
+                r#","resources":[{{"accountId":"{account}","type":"AWS::IAM::Role","ARN":"{}"}}]"#,
+                target.role_arn
+            );
+        } else if !resources.is_empty() {
             out.push_str(r#","resources":["#);
             expand(out, resources, &c, rng);
             out.push(']');
@@ -772,6 +813,44 @@ impl World {
     }
 }
 
+/// Start of the hourly session `p` is in at `t`: staggered per principal.
+fn session_start(p: &Principal, t: i64) -> i64 {
+    let offset = (p.salt % 3_600_000) as i64;
+    (t - offset).div_euclid(3_600_000) * 3_600_000 + offset
+}
+
+/// The 16 characters after `ASIA` of `p`'s key in the session starting at `session`.
+fn push_session_key(out: &mut String, p: &Principal, session: i64) {
+    push_rand(out, &mut Rng(p.salt ^ session as u64), UPPER, 16);
+}
+
+/// An `AssumeRole` response handing `target` the key of its session at `t`:
+/// the template is expanded as usual (the same random draws), then its key
+/// and `assumedRoleUser` are the target's.
+fn write_assumed(out: &mut String, resp: &str, c: &Ctx, rng: &mut Rng, target: &Principal, t: i64) {
+    let mut scratch = String::new();
+    expand(&mut scratch, resp, c, rng);
+    let key_at = scratch.find(r#""accessKeyId":"ASIA"#).map(|at| at + 19);
+    let user_at = scratch.find(r#","assumedRoleUser""#);
+    let (Some(key_at), Some(user_at)) = (key_at, user_at) else {
+        out.push_str(&scratch);
+        return;
+    };
+    out.push_str(&scratch[..key_at]);
+    push_session_key(out, target, session_start(target, t));
+    out.push_str(&scratch[key_at + 16..user_at]);
+    let id = target
+        .pre
+        .split_once(r#""principalId":""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(id, _)| id);
+    put!(
+        out,
+        r#","assumedRoleUser":{{"assumedRoleId":"{id}","arn":"{}"}}}}"#,
+        target.arn
+    );
+}
+
 fn write_identity(out: &mut String, p: &Principal, t: i64, login: bool) {
     out.push_str(&p.pre);
     if login && p.bare_login {
@@ -779,14 +858,13 @@ fn write_identity(out: &mut String, p: &Principal, t: i64, login: bool) {
         return;
     }
     // Sessions last an hour, staggered per principal; key and creationDate follow the session.
-    let offset = (p.salt % 3_600_000) as i64;
-    let session = (t - offset).div_euclid(3_600_000) * 3_600_000 + offset;
+    let session = session_start(p, t);
     match &p.key {
         Key::None => {}
         Key::Long(key) => put!(out, r#","accessKeyId":"{key}""#),
         Key::Session => {
             out.push_str(r#","accessKeyId":"ASIA"#);
-            push_rand(out, &mut Rng(p.salt ^ session as u64), UPPER, 16);
+            push_session_key(out, p, session);
             out.push('"');
         }
     }
@@ -1053,6 +1131,7 @@ impl Builder {
             rot: self.rng.below(1000),
             salt: self.rng.u64(),
             home: None,
+            role_arn: String::new(),
         };
         self.groups[group].push(self.list.len());
         self.list.push(principal);
@@ -1085,6 +1164,9 @@ impl Builder {
         );
         let p = self.session(group, a, pre, &issuer);
         p.arn = arn;
+        if !path.starts_with("aws-") {
+            p.role_arn = format!("arn:aws:iam::{acct}:role/{path}{role}");
+        }
         p
     }
 

@@ -10,6 +10,7 @@ use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
 use super::ui::format::{bytes, thousands, visible};
+use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
 use super::ui::search::SearchBar;
@@ -171,6 +172,20 @@ pub fn App() -> Html {
         use_effect_with(wanted, move |wanted| {
             if *wanted {
                 send.emit(ToWorker::Coverage { verify: false });
+            }
+        });
+    }
+    // The open principal's lineage is asked for once per principal and load.
+    {
+        let bridge = bridge.clone();
+        // The load is told apart by its summary's address: a new load, a new summary.
+        let key = (
+            state.0.request.principal,
+            Rc::as_ptr(&state.0.load) as usize,
+        );
+        use_effect_with(key, move |(principal, _)| {
+            if let Some(principal) = *principal {
+                bridge.send(ToWorker::Lineage { principal });
             }
         });
     }
@@ -449,6 +464,9 @@ pub fn App() -> Html {
                     <strong>{ format!("#{id}") }</strong>
                 }
                 <button class="button small" data-testid="clear-principal" onclick={clear}>{"Show everyone"}</button>
+                if let Some((_, chains)) = app.lineage.as_ref().filter(|(of, _)| *of == id) {
+                    <LineageView chains={chains.clone()} on_principal={on_principal.reform(Some)} on_open={on_open.clone()} />
+                }
             </div>
         }
     });
@@ -527,7 +545,7 @@ pub fn App() -> Html {
                                 <EventTable shown={view.shown} rows={app.rows.clone()} descending={app.request.descending}
                                     cursor={app.cursor} hidden_columns={app.hidden_columns.clone()} on_need={on_need}
                                     on_cursor={{ let d = state.dispatcher(); Callback::from(move |p| d.dispatch(Action::Cursor(p))) }}
-                                    on_open={on_open}
+                                    on_open={on_open.clone()}
                                     on_sort={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::ToggleSort)) }}
                                     on_toggle_column={{ let d = state.dispatcher(); Callback::from(move |c| d.dispatch(Action::ToggleColumn(c))) }} />
                             },
@@ -544,7 +562,8 @@ pub fn App() -> Html {
                     </main>
                     if let Some(detail) = &app.detail {
                         <EventDetailPanel detail={detail.clone()} on_close={dispatch(|_| Action::CloseDetail).reform(|_: ()| ())}
-                            on_filter={add_term.reform(|(f, v): (String, String)| (f, v, false))} />
+                            on_filter={add_term.reform(|(f, v): (String, String)| (f, v, false))}
+                            on_principal={on_principal.reform(Some)} on_open={on_open.clone()} />
                     }
                 </div>
             } else if !loading {

@@ -2,6 +2,7 @@
 //! things cross: file handles and view requests in; counts, buckets, facets,
 //! a window of rows or one event out. Never one message per event.
 
+use crate::lineage::Chain;
 use crate::pretty::Line;
 use crate::view::{Facet, PrincipalStats, TableRow, Timeline};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,10 @@ pub enum ToWorker<F> {
     Coverage {
         verify: bool,
     },
+    /// Who is behind a principal's sessions (see `lineage`).
+    Lineage {
+        principal: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +72,10 @@ pub enum FromWorker {
         rows: Vec<TableRow>,
     },
     Event(Box<EventDetail>),
+    Lineage {
+        principal: u32,
+        chains: Vec<Chain>,
+    },
     /// A file to save (made in the worker, saved through a blob URL).
     Export {
         file_name: String,
@@ -152,4 +161,6 @@ pub struct EventDetail {
     pub lines: Vec<Line>,
     /// The event's JSON re-indented, for the copy button.
     pub text: String,
+    /// Who is behind the session this event was made with.
+    pub lineage: Option<Chain>,
 }

@@ -2,6 +2,7 @@
 //! rules (what a new view resets, what typing keeps) live in one place.
 
 use super::protocol::{EventDetail, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult};
+use crate::lineage::Chain;
 use crate::view::TableRow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub principal_name: Option<String>,
     /// Asked for when the Coverage tab opens; dropped when new data loads.
     pub coverage: Option<Rc<crate::coverage::CoverageReport>>,
+    /// The open principal's lineage, once the worker answers.
+    pub lineage: Option<(u32, Rc<Vec<Chain>>)>,
 }
 
 pub enum Action {
@@ -109,6 +112,8 @@ impl AppState {
                 }
             }
             FromWorker::Loaded(summary) => {
+                // Principal ids change with every load.
+                self.lineage = None;
                 // Done only once the view of the new data arrives, so counts and table agree.
                 if summary.files == 0 {
                     self.phase = LoadPhase::Idle;
@@ -152,6 +157,9 @@ impl AppState {
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
             FromWorker::Export { .. } => {}
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
+            FromWorker::Lineage { principal, chains } => {
+                self.lineage = Some((principal, Rc::new(chains)));
+            }
         }
     }
 
@@ -287,6 +295,26 @@ mod tests {
         state.apply(Action::Worker(FromWorker::Loaded(LoadSummary::default())));
         assert_eq!(state.request, ViewRequest::default());
         assert_eq!(state.phase, LoadPhase::Idle);
+    }
+
+    #[test]
+    fn a_principal_lineage_is_kept_until_the_next_load() {
+        let mut state = AppState::default();
+        state.apply(Action::Worker(FromWorker::Lineage {
+            principal: 3,
+            chains: Vec::new(),
+        }));
+        assert_eq!(state.lineage.as_ref().map(|(p, _)| *p), Some(3));
+        state.apply(Action::Principal(Some(5)));
+        assert!(
+            state.lineage.is_some(),
+            "shown only while it is for the open principal"
+        );
+        state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+            files: 1,
+            ..LoadSummary::default()
+        })));
+        assert_eq!(state.lineage, None, "principal ids change with a load");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::digest::log_content_sha256;
 use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
+use crate::lineage::LineageIndex;
 use crate::sample::{generate, SampleConfig};
 use crate::segment::Segment;
 use crate::store::flags;
@@ -70,6 +71,8 @@ struct Session {
     selection: Selection,
     /// The files loaded, by name: read again only to check them against digests.
     files: std::collections::HashMap<String, web_sys::File>,
+    /// Built on the first lineage question after a load, then kept.
+    lineage: Option<LineageIndex>,
 }
 
 impl Default for Session {
@@ -80,6 +83,7 @@ impl Default for Session {
             request: ViewRequest::default(),
             selection: Selection::default(),
             files: Default::default(),
+            lineage: None,
         }
     }
 }
@@ -148,10 +152,18 @@ impl Worker for IngestWorker {
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
             ToWorker::Event { id: event } => {
-                let session = self.session.borrow();
-                if let Some(detail) = event_detail(&session.loader, event) {
+                let mut session = self.session.borrow_mut();
+                if let Some(mut detail) = event_detail(&session.loader, event) {
+                    let (lineage, store) = session.lineage();
+                    detail.lineage = lineage.for_event(store, event);
                     scope.respond(id, FromWorker::Event(Box::new(detail)));
                 }
+            }
+            ToWorker::Lineage { principal } => {
+                let mut session = self.session.borrow_mut();
+                let (lineage, store) = session.lineage();
+                let chains = lineage.for_principal(store, principal);
+                scope.respond(id, FromWorker::Lineage { principal, chains });
             }
             ToWorker::Export { format } => {
                 let session = self.session.borrow();
@@ -177,6 +189,16 @@ impl Worker for IngestWorker {
 }
 
 impl Session {
+    /// The lineage index of the store as loaded now, and the store.
+    fn lineage(&mut self) -> (&LineageIndex, &crate::store::EventStore) {
+        let store = &self.loader.store;
+        (
+            self.lineage
+                .get_or_insert_with(|| LineageIndex::build(store)),
+            store,
+        )
+    }
+
     fn view(&mut self, request: ViewRequest) -> FromWorker {
         let started = js_sys::Date::now();
         let query = match crate::query::parse(&request.query) {
@@ -302,6 +324,7 @@ impl LoadTask {
         let mut session = self.session.borrow_mut();
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
+        session.lineage = None;
         let summary = LoadSummary {
             parsers: self.parsers,
             ..load_summary(&session.loader, elapsed, self.cancelled())
@@ -629,5 +652,6 @@ fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
         facts,
         lines: crate::pretty::pretty_lines(&raw, DETAIL_LINES),
         text: crate::pretty::pretty_text(&raw),
+        lineage: None,
     })
 }

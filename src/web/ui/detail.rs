@@ -3,6 +3,7 @@
 //! and "filter to this value" on the key fields.
 
 use super::format::visible;
+use super::lineage::LineageView;
 use crate::pretty::TokenKind;
 use crate::web::protocol::EventDetail;
 use std::rc::Rc;
@@ -14,6 +15,10 @@ pub struct DetailProps {
     pub on_close: Callback<()>,
     /// Adds a `field:"value"` term to the query.
     pub on_filter: Callback<(String, String)>,
+    /// Filters to a principal of the event's lineage.
+    pub on_principal: Callback<u32>,
+    /// Opens another event (a lineage hop's issuing event).
+    pub on_open: Callback<u32>,
 }
 
 fn token_class(kind: TokenKind) -> &'static str {
@@ -69,6 +74,9 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                     <><dt>{ label.clone() }</dt><dd>{ visible(value) }</dd></>
                 }) }
             </dl>
+            if let Some(chain) = &detail.lineage {
+                <LineageView chains={Rc::new(vec![chain.clone()])} on_principal={props.on_principal.clone()} on_open={props.on_open.clone()} />
+            }
             <div class="filter-to">
                 <span class="muted">{"Filter to:"}</span>
                 { for filters.into_iter().map(|(field, label, value)| {

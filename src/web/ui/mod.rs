@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod detail;
 pub mod facets;
 pub mod format;
+pub mod lineage;
 pub mod principals;
 pub mod report;
 pub mod search;
