@@ -44,6 +44,8 @@ const { table, problems } = sideBySideTable(trailglass, browser, native);
 console.log(table);
 if (trailglass.foreign.length) problems.push(`Trailglass requested something outside its origin: ${trailglass.foreign.join(', ')}`);
 if (trailglass.errors.length) problems.push(`errors in the Trailglass page: ${trailglass.errors.join('; ')}`);
+const pageErrors = [...browser.duckdb.errors, ...browser.js.errors];
+if (pageErrors.length) problems.push(`errors in the comparison pages: ${pageErrors.join('; ')}`);
 if (problems.length) {
   console.error(problems.map((p) => `FAILED: ${p}`).join('\n'));
   process.exit(1);

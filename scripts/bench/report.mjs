@@ -66,7 +66,8 @@ export function sideBySideTable(t, browser, native) {
   if (d.run) {
     row(`DuckDB-Wasm ${d.init.version}: register files, read_json_objects + GROUP BY principal`, 'Chromium', d.run.ms, inBrowser, 'Trailglass', d.run.principals, d.run.principalEvents);
   } else {
-    rows.push([`DuckDB-Wasm ${d.init.version} (${d.init.bundle}): **cannot read JSON offline**: ${d.json.error}; blocked: ${d.blockedDownloads.join(', ') || 'nothing'}`, 'Chromium', 'n/a', '', '', '', '', '']);
+    const fetched = d.blockedDownloads.length ? `LOAD json fetches ${d.blockedDownloads[0]} (blocked)` : d.json.error;
+    rows.push([`DuckDB-Wasm ${d.init.version}: **cannot read JSON offline**: json is not built into the npm bundle; ${fetched}`, 'Chromium', 'n/a', '', '', '', '', '']);
   }
   for (const r of browser.js.runs) {
     const label = r.mode === 'summary'
@@ -81,9 +82,9 @@ export function sideBySideTable(t, browser, native) {
 
   const notes = [
     `Times: browser rows from the files in hand (picked through the page's folder input) to the answer; native rows are whole processes (wall clock).`,
-    `DuckDB-Wasm instantiation (not counted above): ${int(d.init.ms)} ms; json extension built in: ${d.init.extensions.join(', ')}.`,
+    `DuckDB-Wasm (${d.init.bundle}) instantiation, not counted above: ${int(d.init.ms)} ms; its duckdb_extensions(): ${d.init.extensions.join(', ')}${d.json.ok ? '' : `; LOAD json: ${d.json.error}`}.`,
     `Principals differ by design: Trailglass groups role sessions under their role and names Identity Center users; the others key on the ARN (or principal id, invoking service, identity type). Event totals must agree: the generated trail has no repeated deliveries.`,
-    `navigator.hardwareConcurrency = ${browser.js.cores}; the plain JS workers ran a short untimed warm-up first.`,
+    `navigator.hardwareConcurrency = ${browser.js.cores}. Each browser run is in a fresh page that picks the files anew (a second pass over the same files is much faster than the first).`,
   ];
   const table = [
     '\n| tool | where | time | JSON MB/s | events/s | ratio | principals | events in the per-principal totals |',

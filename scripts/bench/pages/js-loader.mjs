@@ -39,12 +39,10 @@ function merge(parts) {
 
 window.bench = {
   files: () => input.files.length,
-  // Workers are started before the clock starts, as Trailglass starts its worker with the page.
   prepare: async (size) => { await pool(size); },
-  // `limit` files only: a short untimed run lets the JIT warm up, as it has for Trailglass's wasm.
-  async run(mode, size, limit = Infinity) {
+  async run(mode, size) {
     const workers = await pool(size);
-    const files = [...input.files].slice(0, limit);
+    const files = [...input.files];
     const started = performance.now();
     // Interleaved shares: the generated files are of similar size, so each worker gets a fair part.
     const parts = await Promise.all(workers.map((worker, w) => ask(worker, { mode, files: files.filter((_, i) => i % size === w) })));
