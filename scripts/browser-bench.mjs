@@ -24,20 +24,22 @@ if (!fs.existsSync(`${folder}.complete`)) {
   execFileSync(binary, ['gen', '--events', String(events), '--out', folder], { stdio: 'inherit' });
   fs.writeFileSync(`${folder}.complete`, '');
 }
-const files = execFileSync('find', [folder, '-name', '*.json.gz']).toString().split('\n').filter(Boolean).length;
+// Playwright does not follow a symlinked folder: hand every tool the real path.
+const realFolder = fs.realpathSync(folder);
+const files = execFileSync('find', [realFolder, '-name', '*.json.gz']).toString().split('\n').filter(Boolean).length;
 const step = (what) => console.error(`[bench] ${what}`);
 
 step(`Trailglass in headless Chromium, ${files} files`);
 const served = await serveDist();
-const trailglass = await measureTrailglass(served.url, folder).finally(() => served.server.close());
+const trailglass = await measureTrailglass(served.url, realFolder, (what) => step(`Trailglass: ${what}`)).finally(() => served.server.close());
 step('DuckDB-Wasm and the plain JavaScript loader in headless Chromium');
-const browser = await measureComparisons(folder);
+const browser = await measureComparisons(realFolder);
 step('native: trailglass summary');
-const native = { trailglass: trailglassSummary(binary, folder) };
+const native = { trailglass: trailglassSummary(binary, realFolder) };
 step('native: jq');
-native.jq = jqSummary(folder);
+native.jq = jqSummary(realFolder);
 step('native: DuckDB (Python)');
-native.duckdb = duckdbSummary(folder);
+native.duckdb = duckdbSummary(realFolder);
 
 console.log(trailglassTable(events, files, trailglass));
 const { table, problems } = sideBySideTable(trailglass, browser, native);

@@ -9,6 +9,7 @@
 // DuckDB's own extension download is tolerated.
 import { launch } from '../../tests/e2e/harness.mjs';
 import { serveBenchPages } from './server.mjs';
+import { pickFolder } from './trailglass.mjs';
 
 const EXTENSION_DOWNLOAD = /^https:\/\/extensions\.duckdb\.org\/.*\.duckdb_extension\.wasm$/;
 
@@ -21,7 +22,7 @@ async function openBenchPage(browser, origin, name, folder, requests) {
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(`${origin}/${name}`);
   await page.waitForFunction(() => window.bench);
-  await page.setInputFiles('[data-testid=folder-input]', folder);
+  await pickFolder(page, folder);
   return { page, errors, close: () => context.close() };
 }
 
