@@ -26,7 +26,7 @@ if (!fs.existsSync(`${folder}.complete`)) {
 }
 // Playwright does not follow a symlinked folder: hand every tool the real path.
 const realFolder = fs.realpathSync(folder);
-const files = execFileSync('find', [realFolder, '-name', '*.json.gz']).toString().split('\n').filter(Boolean).length;
+const files = fs.readdirSync(realFolder, { recursive: true }).filter((name) => name.endsWith('.json.gz')).length;
 const step = (what) => console.error(`[bench] ${what}`);
 
 step(`Trailglass in headless Chromium, ${files} files`);

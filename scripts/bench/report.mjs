@@ -82,7 +82,7 @@ export function sideBySideTable(t, browser, native) {
 
   const notes = [
     `Times: browser rows from the files in hand (picked through the page's folder input) to the answer; native rows are whole processes (wall clock).`,
-    `DuckDB-Wasm (${d.init.bundle}) instantiation, not counted above: ${int(d.init.ms)} ms; its duckdb_extensions(): ${d.init.extensions.join(', ')}${d.json.ok ? '' : `; LOAD json: ${d.json.error}`}.`,
+    `DuckDB-Wasm (${d.init.bundle}) instantiation, not counted above: ${int(d.init.ms)} ms; its duckdb_extensions(): ${d.init.extensions.join(', ')}${d.json.ok ? '' : `; LOAD json: ${d.json.error.replace(/\.$/, '')}`}.`,
     `Principals differ by design: Trailglass groups role sessions under their role and names Identity Center users; the others key on the ARN (or principal id, invoking service, identity type). Event totals must agree: the generated trail has no repeated deliveries.`,
     `navigator.hardwareConcurrency = ${browser.js.cores}. Each browser run is in a fresh page that picks the files anew (a second pass over the same files is much faster than the first).`,
   ];
