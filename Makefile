@@ -20,7 +20,10 @@ build:
 bench:
 	./scripts/bench.sh
 
-# The built site in headless Chromium on a generated trail folder (EVENTS=100000 by default).
-bench-browser: build
+# Side by side on one generated trail folder (EVENTS=100000 by default, EVENTS=1000000 for a million):
+# Trailglass, DuckDB-Wasm and a plain JavaScript loader in headless Chromium; trailglass summary, jq and DuckDB natively.
+bench-browser:
+	./scripts/setup.sh --bench
+	trunk build --release
 	cargo build --release --bin trailglass
 	node scripts/browser-bench.mjs $(or $(EVENTS),100000)

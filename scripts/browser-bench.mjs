@@ -1,57 +1,54 @@
-// Browser benchmark: the built site in headless Chromium, a generated trail
-// folder picked through the folder input, then queries typed into the
-// search box. Prints a Markdown table.
-//   node scripts/browser-bench.mjs [EVENTS]        (default 100000; needs dist/ and target/release/trailglass)
+// The side-by-side benchmark (make bench-browser): on one generated trail
+// folder, Trailglass in headless Chromium against DuckDB-Wasm and a plain
+// JavaScript loader in the same Chromium, and natively `trailglass summary`
+// against jq and DuckDB. Prints Markdown tables with absolute times and
+// ratios to Trailglass (ratios within one run are what to compare: the
+// machine is noisy). Exits non-zero if a page reached beyond localhost or a
+// tool's per-principal totals disagree with Trailglass's event count.
+//   node scripts/browser-bench.mjs [EVENTS]     (default 100000; needs dist/, target/release/trailglass,
+//                                                jq and target/bench-venv: scripts/setup.sh --bench)
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, serveDist, launch, openPage } from '../tests/e2e/harness.mjs';
+import { ROOT, serveDist } from '../tests/e2e/harness.mjs';
+import { measureTrailglass } from './bench/trailglass.mjs';
+import { measureComparisons } from './bench/comparisons.mjs';
+import { trailglassSummary, jqSummary, duckdbSummary } from './bench/native.mjs';
+import { trailglassTable, sideBySideTable } from './bench/report.mjs';
 
 const events = Number(process.argv[2] ?? 100000);
+const binary = process.env.TRAILGLASS ?? path.join(ROOT, 'target', 'release', 'trailglass');
 const folder = path.join(ROOT, 'target', `bench-trail-${events}`);
 if (!fs.existsSync(`${folder}.complete`)) {
   fs.rmSync(folder, { recursive: true, force: true });
-  execFileSync(path.join(ROOT, 'target', 'release', 'trailglass'), ['gen', '--events', String(events), '--out', folder], { stdio: 'inherit' });
+  execFileSync(binary, ['gen', '--events', String(events), '--out', folder], { stdio: 'inherit' });
   fs.writeFileSync(`${folder}.complete`, '');
 }
+// Playwright does not follow a symlinked folder: hand every tool the real path.
+const realFolder = fs.realpathSync(folder);
+const files = fs.readdirSync(realFolder, { recursive: true }).filter((name) => name.endsWith('.json.gz')).length;
+const step = (what) => console.error(`[bench] ${what}`);
 
+step(`Trailglass in headless Chromium, ${files} files`);
 const served = await serveDist();
-const browser = await launch();
-const { page, errors } = await openPage(browser, served.url);
-const rows = [];
-const row = (what, value) => { rows.push(`| ${what} | ${value} |`); };
+const trailglass = await measureTrailglass(served.url, realFolder, (what) => step(`Trailglass: ${what}`)).finally(() => served.server.close());
+step('DuckDB-Wasm and the plain JavaScript loader in headless Chromium');
+const browser = await measureComparisons(realFolder);
+step('native: trailglass summary');
+const native = { trailglass: trailglassSummary(binary, realFolder) };
+step('native: jq');
+native.jq = jqSummary(realFolder);
+step('native: DuckDB (Python)');
+native.duckdb = duckdbSummary(realFolder);
 
-await page.evaluate(() => document.querySelector('[data-testid=folder-input]')
-  .addEventListener('change', () => { window.__handedOver = performance.now(); }, true));
-const started = Date.now();
-await page.setInputFiles('[data-testid=folder-input]', folder);
-await page.waitForSelector('[data-testid=load-status][data-state=done]', { timeout: 30 * 60_000 });
-const wall = (Date.now() - started) / 1000;
-const summary = await page.locator('[data-testid=load-summary]').evaluate((el) => ({ ...el.dataset }));
-const loadS = Number(summary.loadMs) / 1000;
-const textMB = Number(summary.textBytes) / 1e6;
-const longTasks = await page.evaluate(() => window.__longTasks.filter(([start]) => start >= window.__handedOver).map(([, d]) => d));
-row('events', Number(summary.events).toLocaleString('en'));
-row('JSON (uncompressed)', `${textMB.toFixed(0)} MB`);
-row('load in the worker (first file read to last event stored)', `${loadS.toFixed(2)} s, ${(textMB / loadS).toFixed(0)} MB/s, ${(Number(summary.events) / loadS / 1000).toFixed(0)}k events/s`);
-row('wall time from picking the folder to done (includes Playwright handing the files over)', `${wall.toFixed(1)} s`);
-row('store, bytes per event', (Number(summary.storeBytes) / Number(summary.events)).toFixed(0));
-row('worker wasm memory, bytes per event', (Number(summary.wasmBytes) / Number(summary.events)).toFixed(0));
-row('longest main-thread task during the load', `${Math.max(0, ...longTasks).toFixed(0)} ms (${longTasks.length} tasks over 50 ms)`);
-
-for (const query of ['eventName:ConsoleLogin', 'eventName:Delete* OR eventName:Put*', 'AccessDenied', '"198.51.100.77"', '']) {
-  const before = await page.getAttribute('[data-testid=event-count]', 'data-shown');
-  const t0 = Date.now();
-  await page.fill('[data-testid=search]', query);
-  if (query !== '' || before !== await page.getAttribute('[data-testid=event-count]', 'data-total')) {
-    await page.waitForFunction((b) => document.querySelector('[data-testid=event-count]').dataset.shown !== b, before, { timeout: 120_000 });
-  }
-  const typed = Date.now() - t0;
-  const worker = await page.getAttribute('[data-testid=event-count]', 'data-elapsed-ms');
-  const shown = await page.getAttribute('[data-testid=event-count]', 'data-shown');
-  row(`query \`${query || '(none)'}\`: ${Number(shown).toLocaleString('en')} events`, `${worker} ms in the worker (filter + count + timeline + facets + principals + first rows); ${typed} ms from typing to the updated count (150 ms of it is the typing debounce)`);
+console.log(trailglassTable(events, files, trailglass));
+const { table, problems } = sideBySideTable(trailglass, browser, native);
+console.log(table);
+if (trailglass.foreign.length) problems.push(`Trailglass requested something outside its origin: ${trailglass.foreign.join(', ')}`);
+if (trailglass.errors.length) problems.push(`errors in the Trailglass page: ${trailglass.errors.join('; ')}`);
+const pageErrors = [...browser.duckdb.errors, ...browser.js.errors];
+if (pageErrors.length) problems.push(`errors in the comparison pages: ${pageErrors.join('; ')}`);
+if (problems.length) {
+  console.error(problems.map((p) => `FAILED: ${p}`).join('\n'));
+  process.exit(1);
 }
-await browser.close();
-served.server.close();
-if (errors.length) console.error(errors);
-console.log(`\n| headless Chromium, ${events.toLocaleString('en')} generated events | |\n|---|---|\n${rows.join('\n')}`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test of Trailglass, in order, stopping at the first red step:
 # format, lints (native and wasm32), native tests, wasm tests in headless
-# Chromium, coverage-guided fuzzing, the release build, and end-to-end tests
-# against the built site.
+# Chromium, coverage-guided fuzzing, the release build, end-to-end tests
+# against the built site, and a smoke run of the side-by-side benchmark.
 # Ends with one line over all layers: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -83,5 +83,12 @@ p=$(grep -Eo '^ℹ pass [0-9]+' "$log" | awk '{print $3}' | tail -1)
 f=$(grep -Eo '^ℹ fail [0-9]+' "$log" | awk '{print $3}' | tail -1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 [ "$status" -eq 0 ] || fail_step "end-to-end tests" 0
+
+# The whole benchmark at a small size, so it stays runnable: it must complete, print its
+# figures and agree on event counts; timings are not judged here (the machine is noisy).
+step "benchmark smoke run: make bench-browser at 20,000 events"
+cargo build --quiet --release --locked --bin trailglass || fail_step "release build of trailglass"
+node scripts/browser-bench.mjs 20000 || fail_step "benchmark smoke run"
+passed=$((passed + 1))
 
 finish 0
