@@ -3,7 +3,7 @@
 //! worker is the only source of data, and requests to it are debounced.
 
 use super::codec::StructuredClone;
-use super::files::{from_file_list, take_dropped, walk_dropped, Request};
+use super::files::{from_file_range, hand_over, take_dropped, walk_dropped, Request};
 use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
 use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::coverage::CoverageView;
@@ -131,7 +131,12 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let dispatcher = state.dispatcher();
         Callback::from(move |message: Request| {
-            if matches!(message, ToWorker::Load(_) | ToWorker::LoadSample { .. }) {
+            let starts = match &message {
+                ToWorker::Load(slice) => slice.first,
+                ToWorker::LoadSample { .. } => true,
+                _ => false,
+            };
+            if starts {
                 dispatcher.dispatch(Action::Started);
             }
             bridge.send(message);
@@ -253,13 +258,21 @@ pub fn App() -> Html {
         let send = send.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            if let Some(list) = input.files() {
-                let files = from_file_list(&list);
-                if !files.is_empty() {
-                    send.emit(ToWorker::Load(files));
-                }
+            let Some(list) = input.files() else {
+                return;
+            };
+            let total = list.length() as usize;
+            if total == 0 {
+                input.set_value("");
             }
-            input.set_value("");
+            // The input is cleared once every handle is taken from its list.
+            hand_over(send.clone(), total, move |start, end| {
+                let files = from_file_range(&list, start as u32, end as u32);
+                if end == total {
+                    input.set_value("");
+                }
+                files
+            });
         })
     };
     let on_drag_over = {
@@ -294,9 +307,11 @@ pub fn App() -> Html {
             let send = send.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let files = walk_dropped(dropped).await;
-                if !files.is_empty() {
-                    send.emit(ToWorker::Load(files));
-                }
+                let total = files.len();
+                let mut files = files.into_iter();
+                hand_over(send, total, move |start, end| {
+                    files.by_ref().take(end - start).collect()
+                });
             });
         })
     };

@@ -19,7 +19,12 @@ pub type Request = super::protocol::ToWorker<FileHandle>;
 
 /// Handles from an `<input type=file>` (with or without `webkitdirectory`).
 pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {
-    (0..list.length())
+    from_file_range(list, 0, list.length())
+}
+
+/// Handles for files `start..end` of a list.
+pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<FileHandle> {
+    (start..end.min(list.length()))
         .filter_map(|i| list.get(i))
         .map(|file| {
             // `webkitRelativePath` is set by folder pickers; web-sys does not bind it.
@@ -139,4 +144,46 @@ async fn callback_promise(
         }
     });
     wasm_bindgen_futures::JsFuture::from(promise).await
+}
+
+/// Files per message to the worker: about 30 ms of the page's time each.
+const SLICE_FILES: usize = 128;
+
+thread_local! {
+    static LOADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Hands a load's `total` files to the worker a slice at a time, yielding to
+/// the page between slices (see [`super::protocol::FileSlice`]). `slice(start,
+/// end)` gives the handles of files `start..end`.
+pub fn hand_over(
+    send: yew::Callback<Request>,
+    total: usize,
+    mut slice: impl FnMut(usize, usize) -> Vec<FileHandle> + 'static,
+) {
+    if total == 0 {
+        return;
+    }
+    let load = LOADS.with(|loads| {
+        loads.set(loads.get().wrapping_add(1));
+        loads.get()
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut start = 0;
+        while start < total {
+            let end = (start + SLICE_FILES).min(total);
+            send.emit(super::protocol::ToWorker::Load(
+                super::protocol::FileSlice {
+                    load,
+                    first: start == 0,
+                    files: slice(start, end),
+                    total_files: total,
+                },
+            ));
+            start = end;
+            if start < total {
+                gloo::timers::future::TimeoutFuture::new(0).await;
+            }
+        }
+    });
 }

@@ -21,7 +21,7 @@ pub struct ViewRequest {
 /// (and the page state built on it) compiles natively for tests.
 #[derive(Serialize, Deserialize)]
 pub enum ToWorker<F> {
-    Load(Vec<F>),
+    Load(FileSlice<F>),
     LoadSample {
         events: usize,
     },
@@ -46,6 +46,21 @@ pub enum ToWorker<F> {
     Lineage {
         principal: u32,
     },
+}
+
+/// Some of the files of one load. The page hands a load's files over a slice
+/// at a time: each file handle costs the page a fraction of a millisecond to
+/// send, so one message with thousands would freeze it for seconds, and the
+/// worker starts on the first slice while the rest are still coming.
+#[derive(Serialize, Deserialize)]
+pub struct FileSlice<F> {
+    /// Tells loads apart: a new id starts a new load.
+    pub load: u32,
+    /// The first slice starts the load.
+    pub first: bool,
+    pub files: Vec<F>,
+    /// Files in the whole load, over all its slices.
+    pub total_files: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

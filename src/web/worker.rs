@@ -21,6 +21,8 @@ use crate::time::format_utc;
 use crate::view::{
     facet, principal_stats, table_row, time_order, timeline, window, Column, Selection,
 };
+use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
+use futures_util::StreamExt;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -92,6 +94,8 @@ pub struct IngestWorker {
     session: Rc<RefCell<Session>>,
     /// Bumped by Cancel and Clear; a running load stops when it changes.
     generation: Rc<Cell<u64>>,
+    /// Where the slices of the newest file load go (see `FileSlice`).
+    incoming: RefCell<Option<(u32, UnboundedSender<Vec<FileHandle>>)>>,
 }
 
 pub enum Never {}
@@ -105,6 +109,7 @@ impl Worker for IngestWorker {
         Self {
             session: Rc::default(),
             generation: Rc::default(),
+            incoming: RefCell::default(),
         }
     }
 
@@ -114,10 +119,23 @@ impl Worker for IngestWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, input: Request, id: HandlerId) {
         match input {
-            ToWorker::Load(files) => {
+            ToWorker::Load(slice) => {
+                let mut incoming = self.incoming.borrow_mut();
+                if !slice.first {
+                    if let Some((load, sender)) = incoming.as_ref() {
+                        if *load == slice.load {
+                            // Fails only when that load was cancelled: then the slice is not wanted.
+                            let _ = sender.unbounded_send(slice.files);
+                        }
+                    }
+                    return;
+                }
+                let (sender, receiver) = futures_channel::mpsc::unbounded();
+                let _ = sender.unbounded_send(slice.files);
+                *incoming = Some((slice.load, sender));
                 let mut task = LoadTask::new(self, scope, id);
                 wasm_bindgen_futures::spawn_local(async move {
-                    task.load_files(files).await;
+                    task.load_files(receiver, slice.total_files).await;
                     task.finish();
                 });
             }
@@ -285,7 +303,12 @@ struct LoadTask {
     progress: Progress,
     /// Parse workers used by this load (0: parsed in this worker).
     parsers: usize,
+    /// Files of this load received from the page so far.
+    arrived: usize,
 }
+
+/// The slices of a file load, as the page sends them.
+type Incoming = UnboundedReceiver<Vec<FileHandle>>;
 
 impl LoadTask {
     fn new(worker: &IngestWorker, scope: &WorkerScope<IngestWorker>, id: HandlerId) -> Self {
@@ -299,6 +322,7 @@ impl LoadTask {
             last_progress_ms: 0.0,
             progress: Progress::default(),
             parsers: 0,
+            arrived: 0,
         }
     }
 
@@ -340,18 +364,36 @@ impl LoadTask {
         gloo::timers::future::TimeoutFuture::new(0).await;
     }
 
-    async fn load_files(&mut self, files: Vec<FileHandle>) {
-        self.progress.files_total = files.len();
-        self.progress.bytes_total = files.iter().map(|f| f.file.size()).sum();
+    async fn load_files(&mut self, mut incoming: Incoming, total_files: usize) {
+        self.progress.files_total = total_files;
+        let mut pending = VecDeque::new();
+        let files = match ParsePool::start() {
+            Ok(pool) => {
+                self.load_in_parallel(pool, &mut incoming, &mut pending)
+                    .await
+            }
+            Err(_) => {
+                while self.arrived < total_files && !self.cancelled() {
+                    let Some(slice) = incoming.next().await else {
+                        break;
+                    };
+                    self.absorb(slice, &mut pending);
+                }
+                pending.into()
+            }
+        };
+        self.load_here(files).await;
+    }
+
+    /// Takes in a slice of the load's files as it arrives from the page.
+    fn absorb(&mut self, slice: Vec<FileHandle>, pending: &mut VecDeque<FileHandle>) {
+        self.arrived += slice.len();
+        self.progress.bytes_total += slice.iter().map(|f| f.file.size()).sum::<f64>();
         self.session
             .borrow_mut()
             .files
-            .extend(files.iter().map(|f| (f.name.clone(), f.file.clone())));
-        let files = match ParsePool::start() {
-            Ok(pool) => self.load_in_parallel(pool, files).await,
-            Err(_) => files,
-        };
-        self.load_here(files).await;
+            .extend(slice.iter().map(|f| (f.name.clone(), f.file.clone())));
+        pending.extend(slice);
     }
 
     /// Parses on the pool, merging each batch's segment as it comes back.
@@ -360,10 +402,10 @@ impl LoadTask {
     async fn load_in_parallel(
         &mut self,
         mut pool: ParsePool,
-        files: Vec<FileHandle>,
+        incoming: &mut Incoming,
+        pending: &mut VecDeque<FileHandle>,
     ) -> Vec<FileHandle> {
         self.parsers = pool.size();
-        let mut pending: VecDeque<FileHandle> = files.into();
         // Files of a batch a parser died on, retried one per batch so only
         // the file at fault is lost.
         let mut retry: VecDeque<FileHandle> = VecDeque::new();
@@ -374,6 +416,9 @@ impl LoadTask {
             if self.cancelled() {
                 return Vec::new();
             }
+            while let Ok(slice) = incoming.try_recv() {
+                self.absorb(slice, pending);
+            }
             if self.session.borrow().loader.is_full() {
                 self.refuse_unread(retry.drain(..).chain(pending.drain(..)));
             }
@@ -381,7 +426,7 @@ impl LoadTask {
                 while alive[worker] && in_flight[worker].len() < BATCHES_QUEUED_PER_PARSER {
                     let batch = match retry.pop_front() {
                         Some(file) => vec![file],
-                        None => next_batch(&mut pending),
+                        None => next_batch(pending),
                     };
                     if batch.is_empty() {
                         break;
@@ -400,11 +445,23 @@ impl LoadTask {
                 }
             }
             if in_flight.iter().all(VecDeque::is_empty) {
+                if self.arrived < self.progress.files_total
+                    && pending.is_empty()
+                    && retry.is_empty()
+                {
+                    match incoming.next().await {
+                        Some(slice) => {
+                            self.absorb(slice, pending);
+                            continue;
+                        }
+                        None => return Vec::new(),
+                    }
+                }
                 // Everything is parsed, or no parser is left for the rest.
-                return retry.into_iter().chain(pending).collect();
+                return retry.into_iter().chain(pending.drain(..)).collect();
             }
             let Some(event) = pool.next().await else {
-                return retry.into_iter().chain(pending).collect();
+                return retry.into_iter().chain(pending.drain(..)).collect();
             };
             match event {
                 PoolEvent::Parsed { worker, segment } => {
