@@ -146,8 +146,10 @@ async fn callback_promise(
     wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
-/// Files per message to the worker: about 30 ms of the page's time each.
-const SLICE_FILES: usize = 128;
+/// Files per message to the worker: a few milliseconds of the page's time each.
+const SLICE_FILES: usize = 16;
+/// Slices are sent for this long before the page gets the thread back.
+const BUDGET_MS: f64 = 25.0;
 
 thread_local! {
     static LOADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
@@ -170,6 +172,7 @@ pub fn hand_over(
     });
     wasm_bindgen_futures::spawn_local(async move {
         let mut start = 0;
+        let mut task_started = js_sys::Date::now();
         while start < total {
             let end = (start + SLICE_FILES).min(total);
             send.emit(super::protocol::ToWorker::Load(
@@ -181,9 +184,27 @@ pub fn hand_over(
                 },
             ));
             start = end;
-            if start < total {
-                gloo::timers::future::TimeoutFuture::new(0).await;
+            if start < total && js_sys::Date::now() - task_started > BUDGET_MS {
+                yield_to_page().await;
+                task_started = js_sys::Date::now();
             }
         }
     });
+}
+
+/// Lets the page handle input and paint: `scheduler.yield()` where the
+/// browser has it (no 4 ms timer clamp), else a zero timeout.
+async fn yield_to_page() {
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok();
+    let yielded = scheduler.filter(|s| !s.is_undefined()).and_then(|s| {
+        let method = js_sys::Reflect::get(&s, &"yield".into()).ok()?;
+        let method: js_sys::Function = method.dyn_into().ok()?;
+        method.call0(&s).ok()?.dyn_into::<js_sys::Promise>().ok()
+    });
+    match yielded {
+        Some(promise) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        None => gloo::timers::future::TimeoutFuture::new(0).await,
+    }
 }
