@@ -342,19 +342,20 @@ fn path_matches(json: &[u8], path: &[String], test: &Test) -> bool {
             return false;
         }
     }
-    let Some(raw) = crate::scan::value_at_path(json, path) else {
-        return false;
-    };
-    let values: Vec<serde_json::Value> = match serde_json::from_slice::<serde_json::Value>(raw) {
-        // A path into a list matches when any element does.
-        Ok(serde_json::Value::Array(items)) if !matches!(test, Test::Present) => items,
-        Ok(value) => vec![value],
-        Err(_) => return false,
-    };
-    values.into_iter().any(|value| match value {
-        serde_json::Value::Null => false,
-        serde_json::Value::String(text) => test.matches_text(&text),
-        other => test.matches_text(&other.to_string()),
+    let mut found = Vec::new();
+    crate::scan::values_at_path(json, path, &mut found);
+    found.into_iter().any(|raw| {
+        let values = match serde_json::from_slice::<serde_json::Value>(raw) {
+            // A path ending at a list matches when any element does.
+            Ok(serde_json::Value::Array(items)) if !matches!(test, Test::Present) => items,
+            Ok(value) => vec![value],
+            Err(_) => return false,
+        };
+        values.into_iter().any(|value| match value {
+            serde_json::Value::Null => false,
+            serde_json::Value::String(text) => test.matches_text(&text),
+            other => test.matches_text(&other.to_string()),
+        })
     })
 }
 
