@@ -9,11 +9,13 @@
 //! - [`identity`] resolves who acted;
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
+//! - [`detect`] runs the built-in detection rules over the store;
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
 pub mod container;
+pub mod detect;
 pub mod diagnostic;
 pub mod export;
 pub mod filter;
