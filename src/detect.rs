@@ -3,7 +3,8 @@
 //! few that a filter cannot express, a condition over the matching events;
 //! and evaluating them all over the store into findings.
 
-use crate::filter::{select, Filter};
+use crate::filter::{row_matches, select, Filter};
+use crate::query::{Field, Query};
 use crate::store::EventStore;
 use crate::time::{format_utc, EpochMs};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -45,6 +46,11 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Whether it looks into the events' JSON.
+    fn reads_json(self) -> bool {
+        matches!(self, Condition::OtherUser | Condition::NewUserWithKey)
+    }
+
     /// What the panel says besides the query.
     pub fn describe(self) -> Option<String> {
         match self {
@@ -213,27 +219,38 @@ pub struct Finding {
 
 /// Runs every rule; rules without hits are left out. `order` is `view::time_order`.
 pub fn evaluate(store: &EventStore, order: &[u32]) -> Vec<Finding> {
+    let (all_hits, all_json) = match_all(store, order);
     RULES
         .iter()
+        .zip(all_hits.into_iter().zip(all_json))
         .enumerate()
-        .filter_map(|(index, rule)| {
-            let hits = run_query(store, order, rule.query);
+        .filter_map(|(index, (rule, (hits, json)))| {
             if hits.is_empty() {
                 return None;
             }
-            let (rows, narrowing) = apply_condition(store, rule.condition, hits);
+            let (rows, narrowing) = apply_condition(store, rule.condition, &hits, &json);
             if rows.is_empty() {
                 return None;
             }
-            let search = match narrowing {
-                None => rule.query.to_owned(),
-                Some(terms) if terms.len() <= MAX_NARROWING_TERMS => {
-                    format!("({}) ({})", rule.query, terms.join(" OR "))
+            let narrowing = narrowing.filter(|terms| terms.len() <= MAX_NARROWING_TERMS);
+            let (search, exact) = match narrowing {
+                None => (rule.query.to_owned(), rows == hits),
+                Some(terms) => {
+                    let narrowing = terms.join(" OR ");
+                    let query = crate::query::parse(&narrowing).expect("narrowing terms parse");
+                    // The search is the rule's query and this, so it selects
+                    // exactly the hits this matches.
+                    let selected: Vec<u32> = hits
+                        .iter()
+                        .copied()
+                        .filter(|&r| {
+                            let event = json.get(&r).map_or(&[][..], Vec::as_slice);
+                            row_matches(store, r as usize, event, &query)
+                        })
+                        .collect();
+                    (format!("({}) ({narrowing})", rule.query), selected == rows)
                 }
-                Some(_) => rule.query.to_owned(),
             };
-            let exact = (search == rule.query && rule.condition == Condition::Each)
-                || run_query(store, order, &search) == rows;
             Some(Finding {
                 rule: index,
                 rows,
@@ -244,12 +261,78 @@ pub fn evaluate(store: &EventStore, order: &[u32]) -> Vec<Finding> {
         .collect()
 }
 
-fn run_query(store: &EventStore, order: &[u32], query: &str) -> Vec<u32> {
-    let filter = Filter {
-        query: crate::query::parse(query).expect("built-in rule queries parse"),
-        ..Filter::default()
-    };
-    select(store, order, &filter)
+/// Every rule's matching rows, in time order. Terms on the indexed columns
+/// narrow each rule's candidates first; then the raw JSON is read once,
+/// block by block, for all rules whose queries need it (one pass instead
+/// of one per rule: inflating blocks is most of the cost).
+/// Alongside, the raw JSON of the hits of rules whose condition reads it.
+fn match_all(store: &EventStore, order: &[u32]) -> (Vec<Vec<u32>>, Vec<EventJson>) {
+    let queries: Vec<Query> = RULES
+        .iter()
+        .map(|rule| crate::query::parse(rule.query).expect("built-in rule queries parse"))
+        .collect();
+    let mut hits: Vec<Vec<u32>> = queries
+        .iter()
+        .map(|query| {
+            let filter = Filter {
+                query: without_raw_terms(query),
+                ..Filter::default()
+            };
+            select(store, order, &filter)
+        })
+        .collect();
+    let mut to_read: Vec<(u32, u16)> = Vec::new();
+    for (rule, candidates) in hits.iter().enumerate() {
+        if reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
+            to_read.extend(candidates.iter().map(|&row| (row, rule as u16)));
+        }
+    }
+    to_read.sort_unstable();
+    let mut passed: Vec<EventJson> = vec![EventJson::default(); RULES.len()];
+    let mut reader = store.raw_reader();
+    for (row, rule) in to_read {
+        let json = reader.json(&store.rows[row as usize]);
+        if row_matches(store, row as usize, json, &queries[rule as usize]) {
+            let keep = RULES[rule as usize].condition.reads_json();
+            passed[rule as usize].insert(row, if keep { json.to_vec() } else { Vec::new() });
+        }
+    }
+    for (rule, rows) in hits.iter_mut().enumerate() {
+        if reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
+            rows.retain(|row| passed[rule].contains_key(row));
+        }
+        if !RULES[rule].condition.reads_json() {
+            passed[rule] = EventJson::default();
+        }
+    }
+    (hits, passed)
+}
+
+/// Raw JSON by row.
+type EventJson = FxHashMap<u32, Vec<u8>>;
+
+fn reads_raw(query: &Query) -> bool {
+    match query {
+        Query::Text(_) => true,
+        Query::Field { field, .. } => matches!(field, Field::Path(_)),
+        Query::And(parts) | Query::Or(parts) => parts.iter().any(reads_raw),
+        Query::Not(inner) => reads_raw(inner),
+        Query::All => false,
+    }
+}
+
+/// A query that matches at least what `query` does, without reading raw
+/// JSON: each part that would is taken as matching everything.
+fn without_raw_terms(query: &Query) -> Query {
+    if !reads_raw(query) {
+        return query.clone();
+    }
+    match query {
+        Query::And(parts) => Query::And(parts.iter().map(without_raw_terms).collect()),
+        Query::Or(parts) => Query::Or(parts.iter().map(without_raw_terms).collect()),
+        // Text, a path, or a negation of something that reads them.
+        _ => Query::All,
+    }
 }
 
 /// The rows a condition keeps (time order preserved) and, for aggregate
@@ -257,14 +340,15 @@ fn run_query(store: &EventStore, order: &[u32], query: &str) -> Vec<u32> {
 fn apply_condition(
     store: &EventStore,
     condition: Condition,
-    hits: Vec<u32>,
+    hits: &[u32],
+    json: &EventJson,
 ) -> (Vec<u32>, Option<Vec<String>>) {
     match condition {
-        Condition::Each => (hits, None),
-        Condition::Burst { events, minutes } => burst(store, &hits, events, minutes * 60_000),
+        Condition::Each => (hits.to_vec(), None),
+        Condition::Burst { events, minutes } => burst(store, hits, events, minutes * 60_000),
         Condition::NewRegion => new_region(store, hits),
-        Condition::OtherUser => other_user(store, hits),
-        Condition::NewUserWithKey => new_user_with_key(store, hits),
+        Condition::OtherUser => other_user(hits, json),
+        Condition::NewUserWithKey => new_user_with_key(store, hits, json),
     }
 }
 
@@ -318,14 +402,14 @@ fn burst(
     (rows, Some(terms))
 }
 
-fn new_region(store: &EventStore, hits: Vec<u32>) -> (Vec<u32>, Option<Vec<String>>) {
+fn new_region(store: &EventStore, hits: &[u32]) -> (Vec<u32>, Option<Vec<String>>) {
     const HOUR_MS: EpochMs = 3_600_000;
     let Some((start, end)) = store.time_span() else {
         return (Vec::new(), None);
     };
     let settled = start + ((end - start) / 4).max(HOUR_MS);
     let mut first_seen: FxHashMap<u32, EpochMs> = FxHashMap::default();
-    for &row in &hits {
+    for &row in hits {
         let row = &store.rows[row as usize];
         if row.time_ms != i64::MIN {
             first_seen.entry(row.region).or_insert(row.time_ms);
@@ -337,7 +421,8 @@ fn new_region(store: &EventStore, hits: Vec<u32>) -> (Vec<u32>, Option<Vec<Strin
         .map(|(region, _)| region)
         .collect();
     let rows: Vec<u32> = hits
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&r| new.contains(&store.rows[r as usize].region))
         .collect();
     let mut names: Vec<&str> = new.iter().map(|&id| store.strings.get(id)).collect();
@@ -356,61 +441,64 @@ fn text_at(json: &[u8], path: &[&str]) -> Option<String> {
     serde_json::from_slice::<String>(raw).ok()
 }
 
-fn other_user(store: &EventStore, hits: Vec<u32>) -> (Vec<u32>, Option<Vec<String>>) {
-    let mut reader = store.raw_reader();
+fn other_user(hits: &[u32], json: &EventJson) -> (Vec<u32>, Option<Vec<String>>) {
     let mut targets = std::collections::BTreeSet::new();
     let rows = hits
-        .into_iter()
-        .filter(|&r| {
-            let json = reader.json(&store.rows[r as usize]);
-            let Some(target) = text_at(json, &["requestParameters", "userName"]) else {
+        .iter()
+        .copied()
+        .filter(|row| {
+            let event = &json[row];
+            let Some(target) = text_at(event, &["requestParameters", "userName"]) else {
                 return false;
             };
-            let caller = text_at(json, &["userIdentity", "userName"]);
-            let other = caller.as_deref() != Some(target.as_str());
+            let other =
+                text_at(event, &["userIdentity", "userName"]).as_deref() != Some(target.as_str());
             if other {
                 targets.insert(target);
             }
             other
         })
         .collect();
-    let terms = targets
-        .iter()
-        .map(|t| format!("requestParameters.userName:{}", quoted(t)))
-        .collect();
-    (rows, Some(terms))
+    (rows, Some(user_names_term(targets.iter())))
 }
 
-fn new_user_with_key(store: &EventStore, hits: Vec<u32>) -> (Vec<u32>, Option<Vec<String>>) {
-    let mut reader = store.raw_reader();
+/// One term for many user names: a single regex, so the search reads each
+/// event once rather than once per name.
+fn user_names_term<'n>(names: impl Iterator<Item = &'n String>) -> Vec<String> {
+    let alternatives: Vec<String> = names
+        .map(|name| regex_lite::escape(name).replace('/', "\\/"))
+        .collect();
+    if alternatives.is_empty() {
+        return Vec::new();
+    }
+    let pattern = alternatives.join("|");
+    vec![format!("requestParameters.userName:/^({pattern})$/")]
+}
+
+fn new_user_with_key(
+    store: &EventStore,
+    hits: &[u32],
+    json: &EventJson,
+) -> (Vec<u32>, Option<Vec<String>>) {
     let mut created = FxHashSet::default();
     let mut keyed = FxHashSet::default();
-    let named: Vec<(u32, Option<String>)> = hits
-        .into_iter()
-        .map(|r| {
-            let row = &store.rows[r as usize];
-            let json = reader.json(row);
-            let user = text_at(json, &["requestParameters", "userName"]);
-            if let Some(user) = &user {
-                match store.strings.get(row.event_name) {
-                    "CreateUser" => created.insert(user.clone()),
-                    _ => keyed.insert(user.clone()),
-                };
-            }
-            (r, user)
-        })
-        .collect();
+    let mut user_of: FxHashMap<u32, String> = FxHashMap::default();
+    for &row in hits {
+        if let Some(user) = text_at(&json[&row], &["requestParameters", "userName"]) {
+            match store.strings.get(store.rows[row as usize].event_name) {
+                "CreateUser" => created.insert(user.clone()),
+                _ => keyed.insert(user.clone()),
+            };
+            user_of.insert(row, user);
+        }
+    }
     let both: std::collections::BTreeSet<&String> = created.intersection(&keyed).collect();
-    let rows = named
+    let rows = hits
         .iter()
-        .filter(|(_, user)| user.as_ref().is_some_and(|u| both.contains(u)))
-        .map(|(r, _)| *r)
+        .copied()
+        .filter(|r| user_of.get(r).is_some_and(|u| both.contains(u)))
         .collect();
-    let terms = both
-        .iter()
-        .map(|u| format!("requestParameters.userName:{}", quoted(u)))
-        .collect();
-    (rows, Some(terms))
+    (rows, Some(user_names_term(both.into_iter())))
 }
 
 /// A value as an exact query term: quoted, with `\` and `"` escaped.
@@ -428,4 +516,25 @@ pub fn rules_by_row(findings: &[Finding]) -> FxHashMap<u32, Vec<u16>> {
         }
     }
     by_row
+}
+
+/// What a table row shows when rules matched it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleBadge {
+    /// The highest severity among the rules.
+    pub severity: Severity,
+    /// Each rule as "id title", one per line.
+    pub titles: String,
+}
+
+/// The badge for one row, from [`rules_by_row`].
+pub fn badge(by_row: &FxHashMap<u32, Vec<u16>>, row: u32) -> Option<RuleBadge> {
+    let rules = by_row.get(&row)?;
+    let severity = rules.iter().map(|&r| RULES[r as usize].severity).max()?;
+    let titles = rules
+        .iter()
+        .map(|&r| format!("{} {}", RULES[r as usize].id, RULES[r as usize].title))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(RuleBadge { severity, titles })
 }

@@ -230,3 +230,20 @@ fn rules_by_row_lists_every_rule_a_row_matched() {
         }
     }
 }
+
+/// What the end-to-end test loads: every rule's firing fixture at once.
+#[test]
+fn all_firing_fixtures_together_fire_every_rule() {
+    let dir = fixtures().join("detect");
+    let fire: Vec<PathBuf> = RULES
+        .iter()
+        .map(|rule| dir.join(format!("{}.fire.json", rule.id)))
+        .collect();
+    let found = counts(&load(&fire));
+    assert_eq!(found.len(), RULES.len(), "{found:?}");
+    // The key given to the new user "dave" (TG-014) is also a key for another user.
+    assert_eq!(found["TG-010"], 2);
+    assert_eq!(found["TG-004"], 1);
+    assert_eq!(found["TG-022"], 12);
+    assert_eq!(found["TG-028"], 10);
+}

@@ -1,7 +1,9 @@
 //! Owns the page's state and how actions change it: a pure reducer, so the
 //! rules (what a new view resets, what typing keeps) live in one place.
 
-use super::protocol::{EventDetail, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult};
+use super::protocol::{
+    EventDetail, FindingView, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult,
+};
 use crate::view::TableRow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -20,6 +22,7 @@ pub enum Tab {
     Events,
     Principals,
     Report,
+    Findings,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,6 +44,8 @@ pub struct AppState {
     pub hidden_columns: Vec<&'static str>,
     /// The open principal's name: what the URL keeps (ids differ between loads).
     pub principal_name: Option<String>,
+    /// What the built-in detections found in what is loaded.
+    pub findings: Rc<Vec<FindingView>>,
 }
 
 pub enum Action {
@@ -56,6 +61,8 @@ pub enum Action {
     Tab(Tab),
     ToggleLocalTime,
     ToggleColumn(&'static str),
+    /// Show a finding's events: its search, over all time and principals.
+    OpenFinding(String),
 }
 
 impl AppState {
@@ -88,6 +95,13 @@ impl AppState {
             Action::CloseDetail => next.detail = None,
             Action::Tab(tab) => next.tab = tab,
             Action::ToggleLocalTime => next.local_time = !next.local_time,
+            Action::OpenFinding(search) => {
+                next.request.query = search;
+                next.request.range = None;
+                next.request.principal = None;
+                next.principal_name = None;
+                next.tab = Tab::Events;
+            }
             Action::ToggleColumn(column) => {
                 if let Some(at) = next.hidden_columns.iter().position(|c| *c == column) {
                     next.hidden_columns.remove(at);
@@ -146,6 +160,7 @@ impl AppState {
                 );
             }
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
+            FromWorker::Findings(findings) => self.findings = Rc::new(findings),
             FromWorker::Export { .. } => {}
         }
     }
@@ -174,6 +189,7 @@ impl AppState {
             Tab::Events => {}
             Tab::Principals => parts.push("tab=principals".to_owned()),
             Tab::Report => parts.push("tab=report".to_owned()),
+            Tab::Findings => parts.push("tab=findings".to_owned()),
         }
         parts.join("&")
     }
@@ -195,6 +211,7 @@ impl AppState {
                     state.tab = match value.as_str() {
                         "principals" => Tab::Principals,
                         "report" => Tab::Report,
+                        "findings" => Tab::Findings,
                         _ => Tab::Events,
                     }
                 }
@@ -324,6 +341,19 @@ mod tests {
         assert_eq!(restored.tab, Tab::Principals);
         assert_eq!(AppState::from_fragment("").request, ViewRequest::default());
         assert_eq!(AppState::from_fragment("#from=9&to=3").request.range, None);
+    }
+
+    #[test]
+    fn opening_a_finding_searches_for_it_over_everything() {
+        let mut state = AppState::from_fragment("tab=findings&from=1&to=2&principal=bob");
+        assert_eq!(state.tab, Tab::Findings);
+        assert_eq!(state.to_fragment(), "from=1&to=2&tab=findings");
+        state.request.principal = Some(2);
+        state.apply(Action::OpenFinding("action:StopLogging".into()));
+        assert_eq!(state.tab, Tab::Events);
+        assert_eq!(state.request.query, "action:StopLogging");
+        assert_eq!((state.request.range, state.request.principal), (None, None));
+        assert_eq!(state.principal_name, None);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use super::files::{FileHandle, Request};
 use super::protocol::{
-    DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
-    ToWorker, ViewRequest, ViewResult,
+    DiagnosticView, EventDetail, ExportFormat, FileView, FindingView, FromWorker, LoadSummary,
+    Progress, ToWorker, ViewRequest, ViewResult,
 };
 use crate::filter::{select, Filter};
 use crate::identity::{CredentialFacts, CredentialKind};
@@ -14,7 +14,7 @@ use crate::sample::{generate, SampleConfig};
 use crate::store::flags;
 use crate::time::format_utc;
 use crate::view::{
-    facet, principal_stats, table_row, time_order, timeline, window, Column, Selection,
+    facet, principal_stats, table_row, time_order, timeline, window, Column, Selection, TableRow,
 };
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use std::cell::{Cell, RefCell};
@@ -43,6 +43,8 @@ struct Session {
     order: Selection,
     request: ViewRequest,
     selection: Selection,
+    /// Which detection rules each row matched; rebuilt after a load.
+    rules_by_row: rustc_hash::FxHashMap<u32, Vec<u16>>,
 }
 
 impl Default for Session {
@@ -52,6 +54,7 @@ impl Default for Session {
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),
+            rules_by_row: Default::default(),
         }
     }
 }
@@ -100,6 +103,7 @@ impl Worker for IngestWorker {
                     FromWorker::Loaded(load_summary(&session.loader, 0.0, false)),
                 );
                 scope.respond(id, FromWorker::View(Box::default()));
+                scope.respond(id, FromWorker::Findings(Vec::new()));
             }
             ToWorker::View(request) => {
                 let mut session = self.session.borrow_mut();
@@ -107,18 +111,22 @@ impl Worker for IngestWorker {
             }
             ToWorker::Rows { offset, count } => {
                 let session = self.session.borrow();
-                let rows = window(
+                let rows = session.badged(window(
                     &session.loader.store,
                     &session.selection,
                     offset,
                     count.min(500),
                     session.request.descending,
-                );
+                ));
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
             ToWorker::Event { id: event } => {
                 let session = self.session.borrow();
-                if let Some(detail) = event_detail(&session.loader, event) {
+                if let Some(mut detail) = event_detail(&session.loader, event) {
+                    if let Some(badge) = crate::detect::badge(&session.rules_by_row, event) {
+                        let rules = badge.titles.replace('\n', "; ");
+                        detail.facts.push(("Detections".to_owned(), rules));
+                    }
                     scope.respond(id, FromWorker::Event(Box::new(detail)));
                 }
             }
@@ -162,10 +170,42 @@ impl Session {
                 .collect(),
             principals_total: principals.len(),
             principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
-            rows: window(store, selection, 0, FIRST_ROWS, request.descending),
+            rows: self.badged(window(store, selection, 0, FIRST_ROWS, request.descending)),
             request,
             elapsed_ms: js_sys::Date::now() - started,
         }))
+    }
+
+    /// Runs the built-in detections over everything loaded (once per load).
+    fn detect(&mut self) -> Vec<FindingView> {
+        let findings = crate::detect::evaluate(&self.loader.store, &self.order);
+        self.rules_by_row = crate::detect::rules_by_row(&findings);
+        let mut views: Vec<FindingView> = findings
+            .into_iter()
+            .map(|finding| {
+                let rule = &crate::detect::RULES[finding.rule];
+                FindingView {
+                    id: rule.id.into(),
+                    title: rule.title.into(),
+                    severity: rule.severity,
+                    technique: rule.technique.into(),
+                    query: rule.query.into(),
+                    condition: rule.condition.describe(),
+                    search: finding.search,
+                    exact: finding.exact,
+                    count: finding.rows.len(),
+                }
+            })
+            .collect();
+        views.sort_by_key(|f| std::cmp::Reverse((f.severity, f.count)));
+        views
+    }
+
+    fn badged(&self, mut rows: Vec<TableRow>) -> Vec<TableRow> {
+        for row in &mut rows {
+            row.rule_badge = crate::detect::badge(&self.rules_by_row, row.id);
+        }
+        rows
     }
 
     fn export(&self, format: ExportFormat) -> FromWorker {
@@ -253,8 +293,10 @@ impl LoadTask {
         let mut session = self.session.borrow_mut();
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
+        let findings = session.detect();
         let summary = load_summary(&session.loader, elapsed, self.cancelled());
         self.scope.respond(self.id, FromWorker::Loaded(summary));
+        self.scope.respond(self.id, FromWorker::Findings(findings));
         let request = session.request.clone();
         let view = session.view(request);
         self.scope.respond(self.id, view);

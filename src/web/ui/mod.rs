@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod facets;
+pub mod findings;
 pub mod format;
 pub mod principals;
 pub mod report;
