@@ -68,6 +68,8 @@ test('the Findings tab lists the rules the detonations fire, with their counts',
   assert.equal(rows[0].severity, 'Critical');
   // Each finding shows its ATT&CK technique and its query, as text.
   assert.match(await finding('TG-004').textContent(), /T1562\.008.*service:cloudtrail\.amazonaws\.com action:StopLogging/);
+  // The list fills the screen, under the tabs.
+  await page.locator('.tabs').evaluate((el) => el.scrollIntoView());
   const docs = path.join(ROOT, 'docs');
   fs.mkdirSync(docs, { recursive: true });
   fs.copyFileSync(await screenshot(page, 'findings'), path.join(docs, 'findings.png'));
@@ -103,6 +105,26 @@ test('a finding opens with the keyboard too, and unflagged rows have no badge', 
   await shownBecomes(1);
   await page.locator('[data-testid=event-row] .c-eventName', { hasText: 'ListSecrets' }).waitFor();
   assert.equal(await page.locator('[data-testid=event-row] [data-testid=rule-badge]').count(), 0);
+});
+
+test('the findings are readable in the dark theme', async () => {
+  const { page: dark } = await suite.fresh({ colorScheme: 'dark' });
+  await dark.setViewportSize({ width: 1280, height: 720 });
+  await dark.setInputFiles('[data-testid=file-input]', fixtureFiles('stratus-red-team', (n) => n.endsWith('.json')));
+  await waitLoaded(dark);
+  await dark.click('[data-testid=tab-findings]');
+  // Text light on a dark panel, severity label light enough to read.
+  const row = dark.locator('[data-testid=finding][data-rule="TG-004"]');
+  const [text, background, label] = await row.evaluate((el) => {
+    const brightness = (node, property) => {
+      const [r, g, b] = getComputedStyle(node)[property].match(/\d+/g).map(Number);
+      return (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    };
+    return [brightness(el, 'color'), brightness(el, 'backgroundColor'), brightness(el.querySelector('.severity'), 'color')];
+  });
+  assert.ok(text > 0.7 && background < 0.2 && label > 0.5, JSON.stringify({ text, background, label }));
+  await dark.locator('.tabs').evaluate((el) => el.scrollIntoView());
+  await screenshot(dark, 'findings-dark');
 });
 
 test('every request stayed on the page origin', () => {

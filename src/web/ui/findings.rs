@@ -44,7 +44,7 @@ fn finding_row(finding: &FindingView, on_open: &Callback<String>) -> Html {
     let technique_title = format!("MITRE ATT&CK technique {}", finding.technique);
     html! {
         <li>
-            <button class="finding" data-testid="finding" data-rule={finding.id.clone()}
+            <button class={classes!("finding", format!("sev-{}", severity.to_lowercase()))} data-testid="finding" data-rule={finding.id.clone()}
                 data-count={finding.count.to_string()} data-severity={severity} onclick={open}
                 title="Show these events (Enter)">
                 <span class={classes!("severity", format!("sev-{}", severity.to_lowercase()))}>{ severity }</span>
