@@ -1,5 +1,6 @@
 //! Native query benchmark over a loaded store: a field filter with its count,
-//! timeline and facets; a free-text search; a JSON-path term.
+//! timeline and facets; a free-text search; a JSON-path term; the built-in
+//! detections.
 //! `cargo bench --bench query [-- EVENTS]` (default 1,000,000).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -94,5 +95,15 @@ mod native {
         }
         let (ms, principals) = best_ms(3, || principal_stats(store, &order, 24).len());
         println!("| per-principal breakdown over everything | {principals} principals | {ms:.1} |");
+        let (ms, found) = best_ms(3, || {
+            let findings = trailglass::detect::evaluate(store, &order);
+            let by_row = trailglass::detect::rules_by_row(&findings);
+            std::hint::black_box(by_row);
+            findings.len()
+        });
+        let rules = trailglass::detect::RULES.len();
+        println!(
+            "| all {rules} built-in detections + per-row badges | {found} rules fired | {ms:.1} |"
+        );
     }
 }

@@ -94,6 +94,43 @@ pub fn select(store: &EventStore, order: &[u32], filter: &Filter) -> Selection {
         .collect()
 }
 
+/// Whether one event passes a query, given its raw JSON: the answer
+/// [`select`] gives for that row, for callers that visit events one by one
+/// (the detections read each block once for all their rules).
+pub fn row_matches(store: &EventStore, index: usize, json: &[u8], query: &Query) -> bool {
+    let row = &store.rows[index];
+    match query {
+        Query::All => true,
+        Query::And(parts) => parts.iter().all(|q| row_matches(store, index, json, q)),
+        Query::Or(parts) => parts.iter().any(|q| row_matches(store, index, json, q)),
+        Query::Not(inner) => !row_matches(store, index, json, inner),
+        Query::Text(text) => contains_ignore_case(json, text.as_bytes()),
+        Query::Field { field, test } => {
+            let text = |id: u32| test.matches_text(store.strings.get(id));
+            match field {
+                Field::EventName => text(row.event_name),
+                Field::EventSource => text(row.event_source),
+                Field::Region => text(row.region),
+                Field::Account => text(row.account),
+                Field::SourceIp => text(row.source_ip),
+                Field::UserAgent => text(row.user_agent),
+                Field::ErrorCode => text(row.error_code),
+                Field::Principal => {
+                    let principal = &store.principals[row.principal as usize].principal;
+                    test.matches_text(&principal.name) || test.matches_text(&principal.group)
+                }
+                Field::Kind => {
+                    let kind = store.principal_kind(row);
+                    test.matches_text(kind.type_name()) || test.matches_text(kind.label())
+                }
+                Field::ReadOnly => read_only_passes(row, test),
+                Field::Time => time_passes(row, test),
+                Field::Path(path) => path_matches(json, path, test),
+            }
+        }
+    }
+}
+
 /// `None` means every row.
 fn matches(store: &EventStore, query: &Query) -> Option<Bits> {
     match query {
@@ -178,29 +215,34 @@ fn eval_field(store: &EventStore, field: &Field, test: &Test, candidates: Option
                 .collect();
             rows_where(store, |row| accepted[store.principal_kind(row) as usize])
         }
-        Field::ReadOnly => rows_where(store, |row| {
-            let known = row.flags & flags::READ_ONLY_KNOWN != 0;
-            let value = if !known {
-                ""
-            } else if row.flags & flags::READ_ONLY != 0 {
-                "true"
-            } else {
-                "false"
-            };
-            test.matches_text(value)
-        }),
-        Field::Time => match test {
-            Test::TimeRange { from, to } => rows_where(store, |row| {
-                row.time_ms != i64::MIN
-                    && from.is_none_or(|f| row.time_ms >= f)
-                    && to.is_none_or(|t| row.time_ms < t)
-            }),
-            Test::Present => rows_where(store, |row| row.time_ms != i64::MIN),
-            _ => rows_where(store, |row| {
-                row.time_ms != i64::MIN && test.matches_text(&crate::time::format_utc(row.time_ms))
-            }),
-        },
+        Field::ReadOnly => rows_where(store, |row| read_only_passes(row, test)),
+        Field::Time => rows_where(store, |row| time_passes(row, test)),
         Field::Path(path) => raw_scan(store, candidates, |json| path_matches(json, path, test)),
+    }
+}
+
+fn read_only_passes(row: &EventRow, test: &Test) -> bool {
+    let known = row.flags & flags::READ_ONLY_KNOWN != 0;
+    let value = if !known {
+        ""
+    } else if row.flags & flags::READ_ONLY != 0 {
+        "true"
+    } else {
+        "false"
+    };
+    test.matches_text(value)
+}
+
+fn time_passes(row: &EventRow, test: &Test) -> bool {
+    if row.time_ms == i64::MIN {
+        return false;
+    }
+    match test {
+        Test::TimeRange { from, to } => {
+            from.is_none_or(|f| row.time_ms >= f) && to.is_none_or(|t| row.time_ms < t)
+        }
+        Test::Present => true,
+        _ => test.matches_text(&crate::time::format_utc(row.time_ms)),
     }
 }
 
@@ -342,19 +384,20 @@ fn path_matches(json: &[u8], path: &[String], test: &Test) -> bool {
             return false;
         }
     }
-    let Some(raw) = crate::scan::value_at_path(json, path) else {
-        return false;
-    };
-    let values: Vec<serde_json::Value> = match serde_json::from_slice::<serde_json::Value>(raw) {
-        // A path into a list matches when any element does.
-        Ok(serde_json::Value::Array(items)) if !matches!(test, Test::Present) => items,
-        Ok(value) => vec![value],
-        Err(_) => return false,
-    };
-    values.into_iter().any(|value| match value {
-        serde_json::Value::Null => false,
-        serde_json::Value::String(text) => test.matches_text(&text),
-        other => test.matches_text(&other.to_string()),
+    let mut found = Vec::new();
+    crate::scan::values_at_path(json, path, &mut found);
+    found.into_iter().any(|raw| {
+        let values = match serde_json::from_slice::<serde_json::Value>(raw) {
+            // A path ending at a list matches when any element does.
+            Ok(serde_json::Value::Array(items)) if !matches!(test, Test::Present) => items,
+            Ok(value) => vec![value],
+            Err(_) => return false,
+        };
+        values.into_iter().any(|value| match value {
+            serde_json::Value::Null => false,
+            serde_json::Value::String(text) => test.matches_text(&text),
+            other => test.matches_text(&other.to_string()),
+        })
     })
 }
 
@@ -448,6 +491,38 @@ mod tests {
             (0..3000).filter(|i| i / 60 % 24 == 1).count()
         );
         assert_eq!(count(&store, &order, "nothing-like-this"), 0);
+    }
+
+    #[test]
+    fn one_row_at_a_time_gives_the_same_answer_as_select() {
+        let (store, order) = store();
+        for text in [
+            "eventName:GetObject",
+            "eventname:get* -errorCode:*",
+            "accessdenied OR kind:Root",
+            "principal:u3 readOnly:true",
+            "requestParameters.bucketName:/^dev/ NOT time<2024-05-01T01:00Z",
+            "time:2024-05-01 region:us-east-1 -account:*",
+            "\"prod-logs\" -readOnly:false",
+        ] {
+            let query = crate::query::parse(text).unwrap();
+            let mut selected = select(
+                &store,
+                &order,
+                &Filter {
+                    query: query.clone(),
+                    ..Filter::default()
+                },
+            );
+            selected.sort_unstable();
+            let mut reader = store.raw_reader();
+            let one_by_one: Vec<u32> = (0..store.len())
+                .filter(|&i| row_matches(&store, i, reader.json(&store.rows[i]), &query))
+                .map(|i| i as u32)
+                .collect();
+            assert!(!selected.is_empty(), "{text}");
+            assert_eq!(one_by_one, selected, "{text}");
+        }
     }
 
     #[test]

@@ -12,12 +12,14 @@
 //!   a parallel load parses batches into [`segment`]s and merges them;
 //! - [`coverage`] tells which accounts, regions and hours the files cover,
 //!   and checks log files against [`digest`] files;
+//! - [`detect`] runs the built-in detection rules over the store;
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
 pub mod container;
 pub mod coverage;
+pub mod detect;
 pub mod diagnostic;
 pub mod digest;
 pub mod export;

@@ -26,7 +26,8 @@
 //! (`eventSource`), `region` (`awsRegion`), `account` (`recipientAccountId`),
 //! `ip` (`sourceIPAddress`), `error` (`errorCode`), `agent` (`userAgent`),
 //! `time` (`eventTime`), and `readOnly`. Any other name is a JSON path into the
-//! event, kept in its case, e.g. `userIdentity.sessionContext.sessionIssuer.userName:Admin`.
+//! event, kept in its case, e.g. `userIdentity.sessionContext.sessionIssuer.userName:Admin`;
+//! where a path meets a list it looks into every element (a number picks one).
 //! Times are RFC 3339 in UTC unless they carry an offset; `time>2024-05-01`
 //! means after that whole day and `time<=2024-05-01` includes it. To search
 //! for text containing spaces, `:`, `<`, `>`, parentheses, or the words

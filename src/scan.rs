@@ -105,6 +105,78 @@ pub fn value_at_path<'j>(json: &'j [u8], path: &[String]) -> Option<&'j [u8]> {
     Some(&json[at..end])
 }
 
+/// Every raw value at a member path, like [`value_at_path`], except that a
+/// key meeting an array looks into each element: in EC2's
+/// `ipPermissions.items.ipRanges.items.cidrIp` that is every CIDR of every
+/// permission. A numeric key still picks one element.
+pub fn values_at_path<'j>(json: &'j [u8], path: &[String], found: &mut Vec<&'j [u8]>) {
+    collect_at_path(json, skip_ws(json, 0), path, found, 0);
+}
+
+/// Arrays nested deeper than this are not looked into: hostile input must
+/// not exhaust the stack.
+const MAX_ARRAY_DEPTH: usize = 32;
+
+fn collect_at_path<'j>(
+    json: &'j [u8],
+    at: usize,
+    path: &[String],
+    found: &mut Vec<&'j [u8]>,
+    depth: usize,
+) {
+    let Some((key, rest)) = path.split_first() else {
+        if let Some(end) = value_end(json, at) {
+            found.push(&json[at..end]);
+        }
+        return;
+    };
+    match json.get(at) {
+        Some(b'{') => {
+            if let Some(value) = member(json, at, key) {
+                collect_at_path(json, value, rest, found, depth);
+            }
+        }
+        Some(b'[') => match key.parse::<usize>() {
+            Ok(index) => {
+                if let Some(value) = element(json, at, index) {
+                    collect_at_path(json, value, rest, found, depth);
+                }
+            }
+            Err(_) if depth < MAX_ARRAY_DEPTH => {
+                let mut next = skip_ws(json, at + 1);
+                while let Some(end) = json
+                    .get(next)
+                    .filter(|&&b| b != b']')
+                    .and(value_end(json, next))
+                {
+                    collect_at_path(json, next, path, found, depth + 1);
+                    next = skip_ws(json, end);
+                    if json.get(next) != Some(&b',') {
+                        break;
+                    }
+                    next = skip_ws(json, next + 1);
+                }
+            }
+            Err(_) => {}
+        },
+        _ => {}
+    }
+}
+
+/// Where the value starting at `at` ends.
+fn value_end(json: &[u8], at: usize) -> Option<usize> {
+    match json.get(at)? {
+        b'{' | b'[' => skip_container(json, at),
+        b'"' => skip_string(json, at),
+        _ => Some(
+            at + json[at..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                .unwrap_or(json.len() - at),
+        ),
+    }
+}
+
 /// Offset of the value of `key` in the object opening at `open`.
 fn member(json: &[u8], open: usize, key: &str) -> Option<usize> {
     let mut at = skip_ws(json, open + 1);
@@ -205,6 +277,28 @@ mod tests {
             value_at_path(json, &path(&["requestParameters", "x", "5"])),
             None
         );
+    }
+
+    #[test]
+    fn finds_values_through_arrays() {
+        let json = br#"{"p": {"items": [{"r": {"items": [{"c": "10.0.0.0/8"}, {"c": "0.0.0.0/0"}]}}, {"r": {"items": []}}, 7, {"r": {"items": [{"c": "::/0"}]}}]}}"#;
+        let path: Vec<String> = ["p", "items", "r", "items", "c"].map(String::from).to_vec();
+        let mut found = Vec::new();
+        values_at_path(json, &path, &mut found);
+        assert_eq!(
+            found,
+            [&b"\"10.0.0.0/8\""[..], b"\"0.0.0.0/0\"", b"\"::/0\""]
+        );
+        let mut one = Vec::new();
+        let indexed: Vec<String> = ["p", "items", "0", "r", "items", "1", "c"]
+            .map(String::from)
+            .to_vec();
+        values_at_path(json, &indexed, &mut one);
+        assert_eq!(one, [&b"\"0.0.0.0/0\""[..]]);
+        let mut deep = Vec::new();
+        let nested = format!("{{\"a\": {}1{}}}", "[".repeat(5000), "]".repeat(5000));
+        values_at_path(nested.as_bytes(), &["a".into(), "b".into()], &mut deep);
+        assert!(deep.is_empty());
     }
 
     #[test]

@@ -426,6 +426,9 @@ pub struct TableRow {
     pub user_agent: String,
     pub account: String,
     pub denied: bool,
+    /// Set by the worker when built-in detections matched this event.
+    #[serde(default)]
+    pub rule_badge: Option<crate::detect::RuleBadge>,
 }
 
 /// Rows `[offset, offset + count)` of the selection, newest first when `descending`.
@@ -470,5 +473,6 @@ pub fn table_row(store: &EventStore, index: u32) -> TableRow {
         user_agent: text(row.user_agent),
         account: text(row.account),
         denied: row.flags & flags::ACCESS_DENIED != 0,
+        rule_badge: None,
     }
 }

@@ -45,6 +45,21 @@ fn path_text<'v>(event: &'v Value, path: &[&str]) -> Option<&'v str> {
         .as_str()
 }
 
+/// Every string at a JSON path, looking into each element where the path meets a list.
+fn path_texts<'v>(value: &'v Value, path: &[&str], out: &mut Vec<&'v str>) {
+    match (value, path.split_first()) {
+        (Value::Array(items), Some(_)) => items.iter().for_each(|v| path_texts(v, path, out)),
+        (Value::Object(map), Some((key, rest))) => {
+            if let Some(v) = map.get(*key) {
+                path_texts(v, rest, out);
+            }
+        }
+        (Value::String(s), None) => out.push(s),
+        (Value::Array(items), None) => items.iter().for_each(|v| path_texts(v, &[], out)),
+        _ => {}
+    }
+}
+
 fn time_ms(event: &Value) -> Option<i64> {
     text(event, &["eventTime"]).and_then(trailglass::time::parse_rfc3339)
 }
@@ -141,6 +156,18 @@ fn every_query_form_matches_a_naive_evaluation() {
                     ],
                 )
                 .is_some_and(|n| n.to_ascii_lowercase().contains("admin"))
+            }),
+        ),
+        (
+            // Paths look into every element of the lists they cross.
+            "requestParameters.eventSelectors.dataResources.type:\"AWS::Lambda::Function\" OR responseElements.securityGroupRuleSet.items.cidrIpv4:*/0",
+            Box::new(|_, e| {
+                let mut found = Vec::new();
+                path_texts(e, &["requestParameters", "eventSelectors", "dataResources", "type"], &mut found);
+                let lambda = found.contains(&"AWS::Lambda::Function");
+                found.clear();
+                path_texts(e, &["responseElements", "securityGroupRuleSet", "items", "cidrIpv4"], &mut found);
+                lambda || found.iter().any(|c| c.ends_with("/0"))
             }),
         ),
         (

@@ -9,6 +9,7 @@ use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
+use super::ui::findings::FindingsPanel;
 use super::ui::format::{bytes, thousands, visible};
 use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
@@ -216,7 +217,7 @@ pub fn App() -> Html {
         });
     }
 
-    // Keyboard: "/" focuses search, Escape closes the detail.
+    // Keyboard: "/" focuses search, "f" shows the findings, Escape closes the detail.
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -231,6 +232,13 @@ pub fn App() -> Html {
                         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
                     match event.key().as_str() {
                         "Escape" => dispatcher.dispatch(Action::CloseDetail),
+                        "f" if !typing
+                            && !event.ctrl_key()
+                            && !event.meta_key()
+                            && !event.alt_key() =>
+                        {
+                            dispatcher.dispatch(Action::Tab(Tab::Findings))
+                        }
                         "/" if !typing => {
                             event.prevent_default();
                             if let Some(search) = gloo::utils::document()
@@ -551,6 +559,7 @@ pub fn App() -> Html {
                     { tab_button(Tab::Principals, "Who did what", "tab-principals") }
                     { tab_button(Tab::Report, &format!("Load report ({})", thousands(app.load.diagnostics_total)), "tab-report") }
                     { tab_button(Tab::Coverage, "Coverage", "tab-coverage") }
+                    { tab_button(Tab::Findings, &format!("Findings ({})", app.findings.len()), "tab-findings") }
                 </nav>
                 <div class="workspace">
                     <FacetSidebar facets={view.facets.clone()} shown={view.shown} on_pick={add_term.clone()} />
@@ -572,6 +581,10 @@ pub fn App() -> Html {
                             Tab::Coverage => html! {
                                 <CoverageView report={app.coverage.clone()}
                                     on_verify={{ let send = send.clone(); Callback::from(move |_| send.emit(ToWorker::Coverage { verify: true })) }} />
+                            },
+                            Tab::Findings => html! {
+                                <FindingsPanel findings={app.findings.clone()}
+                                    on_open={{ let d = state.dispatcher(); Callback::from(move |s| d.dispatch(Action::OpenFinding(s))) }} />
                             },
                         } }
                     </main>

@@ -91,6 +91,8 @@ pub enum FromWorker {
         principal: u32,
         chains: Vec<Chain>,
     },
+    /// What the built-in detections found, once per load, most severe first.
+    Findings(Vec<FindingView>),
     /// A file to save (made in the worker, saved through a blob URL).
     Export {
         file_name: String,
@@ -178,4 +180,22 @@ pub struct EventDetail {
     pub text: String,
     /// Who is behind the session this event was made with.
     pub lineage: Option<Chain>,
+}
+
+/// One rule that fired, for the Findings tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingView {
+    pub id: String,
+    pub title: String,
+    pub severity: crate::detect::Severity,
+    pub technique: String,
+    /// The rule's query as written.
+    pub query: String,
+    /// What an aggregate rule asks beyond its query.
+    pub condition: Option<String>,
+    /// The search that shows the events found.
+    pub search: String,
+    /// Whether `search` shows exactly those events.
+    pub exact: bool,
+    pub count: usize,
 }

@@ -1,7 +1,9 @@
 //! Owns the page's state and how actions change it: a pure reducer, so the
 //! rules (what a new view resets, what typing keeps) live in one place.
 
-use super::protocol::{EventDetail, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult};
+use super::protocol::{
+    EventDetail, FindingView, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult,
+};
 use crate::lineage::Chain;
 use crate::view::TableRow;
 use std::collections::BTreeMap;
@@ -22,6 +24,7 @@ pub enum Tab {
     Principals,
     Report,
     Coverage,
+    Findings,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -47,6 +50,8 @@ pub struct AppState {
     pub coverage: Option<Rc<crate::coverage::CoverageReport>>,
     /// The open principal's lineage, once the worker answers.
     pub lineage: Option<(u32, Rc<Vec<Chain>>)>,
+    /// What the built-in detections found in what is loaded.
+    pub findings: Rc<Vec<FindingView>>,
 }
 
 pub enum Action {
@@ -62,6 +67,8 @@ pub enum Action {
     Tab(Tab),
     ToggleLocalTime,
     ToggleColumn(&'static str),
+    /// Show a finding's events: its search, over all time and principals.
+    OpenFinding(String),
 }
 
 impl AppState {
@@ -94,6 +101,13 @@ impl AppState {
             Action::CloseDetail => next.detail = None,
             Action::Tab(tab) => next.tab = tab,
             Action::ToggleLocalTime => next.local_time = !next.local_time,
+            Action::OpenFinding(search) => {
+                next.request.query = search;
+                next.request.range = None;
+                next.request.principal = None;
+                next.principal_name = None;
+                next.tab = Tab::Events;
+            }
             Action::ToggleColumn(column) => {
                 if let Some(at) = next.hidden_columns.iter().position(|c| *c == column) {
                     next.hidden_columns.remove(at);
@@ -155,6 +169,7 @@ impl AppState {
                 );
             }
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
+            FromWorker::Findings(findings) => self.findings = Rc::new(findings),
             FromWorker::Export { .. } => {}
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
             FromWorker::Lineage { principal, chains } => {
@@ -188,6 +203,7 @@ impl AppState {
             Tab::Principals => parts.push("tab=principals".to_owned()),
             Tab::Report => parts.push("tab=report".to_owned()),
             Tab::Coverage => parts.push("tab=coverage".to_owned()),
+            Tab::Findings => parts.push("tab=findings".to_owned()),
         }
         parts.join("&")
     }
@@ -210,6 +226,7 @@ impl AppState {
                         "principals" => Tab::Principals,
                         "report" => Tab::Report,
                         "coverage" => Tab::Coverage,
+                        "findings" => Tab::Findings,
                         _ => Tab::Events,
                     }
                 }
@@ -374,6 +391,19 @@ mod tests {
             ..LoadSummary::default()
         })));
         assert_eq!(state.coverage, None, "a new load needs a new report");
+    }
+
+    #[test]
+    fn opening_a_finding_searches_for_it_over_everything() {
+        let mut state = AppState::from_fragment("tab=findings&from=1&to=2&principal=bob");
+        assert_eq!(state.tab, Tab::Findings);
+        assert_eq!(state.to_fragment(), "from=1&to=2&tab=findings");
+        state.request.principal = Some(2);
+        state.apply(Action::OpenFinding("action:StopLogging".into()));
+        assert_eq!(state.tab, Tab::Events);
+        assert_eq!(state.request.query, "action:StopLogging");
+        assert_eq!((state.request.range, state.request.principal), (None, None));
+        assert_eq!(state.principal_name, None);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use super::files::{FileHandle, Request};
 use super::pool::{ParsePool, PoolEvent};
 use super::protocol::{
-    DiagnosticView, EventDetail, ExportFormat, FileView, FromWorker, LoadSummary, Progress,
-    ToWorker, ViewRequest, ViewResult,
+    DiagnosticView, EventDetail, ExportFormat, FileView, FindingView, FromWorker, LoadSummary,
+    Progress, ToWorker, ViewRequest, ViewResult,
 };
 use crate::coverage::CoverageReport;
 use crate::digest::log_content_sha256;
@@ -19,7 +19,7 @@ use crate::segment::Segment;
 use crate::store::flags;
 use crate::time::format_utc;
 use crate::view::{
-    facet, principal_stats, table_row, time_order, timeline, window, Column, Selection,
+    facet, principal_stats, table_row, time_order, timeline, window, Column, Selection, TableRow,
 };
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
@@ -75,6 +75,8 @@ struct Session {
     files: std::collections::HashMap<String, web_sys::File>,
     /// Built on the first lineage question after a load, then kept.
     lineage: Option<LineageIndex>,
+    /// Which detection rules each row matched; rebuilt after a load.
+    rules_by_row: rustc_hash::FxHashMap<u32, Vec<u16>>,
 }
 
 impl Default for Session {
@@ -86,6 +88,7 @@ impl Default for Session {
             selection: Selection::default(),
             files: Default::default(),
             lineage: None,
+            rules_by_row: Default::default(),
         }
     }
 }
@@ -153,6 +156,7 @@ impl Worker for IngestWorker {
                     FromWorker::Loaded(load_summary(&session.loader, 0.0, false)),
                 );
                 scope.respond(id, FromWorker::View(Box::default()));
+                scope.respond(id, FromWorker::Findings(Vec::new()));
             }
             ToWorker::View(request) => {
                 let mut session = self.session.borrow_mut();
@@ -160,13 +164,13 @@ impl Worker for IngestWorker {
             }
             ToWorker::Rows { offset, count } => {
                 let session = self.session.borrow();
-                let rows = window(
+                let rows = session.badged(window(
                     &session.loader.store,
                     &session.selection,
                     offset,
                     count.min(500),
                     session.request.descending,
-                );
+                ));
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
             ToWorker::Event { id: event } => {
@@ -174,6 +178,10 @@ impl Worker for IngestWorker {
                 if let Some(mut detail) = event_detail(&session.loader, event) {
                     let (lineage, store) = session.lineage();
                     detail.lineage = lineage.for_event(store, event);
+                    if let Some(badge) = crate::detect::badge(&session.rules_by_row, event) {
+                        let rules = badge.titles.replace('\n', "; ");
+                        detail.facts.push(("Detections".to_owned(), rules));
+                    }
                     scope.respond(id, FromWorker::Event(Box::new(detail)));
                 }
             }
@@ -248,10 +256,42 @@ impl Session {
                 .collect(),
             principals_total: principals.len(),
             principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
-            rows: window(store, selection, 0, FIRST_ROWS, request.descending),
+            rows: self.badged(window(store, selection, 0, FIRST_ROWS, request.descending)),
             request,
             elapsed_ms: js_sys::Date::now() - started,
         }))
+    }
+
+    /// Runs the built-in detections over everything loaded (once per load).
+    fn detect(&mut self) -> Vec<FindingView> {
+        let findings = crate::detect::evaluate(&self.loader.store, &self.order);
+        self.rules_by_row = crate::detect::rules_by_row(&findings);
+        let mut views: Vec<FindingView> = findings
+            .into_iter()
+            .map(|finding| {
+                let rule = &crate::detect::RULES[finding.rule];
+                FindingView {
+                    id: rule.id.into(),
+                    title: rule.title.into(),
+                    severity: rule.severity,
+                    technique: rule.technique.into(),
+                    query: rule.query.into(),
+                    condition: rule.condition.describe(),
+                    search: finding.search,
+                    exact: finding.exact,
+                    count: finding.rows.len(),
+                }
+            })
+            .collect();
+        views.sort_by_key(|f| std::cmp::Reverse((f.severity, f.count)));
+        views
+    }
+
+    fn badged(&self, mut rows: Vec<TableRow>) -> Vec<TableRow> {
+        for row in &mut rows {
+            row.rule_badge = crate::detect::badge(&self.rules_by_row, row.id);
+        }
+        rows
     }
 
     fn export(&self, format: ExportFormat) -> FromWorker {
@@ -349,11 +389,13 @@ impl LoadTask {
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
         session.lineage = None;
+        let findings = session.detect();
         let summary = LoadSummary {
             parsers: self.parsers,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
+        self.scope.respond(self.id, FromWorker::Findings(findings));
         let request = session.request.clone();
         let view = session.view(request);
         self.scope.respond(self.id, view);

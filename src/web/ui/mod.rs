@@ -4,6 +4,7 @@
 pub mod coverage;
 pub mod detail;
 pub mod facets;
+pub mod findings;
 pub mod format;
 pub mod lineage;
 pub mod principals;

@@ -42,6 +42,18 @@ fn kind_tag(kind: &str) -> &'static str {
     }
 }
 
+/// A small mark on rows a detection rule matched; its tooltip names the rules.
+/// Its letter is drawn by CSS, so the cell's text stays the event name.
+fn rule_badge(row: &TableRow) -> Option<Html> {
+    let badge = row.rule_badge.as_ref()?;
+    let severity = badge.severity.label();
+    Some(html! {
+        <span class={classes!("rule-badge", format!("sev-{}", severity.to_lowercase()))} data-testid="rule-badge"
+            data-severity={severity} data-letter={&severity[..1]} title={badge.titles.clone()}
+            aria-label={format!("Detections: {}", badge.titles)}></span>
+    })
+}
+
 fn cell(row: &TableRow, column: &str) -> String {
     super::format::visible(&match column {
         "time" => row.time.replace('T', " "),
@@ -184,6 +196,12 @@ pub fn EventTable(props: &TableProps) -> Html {
         .join(" ");
     let grid = format!("grid-template-columns: {template};");
 
+    // Detection badges sit beside the event name, or in the first column when it is hidden.
+    let badge_column = shown_columns
+        .iter()
+        .find(|(id, _)| *id == "eventName")
+        .or(shown_columns.first())
+        .map_or("", |(id, _)| *id);
     let rendered = (first..last).map(|position| {
         let top = format!("top:{}px;{grid}", position as f64 * ROW_HEIGHT);
         match props.rows.get(&position) {
@@ -208,12 +226,13 @@ pub fn EventTable(props: &TableProps) -> Html {
                          data-position={position.to_string()} onclick={on_click}>
                         { for shown_columns.iter().map(|(column, _)| {
                             let text = cell(row, column);
+                            let badge = (*column == badge_column).then(|| rule_badge(row)).flatten();
                             if *column == "principal" {
                                 html! { <span role="cell" class="c-principal" title={format!("{} ({})", text, row.kind)}>
-                                    <i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>
+                                    { for badge }<i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>
                                     <b class="kind-tag">{ kind_tag(&row.kind) }</b>{ text }</span> }
                             } else {
-                                html! { <span role="cell" class={format!("c-{column}")} title={text.clone()}>{ text }</span> }
+                                html! { <span role="cell" class={format!("c-{column}")} title={text.clone()}>{ for badge }{ text }</span> }
                             }
                         }) }
                     </div>
