@@ -389,16 +389,33 @@ impl LoadTask {
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
         session.lineage = None;
-        let findings = session.detect();
+        session.rules_by_row.clear();
         let summary = LoadSummary {
             parsers: self.parsers,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
-        self.scope.respond(self.id, FromWorker::Findings(findings));
         let request = session.request.clone();
         let view = session.view(request);
         self.scope.respond(self.id, view);
+        drop(session);
+        // Detections come after the first view, so the events are on screen
+        // and queryable first (the rules take seconds over a million events).
+        let (session, scope, id) = (self.session, self.scope, self.id);
+        wasm_bindgen_futures::spawn_local(async move {
+            Self::yield_now().await;
+            let mut session = session.borrow_mut();
+            let findings = session.detect();
+            scope.respond(id, FromWorker::Findings(findings));
+            let rows = session.badged(window(
+                &session.loader.store,
+                &session.selection,
+                0,
+                FIRST_ROWS,
+                session.request.descending,
+            ));
+            scope.respond(id, FromWorker::Rows { offset: 0, rows });
+        });
     }
 
     /// Lets Cancel and Clear messages in.
