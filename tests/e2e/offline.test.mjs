@@ -1,8 +1,8 @@
 // End to end: the one offline file (dist-offline/trailglass.html, written by
 // scripts/offline.mjs from the release build) opened from file:// in headless
 // Chromium, as on an air-gapped machine: real fixtures through the file and
-// folder inputs, the parse pool of nested workers, the built-in sample, a
-// query, an event; and nothing fetched but the file itself and its own
+// folder inputs and dropped on the page, the parse pool of nested workers, the built-in sample, a
+// query, an export, an event; and nothing fetched but the file itself and its own
 // blob: workers, with no Content-Security-Policy violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  ROOT, FIXTURES, launch, openPage, waitLoaded, eventCounts, screenshot, fixtureFiles,
+  ROOT, FIXTURES, launch, openPage, waitLoaded, eventCounts, screenshot, fixtureFiles, dropFiles,
 } from './harness.mjs';
 
 const OFFLINE = path.join(ROOT, 'dist-offline', 'trailglass.html');
@@ -71,6 +71,25 @@ test('from file://, the invictus-ir folder loads on the parse pool: 2,900 events
   assert.equal((await eventCounts(page)).shown, 78);
   const names = await page.locator('[data-testid=event-row] .c-eventName').allTextContents();
   assert.ok(names.length > 0 && names.every((n) => n === 'DeleteParameter'), names.join(','));
+  // The answer taken away: exports are downloads of blob: URLs, which a file:// page may make.
+  await page.click('[data-testid=export-menu] summary');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  assert.equal(lines.length, 78 + 1);
+  assert.match(lines[0], /^eventTime,eventSource,eventName/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await cspViolations(page), []);
+});
+
+test('from file://, dropped files load', async () => {
+  const { page, errors } = await fresh();
+  await dropFiles(page, fixtureFiles('seeds'));
+  await waitLoaded(page);
+  // Every valid record of the seed files; the broken ones are reported.
+  assert.equal((await eventCounts(page)).total, 16);
+  await page.click('[data-testid=tab-report]');
+  const broken = await page.locator('[data-testid=diagnostic]').evaluateAll((els) => new Set(els.map((e) => e.dataset.file)).size);
+  assert.equal(broken, 4);
   assert.deepEqual(errors, []);
   assert.deepEqual(await cspViolations(page), []);
 });
