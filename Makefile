@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test build bench bench-browser
+.PHONY: serve test build offline bench bench-browser
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -16,6 +16,10 @@ test:
 build:
 	./scripts/setup.sh
 	trunk build --release
+
+# One self-contained file for air-gapped machines: dist-offline/trailglass.html (open it from file://).
+offline: build
+	node scripts/offline.mjs
 
 bench:
 	./scripts/bench.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every check and test of Trailglass, in order, stopping at the first red step:
 # format, lints (native and wasm32), native tests, wasm tests in headless
-# Chromium, coverage-guided fuzzing, the release build, end-to-end tests
-# against the built site, and a smoke run of the side-by-side benchmark.
+# Chromium, coverage-guided fuzzing, the release build and the one offline
+# file made from it, end-to-end tests against both, and a smoke run of the
+# side-by-side benchmark.
 # Ends with one line over all layers: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,10 @@ trunk build --release || fail_step "release build"
 for wasm in dist/*.wasm; do
   printf '%s: %s bytes, %s gzipped\n' "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 done
+
+step "one offline file (scripts/offline.mjs)"
+rm -rf dist-offline
+node scripts/offline.mjs || fail_step "offline file"
 
 step "generating a trail folder for the end-to-end tests"
 if [ ! -f target/e2e-trail.complete ]; then

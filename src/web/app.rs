@@ -125,7 +125,7 @@ pub fn App() -> Html {
                     }
                 })
                 .encoding::<StructuredClone>()
-                .spawn_with_loader(super::WORKER_LOADER)
+                .spawn_with_loader(&super::worker_script(super::WORKER_LOADER))
         })
     };
     let send = {

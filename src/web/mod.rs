@@ -24,3 +24,20 @@ pub mod worker;
 /// Where Trunk puts the worker's loader, relative to the page so the site
 /// works under any sub-path.
 pub const WORKER_LOADER: &str = "./worker_loader.js";
+
+/// The global that, when it holds a string, names the script a worker is
+/// started from: in the page, the store worker (instead of
+/// [`WORKER_LOADER`]); in the store worker, its parsers (instead of its own
+/// URL). The one-file offline build (`scripts/offline.mjs`) sets it to
+/// `blob:` URLs it makes, because a page opened from `file://` can start a
+/// worker neither from a file nor, inside a worker, from the page's blob.
+pub const WORKER_URL_GLOBAL: &str = "trailglassWorkerUrl";
+
+/// The script to start a worker from: [`WORKER_URL_GLOBAL`] when set, else `default`.
+#[cfg(target_arch = "wasm32")]
+pub fn worker_script(default: &str) -> String {
+    js_sys::Reflect::get(&js_sys::global(), &WORKER_URL_GLOBAL.into())
+        .ok()
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| default.to_owned())
+}

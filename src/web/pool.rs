@@ -66,7 +66,7 @@ impl ParsePool {
         let mut pool = Self {
             slots: Vec::with_capacity(size),
             // This worker's own script: the parser is the same binary.
-            script: scope.location().href(),
+            script: super::worker_script(&scope.location().href()),
             sender,
             receiver,
         };
