@@ -219,7 +219,86 @@ pub struct Finding {
 
 /// Runs every rule; rules without hits are left out. `order` is `view::time_order`.
 pub fn evaluate(store: &EventStore, order: &[u32]) -> Vec<Finding> {
-    let (all_hits, all_json) = match_all(store, order);
+    let (hits, json) = match_all(store, order);
+    findings(store, hits, json)
+}
+
+/// Which rules' queries each row matches (bit `i` for `RULES[i]`), rows
+/// matching none left out. A parse worker computes this for its own batch,
+/// in parallel with the others, so the store worker's findings need no pass
+/// over the raw JSON (see [`evaluate_with_masks`]).
+pub fn row_masks(store: &EventStore) -> Vec<(u32, u64)> {
+    let order: Vec<u32> = (0..store.len() as u32).collect();
+    let (hits, _) = match_all(store, &order);
+    let mut masks: FxHashMap<u32, u64> = FxHashMap::default();
+    for (rule, rows) in hits.iter().enumerate() {
+        for &row in rows {
+            *masks.entry(row).or_default() |= 1 << rule;
+        }
+    }
+    let mut masks: Vec<(u32, u64)> = masks.into_iter().collect();
+    masks.sort_unstable();
+    masks
+}
+
+/// What a parse worker sends back: its batch, with each row's rules.
+pub fn detected_segment(loader: crate::ingest::Loader) -> crate::segment::Segment {
+    let masks = row_masks(&loader.store);
+    let mut segment = loader.into_segment();
+    segment.rule_masks = Some(masks);
+    segment
+}
+
+/// Findings for everything a loader holds: from the masks its segments
+/// brought when they cover every row, else by running the rules.
+pub fn evaluate_loaded(loader: &crate::ingest::Loader, order: &[u32]) -> Vec<Finding> {
+    if loader.masked_rows == loader.store.len() && !loader.store.is_empty() {
+        evaluate_with_masks(&loader.store, order, &loader.rule_masks)
+    } else {
+        evaluate(&loader.store, order)
+    }
+}
+
+const _: () = assert!(RULES.len() <= 64, "a row's rules fit one u64 mask");
+
+/// [`evaluate`] from per-row masks computed when the events were parsed:
+/// the same findings, reading raw JSON only for the hits of rules whose
+/// condition needs it.
+pub fn evaluate_with_masks(
+    store: &EventStore,
+    order: &[u32],
+    masks: &FxHashMap<u32, u64>,
+) -> Vec<Finding> {
+    let mut hits: Vec<Vec<u32>> = vec![Vec::new(); RULES.len()];
+    for &row in order {
+        if let Some(&mask) = masks.get(&row) {
+            let mut bits = mask;
+            while bits != 0 {
+                let rule = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(rows) = hits.get_mut(rule) {
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    let mut to_read: Vec<(u32, usize)> = Vec::new();
+    for (rule, rows) in hits.iter().enumerate() {
+        if RULES[rule].condition.reads_json() {
+            to_read.extend(rows.iter().map(|&row| (row, rule)));
+        }
+    }
+    to_read.sort_unstable();
+    let mut json: Vec<EventJson> = vec![EventJson::default(); RULES.len()];
+    let mut reader = store.raw_reader();
+    for (row, rule) in to_read {
+        let event = reader.json(&store.rows[row as usize]).to_vec();
+        json[rule].insert(row, event);
+    }
+    findings(store, hits, json)
+}
+
+fn findings(store: &EventStore, all_hits: Vec<Vec<u32>>, all_json: Vec<EventJson>) -> Vec<Finding> {
     RULES
         .iter()
         .zip(all_hits.into_iter().zip(all_json))

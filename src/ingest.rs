@@ -89,6 +89,10 @@ pub struct Loader {
     pub limits: Limits,
     seen_event_ids: FxHashSet<u128>,
     principal_cache: FxHashMap<u128, (u32, CredentialKind)>,
+    /// Detection rules per row, from segments whose parser ran them; they
+    /// cover the first `masked_rows` rows loaded when every row came so.
+    pub rule_masks: FxHashMap<u32, u64>,
+    pub masked_rows: usize,
     /// Kept only by a loader that builds a segment: each row's duplicate key
     /// and file, so duplicates across segments are found when they merge.
     row_keys: Option<Vec<RowKey>>,
@@ -212,6 +216,7 @@ impl Loader {
             parts: self.store.into_parts(),
             row_keys,
             report: self.report,
+            rule_masks: None,
         }
     }
 
@@ -223,7 +228,15 @@ impl Loader {
             parts,
             row_keys,
             mut report,
+            rule_masks,
         } = segment;
+        let first_new_row = self.store.rows.len() as u32;
+        // Segment row → store row, for the rule masks.
+        let mut new_rows = Vec::with_capacity(if rule_masks.is_some() {
+            parts.rows.len()
+        } else {
+            0
+        });
         let string_ids: Vec<u32> = parts
             .strings
             .iter()
@@ -236,7 +249,15 @@ impl Loader {
             .collect();
         let mut kept = Vec::with_capacity(parts.rows.len());
         for (row, key) in parts.rows.iter().zip(&row_keys) {
-            if key.fingerprint != 0 && !self.seen_event_ids.insert(key.fingerprint) {
+            let duplicate = key.fingerprint != 0 && !self.seen_event_ids.insert(key.fingerprint);
+            if rule_masks.is_some() {
+                new_rows.push(if duplicate {
+                    u32::MAX
+                } else {
+                    first_new_row + kept.len() as u32
+                });
+            }
+            if duplicate {
                 if let Some(file) = report.file_reports.get_mut(key.file as usize) {
                     file.events = file.events.saturating_sub(1);
                     file.duplicates += 1;
@@ -277,6 +298,17 @@ impl Loader {
                 ..row
             }
         }));
+        if let Some(masks) = rule_masks {
+            for (row, mask) in masks {
+                match new_rows.get(row as usize) {
+                    Some(&new_row) if new_row != u32::MAX => {
+                        self.rule_masks.insert(new_row, mask);
+                    }
+                    _ => {}
+                }
+            }
+            self.masked_rows += self.store.rows.len() - first_new_row as usize;
+        }
         self.report.files += report.files;
         self.report.bytes_read += report.bytes_read;
         self.report.text_bytes += report.text_bytes;

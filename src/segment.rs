@@ -17,6 +17,9 @@ pub struct Segment {
     /// One per row.
     pub row_keys: Vec<RowKey>,
     pub report: LoadReport,
+    /// Each row's detection rules, when the parser ran them
+    /// ([`crate::detect::row_masks`]).
+    pub rule_masks: Option<Vec<(u32, u64)>>,
 }
 
 /// Guards against bytes that were not written by [`Segment::encode`].
@@ -88,6 +91,17 @@ impl Segment {
             match &file.digest {
                 Some(digest) => out.bytes(&serde_json::to_vec(digest).unwrap_or_default()),
                 None => out.count(0),
+            }
+        }
+        match &self.rule_masks {
+            None => out.0.push(0),
+            Some(masks) => {
+                out.0.push(1);
+                out.count(masks.len());
+                for (row, mask) in masks {
+                    out.u32(*row);
+                    out.0.extend_from_slice(&mask.to_le_bytes());
+                }
             }
         }
         out.0
@@ -165,6 +179,17 @@ impl Segment {
                 },
             });
         }
+        let rule_masks = match input.byte()? {
+            0 => None,
+            _ => {
+                let count = input.count()?;
+                let mut masks = Vec::with_capacity(count.min(bytes.len() / 12));
+                for _ in 0..count {
+                    masks.push((input.u32()?, u64::from_le_bytes(input.array()?)));
+                }
+                Some(masks)
+            }
+        };
         if input.at != bytes.len() {
             return Err("trailing bytes after the segment".into());
         }
@@ -172,6 +197,7 @@ impl Segment {
             parts,
             row_keys,
             report,
+            rule_masks,
         })
     }
 }
@@ -314,7 +340,9 @@ mod tests {
             loader.load(&name, &bytes);
         }
         loader.load("broken.json", b"{\"Records\":[{\"eventName\":");
-        let segment = loader.into_segment();
+        let masks = crate::detect::row_masks(&loader.store);
+        let mut segment = loader.into_segment();
+        segment.rule_masks = Some(masks);
         let bytes = segment.encode();
         let decoded = Segment::decode(&bytes).expect("decodes");
         assert_eq!(decoded.parts.rows, segment.parts.rows);
@@ -323,6 +351,8 @@ mod tests {
         assert_eq!(decoded.parts.blocks, segment.parts.blocks);
         assert_eq!(decoded.report.diagnostics, segment.report.diagnostics);
         assert_eq!(decoded.report.events, 3000);
+        assert_eq!(decoded.rule_masks, segment.rule_masks);
+        assert!(decoded.rule_masks.as_ref().is_some_and(|m| !m.is_empty()));
         assert_eq!(decoded.encode(), bytes, "re-encoding gives the same bytes");
     }
 

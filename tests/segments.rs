@@ -219,3 +219,28 @@ fn loading_the_same_files_twice_in_parallel_stores_no_second_copy() {
         once.store.heap_bytes()
     );
 }
+
+#[test]
+fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
+    let files = fixture_files();
+    let mut merged = Loader::default();
+    for chunk in files.chunks(11) {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in chunk {
+            loader.load(name, bytes);
+        }
+        let bytes = trailglass::detect::detected_segment(loader).encode();
+        merged.merge(Segment::decode(&bytes).expect("a segment decodes"));
+    }
+    merged.store.seal();
+    assert_eq!(
+        merged.masked_rows,
+        merged.store.len(),
+        "every row came with its rules"
+    );
+    let order = trailglass::view::time_order(&merged.store);
+    let from_masks = trailglass::detect::evaluate_loaded(&merged, &order);
+    let after_load = trailglass::detect::evaluate(&merged.store, &order);
+    assert!(from_masks.len() > 20, "the fixtures fire many rules");
+    assert_eq!(from_masks, after_load);
+}

@@ -77,5 +77,5 @@ async fn parse(batch: ParseBatch) -> Vec<u8> {
             Err(error) => loader.unreadable(&name, &super::worker::js_error_text(&error)),
         }
     }
-    loader.into_segment().encode()
+    crate::detect::detected_segment(loader).encode()
 }

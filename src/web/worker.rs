@@ -264,7 +264,7 @@ impl Session {
 
     /// Runs the built-in detections over everything loaded (once per load).
     fn detect(&mut self) -> Vec<FindingView> {
-        let findings = crate::detect::evaluate(&self.loader.store, &self.order);
+        let findings = crate::detect::evaluate_loaded(&self.loader, &self.order);
         self.rules_by_row = crate::detect::rules_by_row(&findings);
         let mut views: Vec<FindingView> = findings
             .into_iter()
