@@ -76,7 +76,7 @@ export function sideBySideTable(t, browser, native) {
     row(label, 'Chromium', r.ms, inBrowser, 'Trailglass', r.mode === 'summary' ? r.principals : undefined, r.mode === 'summary' ? r.principalEvents : undefined, r.bytes);
   }
   const n = native;
-  row('**trailglass summary** (one thread)', 'native', n.trailglass.ms, n.trailglass.ms, '', n.trailglass.principals, n.trailglass.events);
+  row('**trailglass summary** (every core: batches parsed in parallel, then merged)', 'native', n.trailglass.ms, n.trailglass.ms, '', n.trailglass.principals, n.trailglass.events);
   row('jq: find, xargs zcat, jq (one core each)', 'native', n.jq.ms, n.trailglass.ms, 'trailglass summary', n.jq.principals, n.jq.principalEvents);
   row(`DuckDB (Python) read_json_objects + GROUP BY, ${n.duckdb.threads} threads`, 'native', n.duckdb.ms, n.trailglass.ms, 'trailglass summary', n.duckdb.principals, n.duckdb.principalEvents);
 
