@@ -149,7 +149,7 @@ async fn callback_promise(
 /// Files per message to the worker: a few milliseconds of the page's time each.
 const SLICE_FILES: usize = 16;
 /// Slices are sent for this long before the page gets the thread back.
-const BUDGET_MS: f64 = 25.0;
+const BUDGET_MS: f64 = 10.0;
 
 thread_local! {
     static LOADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
