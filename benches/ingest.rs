@@ -15,7 +15,8 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::time::Instant;
-    use trailglass::ingest::Loader;
+    use trailglass::ingest::{Limits, Loader};
+    use trailglass::parallel::{available_threads, load_batches};
     use trailglass::sample::{generate, SampleConfig, SampleFile};
 
     fn files(events: usize, gzip: bool) -> Vec<SampleFile> {
@@ -78,9 +79,23 @@ mod native {
             let json_bytes: usize = plain.iter().map(|f| f.bytes.len()).sum();
             let (parse_seconds, parsed) = best_of(runs, || parse_only(&plain));
             assert_eq!(parsed, events);
-            for (label, input) in [("plain", None), ("gzip", Some(files(events, true)))] {
-                let input = input.as_ref().unwrap_or(&plain);
-                let (seconds, loader) = best_of(runs, || load(input));
+            let gzipped = files(events, true);
+            let threads = available_threads();
+            let parallel_label = format!("gzip, {threads} threads (batches merged)");
+            for (label, input, parallel) in [
+                ("plain", &plain, false),
+                ("gzip", &gzipped, false),
+                (parallel_label.as_str(), &gzipped, true),
+            ] {
+                let (seconds, loader) = best_of(runs, || {
+                    if parallel {
+                        load_batches(input, threads, 64, Limits::default(), |loader, file| {
+                            loader.load(&file.path, &file.bytes)
+                        })
+                    } else {
+                        load(input)
+                    }
+                });
                 assert_eq!(
                     loader.store.len(),
                     events,
