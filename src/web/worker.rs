@@ -50,6 +50,18 @@ const BATCHES_QUEUED_PER_PARSER: usize = 2;
 const BATCH_BYTES: f64 = 1_000_000.0;
 const BATCH_FILES: usize = 256;
 
+/// Whether the files waiting make a full batch.
+fn batch_ready(pending: &VecDeque<FileHandle>) -> bool {
+    let mut bytes = 0.0;
+    for (count, file) in pending.iter().enumerate() {
+        bytes += file.file.size();
+        if bytes >= BATCH_BYTES || count + 1 >= BATCH_FILES {
+            return true;
+        }
+    }
+    false
+}
+
 /// The next batch of files for a parser (empty when none are left).
 fn next_batch(pending: &mut VecDeque<FileHandle>) -> Vec<FileHandle> {
     let mut batch = Vec::new();
@@ -483,6 +495,17 @@ impl LoadTask {
             }
             for worker in 0..pool.size() {
                 while alive[worker] && in_flight[worker].len() < BATCHES_QUEUED_PER_PARSER {
+                    // While the page is still handing files over, a busy parser
+                    // waits for a full batch: many small segments would each
+                    // end in a short, badly compressed raw block.
+                    let more_coming = self.arrived < self.progress.files_total;
+                    if retry.is_empty()
+                        && more_coming
+                        && !in_flight[worker].is_empty()
+                        && !batch_ready(pending)
+                    {
+                        break;
+                    }
                     let batch = match retry.pop_front() {
                         Some(file) => vec![file],
                         None => next_batch(pending),
