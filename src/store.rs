@@ -248,9 +248,12 @@ impl EventStore {
         self.raw.append_sealed(compressed, len)
     }
 
-    /// Compresses the last, partly filled block of raw JSON.
+    /// Compresses the last, partly filled block of raw JSON, and gives back
+    /// the rows' spare capacity (a merged load grows the vector in steps
+    /// that can leave up to half of it unused).
     pub fn seal(&mut self) {
         self.raw.seal();
+        self.rows.shrink_to_fit();
     }
 
     /// Earliest and latest event time, ignoring events without one.
