@@ -3,23 +3,11 @@
 //! documentation example is reported where it breaks.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use trailglass::ingest::Loader;
 
-fn files_under(dir: &Path, into: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            files_under(&entry, into);
-        } else {
-            into.push(entry);
-        }
-    }
-}
+mod common;
+use common::files_under;
 
 fn load_folder(folder: &str) -> Loader {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))

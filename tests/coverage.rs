@@ -12,19 +12,16 @@ use trailglass::time::{format_utc, parse_rfc3339};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/coverage");
 
+mod common;
+
+/// The gzipped files under `dir`, in sorted path order.
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "gz") {
-            out.push(path);
-        }
-    }
+    let mut all = Vec::new();
+    common::files_under(dir, &mut all);
+    out.extend(
+        all.into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "gz")),
+    );
 }
 
 /// The fixture as a folder picker names it: paths relative to the folder.

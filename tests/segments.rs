@@ -4,25 +4,13 @@
 //! and diagnostics, whatever the batch size and thread count.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use trailglass::ingest::{Limits, Loader};
 use trailglass::parallel::load_batches;
 use trailglass::segment::Segment;
 
-fn files_under(dir: &Path, into: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            files_under(&entry, into);
-        } else {
-            into.push(entry);
-        }
-    }
-}
+mod common;
+use common::files_under;
 
 fn fixture_files() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
