@@ -14,10 +14,11 @@ use wasm_bindgen_futures::JsFuture;
 /// The worker name that makes the worker binary a parser.
 pub const PARSER_NAME: &str = "trailglass-parser";
 
-/// What the store worker sends a parser.
+/// What the store worker sends a parser: the pool sends borrowed handles
+/// (`&[FileHandle]`), the parser receives owned ones.
 #[derive(Serialize, Deserialize)]
-pub struct ParseBatch {
-    pub files: Vec<FileHandle>,
+pub struct ParseBatch<Files> {
+    pub files: Files,
 }
 
 /// Whether this worker was started as a parser.
@@ -42,14 +43,15 @@ pub fn run() {
     }
     wasm_bindgen_futures::spawn_local(async move {
         while let Some(message) = batches.next().await {
-            let segment = match serde_wasm_bindgen::from_value::<ParseBatch>(message) {
-                Ok(batch) => parse(batch).await,
-                Err(error) => {
-                    let mut loader = Loader::for_segment(Limits::browser());
-                    loader.unreadable("(a batch of files)", &error.to_string());
-                    loader.into_segment().encode()
-                }
-            };
+            let segment =
+                match serde_wasm_bindgen::from_value::<ParseBatch<Vec<FileHandle>>>(message) {
+                    Ok(batch) => parse(batch).await,
+                    Err(error) => {
+                        let mut loader = Loader::for_segment(Limits::browser());
+                        loader.unreadable("(a batch of files)", &error.to_string());
+                        loader.into_segment().encode()
+                    }
+                };
             let bytes = js_sys::Uint8Array::from(&segment[..]);
             let transfer = js_sys::Array::of1(&bytes.buffer());
             if let Err(error) = scope.post_message_with_transfer(&bytes.buffer(), &transfer) {
@@ -61,7 +63,7 @@ pub fn run() {
 
 /// Reads every file of the batch at once (the browser fetches them in
 /// parallel) and parses them in order.
-async fn parse(batch: ParseBatch) -> Vec<u8> {
+async fn parse(batch: ParseBatch<Vec<FileHandle>>) -> Vec<u8> {
     let reads: Vec<(String, JsFuture)> = batch
         .files
         .into_iter()

@@ -3,10 +3,9 @@
 //! and turning their answers, or their crashes, into events for the load.
 
 use super::files::FileHandle;
-use super::parser::PARSER_NAME;
+use super::parser::{ParseBatch, PARSER_NAME};
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
-use serde::Serialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -48,11 +47,6 @@ enum Answer {
     Ready,
     Segment(Vec<u8>),
     Failed(String),
-}
-
-#[derive(Serialize)]
-struct BatchRef<'b> {
-    files: &'b [FileHandle],
 }
 
 impl ParsePool {
@@ -126,8 +120,8 @@ impl ParsePool {
 
     /// Queues a batch on a worker; it parses batches in the order sent.
     pub fn send(&mut self, worker: usize, files: &[FileHandle]) -> Result<(), String> {
-        let message =
-            serde_wasm_bindgen::to_value(&BatchRef { files }).map_err(|error| error.to_string())?;
+        let message = serde_wasm_bindgen::to_value(&ParseBatch { files })
+            .map_err(|error| error.to_string())?;
         let slot = &mut self.slots[worker];
         match &mut slot.waiting {
             Some(waiting) => {
