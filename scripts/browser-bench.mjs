@@ -71,8 +71,9 @@ step(`Trailglass in headless Chromium, ${files} files`);
 const served = await serveDist();
 const trailglass = await measureTrailglass(served.url, realFolder, (what) => step(`Trailglass: ${what}`), extra)
   .finally(() => served.server.close());
-step('Chromium\'s own pick-and-read, DuckDB-Wasm and the plain JavaScript loader in headless Chromium');
-const browser = await measureComparisons(realFolder, { extra, slow: !large, step: (what) => step(`comparisons: ${what}`) });
+step('DuckDB-Wasm and the plain JavaScript loader in headless Chromium');
+const browser = await measureComparisons(realFolder, { slow: !large, step: (what) => step(`comparisons: ${what}`) });
+browser.pickRead = trailglass.pickRead;
 step('native: trailglass summary');
 const native = { trailglass: trailglassSummary(binary, realFolder) };
 native.corpus = Object.fromEntries(Object.keys(CORPUS).map((name) => [name, trailglassSummary(binary, path.join(FIXTURES, name))]));
@@ -97,6 +98,7 @@ for (const [name, run] of [['the trail folder', trailglass], ...Object.entries(t
   if (run.foreign.length) problems.push(`Trailglass requested something outside its origin (${name}): ${run.foreign.join(', ')}`);
   if (run.errors.length) problems.push(`errors in the Trailglass page (${name}): ${run.errors.join('; ')}`);
 }
+if (trailglass.benchForeign.length) problems.push(`the pick-and-read page requested something outside localhost: ${trailglass.benchForeign.join(', ')}`);
 const pageErrors = [...browser.duckdb.errors, ...browser.js.errors, ...Object.values(browser.pickRead).flatMap((r) => r.errors)];
 if (pageErrors.length) problems.push(`errors in the comparison pages: ${pageErrors.join('; ')}`);
 if (problems.length) {

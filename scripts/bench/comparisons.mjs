@@ -1,6 +1,5 @@
 // The in-browser comparisons, in the same headless Chromium as Trailglass and
-// on the same folder picked the same way: Chromium's own pick-and-read (a page
-// that only reads every picked file), DuckDB-Wasm (read_json and the
+// on the same folder picked the same way: DuckDB-Wasm (read_json and the
 // per-principal GROUP BY, or the proof that it cannot run offline), and the
 // plain JavaScript loader (DecompressionStream + JSON.parse in 1 and N workers,
 // and DecompressionStream alone). Each run gets a fresh page and picks the
@@ -25,34 +24,6 @@ async function openBenchPage(browser, origin, name, folder, requests) {
   await page.waitForFunction(() => window.bench);
   await pickFolder(page, folder);
   return { page, errors, close: () => context.close() };
-}
-
-/**
- * Chromium's own pick-and-read of `target` (a folder through the folder input,
- * or one file through the file input) in a fresh page with no Trailglass:
- * `pickMs` from Playwright's setInputFiles call to the input's change event
- * (Playwright listing the folder, Chromium making the File objects: the same
- * for every page), `readMs` from the change event to the last byte of the
- * last file read with arrayBuffer(), 64 in flight.
- */
-export async function pickAndRead(browser, origin, target, { input = 'folder-input', requests = [] } = {}) {
-  const context = await browser.newContext();
-  context.on('request', (request) => requests.push(request.url()));
-  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort('blockedbyclient'));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  try {
-    await page.goto(`${origin}/pick-read.html`);
-    await page.waitForFunction(() => window.bench);
-    const calledAt = Date.now();
-    await page.setInputFiles(`[data-testid=${input}]`, target);
-    const run = await page.evaluate(() => window.bench.result());
-    if (!run || run.files === 0) throw new Error(`no file picked from ${target}`);
-    return { pickMs: run.changedAtWall - calledAt, readMs: run.readAt - run.changedAt, files: run.files, bytes: run.bytes, errors };
-  } finally {
-    await context.close();
-  }
 }
 
 async function duckdbWasm(browser, origin, folder, requests) {
@@ -94,22 +65,16 @@ async function hardwareConcurrency(browser) {
 }
 
 /**
- * Every in-browser comparison on `folder`; Chromium's pick-and-read also on
- * each of `extra` ({ key, path, input }: the one zip, the public corpus
- * folders). `slow: false` leaves out the plain JavaScript loader (the run
- * says so), for trails too large to wait for it.
+ * DuckDB-Wasm and the plain JavaScript loader on `folder`. `slow: false`
+ * leaves out the plain JavaScript loader (the run says so), for trails too
+ * large to wait for it. (Chromium's own pick-and-read runs beside each
+ * Trailglass load instead: see pickread.mjs and trailglass.mjs.)
  */
-export async function measureComparisons(folder, { extra = [], slow = true, step = () => {} } = {}) {
+export async function measureComparisons(folder, { slow = true, step = () => {} } = {}) {
   const served = await serveBenchPages();
   const browser = await launch();
   try {
     const requests = [];
-    step('Chromium\'s own pick-and-read of the trail folder');
-    const pickRead = { trail: await pickAndRead(browser, served.origin, folder, { requests }) };
-    for (const { key, path: target, input } of extra) {
-      step(`Chromium's own pick-and-read of ${key}`);
-      pickRead[key] = await pickAndRead(browser, served.origin, target, { input, requests });
-    }
     step('DuckDB-Wasm');
     const duckdb = await duckdbWasm(browser, served.origin, folder, requests);
     step(slow ? 'the plain JavaScript loader' : 'the plain JavaScript loader: skipped at this size');
@@ -117,7 +82,7 @@ export async function measureComparisons(folder, { extra = [], slow = true, step
     const foreign = requests.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:'));
     const unexpected = foreign.filter((url) => !EXTENSION_DOWNLOAD.test(url));
     if (unexpected.length) throw new Error(`the comparison pages requested something outside localhost: ${unexpected.join(', ')}`);
-    return { pickRead, duckdb: { ...duckdb, blockedDownloads: foreign }, js };
+    return { duckdb: { ...duckdb, blockedDownloads: foreign }, js };
   } finally {
     await browser.close();
     served.server.close();

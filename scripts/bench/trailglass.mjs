@@ -8,6 +8,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { DIST, openPage, foreignRequests, launch } from '../../tests/e2e/harness.mjs';
 import { watchWasmMemory } from './memory.mjs';
+import { pickAndRead } from './pickread.mjs';
+import { serveBenchPages } from './server.mjs';
 
 const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
 
@@ -218,22 +220,33 @@ export async function loadAndQuery(browser, url, folder, step) {
 /**
  * Everything above, in one browser: on the trail folder, then on each of
  * `extra` ({ key, path, input }: the one zip, the public corpus folders),
- * each in a fresh page.
+ * each in a fresh page. Right before each load, Chromium's own pick-and-read
+ * of the same input runs in the same browser (a plain page from the
+ * benchmark's server), so the two are timed under the same conditions.
  */
 export async function measureTrailglass(url, folder, step, extra = []) {
   const browser = await launch();
+  const bench = await serveBenchPages();
+  const benchRequests = [];
   try {
     step('first render of the empty app');
     const render = await firstRender(browser, url);
+    const pickRead = {};
+    step('Chromium\'s own pick-and-read of the trail folder');
+    pickRead.trail = await pickAndRead(browser, bench.origin, folder, { requests: benchRequests });
     const load = await loadAndQuery(browser, url, folder, step);
     const others = {};
     for (const { key, path: target, input } of extra) {
+      step(`Chromium's own pick-and-read of ${key}`);
+      pickRead[key] = await pickAndRead(browser, bench.origin, target, { input, requests: benchRequests });
       step(`loading ${key}`);
       others[key] = await loadOnly(browser, url, target, { input });
     }
     const downloads = downloadSize(new URL(url).origin, [...render.requests, ...load.requests]);
-    return { size: distSize(), downloads, render, ...load, others };
+    const benchForeign = foreignRequests(bench.origin, benchRequests);
+    return { size: distSize(), downloads, render, ...load, others, pickRead, benchForeign };
   } finally {
     await browser.close();
+    bench.server.close();
   }
 }
