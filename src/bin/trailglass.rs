@@ -13,8 +13,10 @@ fn main() {}
 mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
+    use trailglass::container::{sniff, Container};
     use trailglass::ingest::Limits;
-    use trailglass::parallel::{available_threads, load_batches};
+    use trailglass::parallel::{available_threads, load_jobs, Described};
+    use trailglass::schedule::Settings;
     use trailglass::summary::summarize;
 
     const USAGE: &str = "usage:\n  trailglass summary PATH...        load files and folders (recursively), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
@@ -52,30 +54,43 @@ mod native {
         Ok(())
     }
 
+    /// A file's name and size, and whether it is a zip worth splitting
+    /// (only big files have their first bytes read here).
+    fn describe(path: &Path, split_bytes: u64) -> Described {
+        let size = std::fs::metadata(path).map_or(0, |meta| meta.len());
+        let archive = size >= split_bytes && {
+            let mut head = [0u8; 4];
+            std::fs::File::open(path)
+                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
+                .is_ok_and(|()| sniff(&head) == Container::Zip)
+        };
+        Described {
+            name: path.display().to_string(),
+            size,
+            archive,
+        }
+    }
+
     fn summary(paths: &[String]) -> Result<(), String> {
         let mut files = Vec::new();
         for path in paths {
             collect_files(Path::new(path), &mut files)?;
         }
-        // Files are parsed on every core, in batches merged as they finish.
-        let loader = load_batches(
+        // Files are parsed on every core, in batches merged as they finish;
+        // the members of a big zip are spread over every core too.
+        let settings = Settings::default();
+        let loader = load_jobs(
             &files,
+            |file| describe(file, settings.split_bytes),
             available_threads(),
-            64,
+            settings,
             Limits::default(),
-            |loader, file| {
+            |loader, file, part| {
                 let name = file.display().to_string();
                 match std::fs::read(file) {
-                    Ok(bytes) => loader.load(&name, &bytes),
-                    Err(error) => {
-                        loader.report.files += 1;
-                        loader.report.diagnostics.push(
-                            trailglass::diagnostic::Diagnostic::whole_file(
-                                &name,
-                                format!("cannot read: {error}"),
-                            ),
-                        );
-                    }
+                    Ok(bytes) => loader.load_part(&name, &bytes, part),
+                    Err(error) if part.index == 0 => loader.unreadable(&name, &error.to_string()),
+                    Err(_) => {}
                 }
             },
         );
