@@ -646,7 +646,7 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                 <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
-                    data-parsers={load.parsers.to_string()}>
+                    data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
@@ -657,6 +657,12 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                         0 => format!("loaded in {:.2} s", load.load_ms / 1000.0),
                         parsers => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
                     } }</span>
+                    if load.split_archives > 0 {
+                        <span class="muted">{ match load.split_archives {
+                            1 => "1 archive spread over every parser".to_owned(),
+                            n => format!("{n} archives spread over every parser"),
+                        } }</span>
+                    }
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
                     if load.files_refused > 0 {
                         <strong class="warn" data-testid="files-refused">

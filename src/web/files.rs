@@ -6,12 +6,21 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A file the user dropped or picked, as a handle: the worker reads it.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct FileHandle {
     /// Path inside a dropped folder, or the file name.
     pub name: String,
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: web_sys::File,
+}
+
+impl crate::schedule::Input for FileHandle {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> u64 {
+        self.file.size() as u64
+    }
 }
 
 /// What the page sends the worker.

@@ -41,3 +41,12 @@ pub fn worker_script(default: &str) -> String {
         .and_then(|url| url.as_string())
         .unwrap_or_else(|| default.to_owned())
 }
+
+/// The message of a JavaScript error, or its debug form.
+#[cfg(target_arch = "wasm32")]
+pub fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

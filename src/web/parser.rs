@@ -5,6 +5,7 @@
 
 use super::files::FileHandle;
 use crate::ingest::{Limits, Loader};
+use crate::schedule::Job;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
@@ -14,8 +15,8 @@ use wasm_bindgen_futures::JsFuture;
 /// The worker name that makes the worker binary a parser.
 pub const PARSER_NAME: &str = "trailglass-parser";
 
-/// What the store worker sends a parser: the pool sends borrowed handles
-/// (`&[FileHandle]`), the parser receives owned ones.
+/// What the store worker sends a parser: the pool sends borrowed jobs
+/// (`&[Job<FileHandle>]`), the parser receives owned ones.
 #[derive(Serialize, Deserialize)]
 pub struct ParseBatch<Files> {
     pub files: Files,
@@ -44,7 +45,7 @@ pub fn run() {
     wasm_bindgen_futures::spawn_local(async move {
         while let Some(message) = batches.next().await {
             let segment =
-                match serde_wasm_bindgen::from_value::<ParseBatch<Vec<FileHandle>>>(message) {
+                match serde_wasm_bindgen::from_value::<ParseBatch<Vec<Job<FileHandle>>>>(message) {
                     Ok(batch) => parse(batch).await,
                     Err(error) => {
                         let mut loader = Loader::for_segment(Limits::browser());
@@ -62,21 +63,27 @@ pub fn run() {
 }
 
 /// Reads every file of the batch at once (the browser fetches them in
-/// parallel) and parses them in order.
-async fn parse(batch: ParseBatch<Vec<FileHandle>>) -> Vec<u8> {
-    let reads: Vec<(String, JsFuture)> = batch
+/// parallel) and parses them, or their part, in order.
+async fn parse(batch: ParseBatch<Vec<Job<FileHandle>>>) -> Vec<u8> {
+    let reads: Vec<(Job<FileHandle>, JsFuture)> = batch
         .files
         .into_iter()
-        .map(|handle| (handle.name, JsFuture::from(handle.file.array_buffer())))
+        .map(|job| {
+            let read = JsFuture::from(job.file.file.array_buffer());
+            (job, read)
+        })
         .collect();
     let mut loader = Loader::for_segment(Limits::browser());
-    for (name, read) in reads {
+    for (job, read) in reads {
         match read.await {
             Ok(buffer) => {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                loader.load(&name, &bytes);
+                loader.load_part(&job.file.name, &bytes, job.part);
             }
-            Err(error) => loader.unreadable(&name, &super::worker::js_error_text(&error)),
+            Err(error) if job.part.index == 0 => {
+                loader.unreadable(&job.file.name, &super::js_error_text(&error))
+            }
+            Err(_) => {}
         }
     }
     crate::detect::detected_segment(loader).encode()

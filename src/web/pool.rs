@@ -4,6 +4,7 @@
 
 use super::files::FileHandle;
 use super::parser::{ParseBatch, PARSER_NAME};
+use crate::schedule::Job;
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
 use wasm_bindgen::closure::Closure;
@@ -79,7 +80,7 @@ impl ParsePool {
         let options = web_sys::WorkerOptions::new();
         options.set_name(PARSER_NAME);
         let worker = web_sys::Worker::new_with_options(&self.script, &options)
-            .map_err(|error| super::worker::js_error_text(&error))?;
+            .map_err(|error| super::js_error_text(&error))?;
         let sender = self.sender.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
@@ -119,7 +120,7 @@ impl ParsePool {
     }
 
     /// Queues a batch on a worker; it parses batches in the order sent.
-    pub fn send(&mut self, worker: usize, files: &[FileHandle]) -> Result<(), String> {
+    pub fn send(&mut self, worker: usize, files: &[Job<FileHandle>]) -> Result<(), String> {
         let message = serde_wasm_bindgen::to_value(&ParseBatch { files })
             .map_err(|error| error.to_string())?;
         let slot = &mut self.slots[worker];
@@ -131,7 +132,7 @@ impl ParsePool {
             None => slot
                 .worker
                 .post_message(&message)
-                .map_err(|error| super::worker::js_error_text(&error)),
+                .map_err(|error| super::js_error_text(&error)),
         }
     }
 
@@ -147,7 +148,7 @@ impl ParsePool {
                     let slot = &mut self.slots[worker];
                     for message in slot.waiting.take().unwrap_or_default() {
                         if let Err(error) = slot.worker.post_message(&message) {
-                            let message = super::worker::js_error_text(&error);
+                            let message = super::js_error_text(&error);
                             let _ = self.sender.unbounded_send((
                                 worker,
                                 epoch,
