@@ -3,7 +3,10 @@
 //! worker is the only source of data, and requests to it are debounced.
 
 use super::codec::StructuredClone;
-use super::files::{from_file_range, hand_over, take_dropped, walk_dropped, Request};
+use super::files::{
+    from_file_range, hand_over, parsed_bytes, picked, stop_hand_over, take_dropped, walk_dropped,
+    Request,
+};
 use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
 use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::coverage::CoverageView;
@@ -115,6 +118,7 @@ pub fn App() -> Html {
                     } => download(&file_name, &mime, &bytes),
                     other => {
                         match &other {
+                            FromWorker::Progress(progress) => parsed_bytes(progress.bytes_done),
                             FromWorker::View(_) => pending_rows.borrow_mut().clear(),
                             FromWorker::Rows { offset, .. } => {
                                 pending_rows.borrow_mut().remove(offset);
@@ -177,7 +181,7 @@ pub fn App() -> Html {
             && !app.loading();
         use_effect_with(wanted, move |wanted| {
             if *wanted {
-                send.emit(ToWorker::Coverage { verify: false });
+                send.emit(ToWorker::Coverage { verify: None });
             }
         });
     }
@@ -340,11 +344,17 @@ pub fn App() -> Html {
     };
     let on_clear = {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Clear))
+        Callback::from(move |_: MouseEvent| {
+            stop_hand_over(true);
+            send.emit(ToWorker::Clear)
+        })
     };
     let on_cancel = {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Cancel))
+        Callback::from(move |_: MouseEvent| {
+            stop_hand_over(false);
+            send.emit(ToWorker::Cancel)
+        })
     };
     let on_query = {
         let dispatcher = state.dispatcher();
@@ -580,7 +590,15 @@ pub fn App() -> Html {
                             Tab::Report => html! { <LoadReport load={app.load.clone()} /> },
                             Tab::Coverage => html! {
                                 <CoverageView report={app.coverage.clone()}
-                                    on_verify={{ let send = send.clone(); Callback::from(move |_| send.emit(ToWorker::Coverage { verify: true })) }} />
+                                    on_verify={{
+                                        let send = send.clone();
+                                        let report = app.coverage.clone();
+                                        // The page holds the files: it hands over again those the digests name.
+                                        Callback::from(move |_| {
+                                            let names = report.as_ref().map(|r| r.files_to_hash()).unwrap_or_default();
+                                            send.emit(ToWorker::Coverage { verify: Some(picked(&names)) })
+                                        })
+                                    }} />
                             },
                             Tab::Findings => html! {
                                 <FindingsPanel findings={app.findings.clone()}

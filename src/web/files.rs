@@ -1,17 +1,91 @@
-//! Owns turning what the user dropped or picked into file handles, walking
-//! dropped folders through the File System Entries API.
+//! Owns turning what the user dropped or picked into files for the worker:
+//! walking dropped folders through the File System Entries API, and handing
+//! a load over, the small files as bytes the page reads, the big ones as
+//! handles the parsers read.
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-/// A file the user dropped or picked, as a handle: the worker reads it.
-#[derive(Clone, Serialize, Deserialize)]
-pub struct FileHandle {
+/// A file the user dropped or picked, on the page.
+#[derive(Clone)]
+pub struct Picked {
     /// Path inside a dropped folder, or the file name.
     pub name: String,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: web_sys::File,
+}
+
+/// A file of a load as it crosses to the worker.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct FileHandle {
+    pub name: String,
+    pub size: f64,
+    pub content: Content,
+}
+
+/// Chromium spends a fixed fraction of a millisecond on every `File` that
+/// crosses to a worker, and again on every worker it crosses on to: the page
+/// reads small files itself and sends their bytes, which cost only a copy.
+/// A big file crosses as its handle: copying it would hold the page up, and
+/// its parts can be read by several parsers.
+#[derive(Clone, Serialize, Deserialize)]
+pub enum Content {
+    Bytes(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
+    File(#[serde(with = "serde_wasm_bindgen::preserve")] web_sys::File),
+}
+
+impl FileHandle {
+    pub fn from_file(name: String, file: web_sys::File) -> Self {
+        Self {
+            name,
+            size: file.size(),
+            content: Content::File(file),
+        }
+    }
+
+    /// The file's bytes, read if they did not come with it. The read starts
+    /// now, not when the future is first polled, so reads can be started ahead.
+    pub fn read(&self) -> impl std::future::Future<Output = Result<Vec<u8>, String>> + 'static {
+        let reading = match &self.content {
+            Content::Bytes(buffer) => Err(buffer.clone()),
+            Content::File(file) => Ok(JsFuture::from(file.array_buffer())),
+        };
+        async move {
+            match reading {
+                Err(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+                Ok(read) => read
+                    .await
+                    .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                    .map_err(|error| super::js_error_text(&error)),
+            }
+        }
+    }
+
+    /// Whether its first bytes say zip (only a handle's first bytes are read).
+    pub async fn is_zip(&self) -> bool {
+        let head = match &self.content {
+            Content::Bytes(buffer) => js_sys::Uint8Array::new_with_byte_offset_and_length(
+                buffer,
+                0,
+                buffer.byte_length().min(4),
+            )
+            .to_vec(),
+            Content::File(file) => {
+                let Ok(head) = file.slice_with_i32_and_i32(0, 4) else {
+                    return false;
+                };
+                match JsFuture::from(head.array_buffer()).await {
+                    Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                    Err(_) => return false,
+                }
+            }
+        };
+        crate::container::sniff(&head) == crate::container::Container::Zip
+    }
 }
 
 impl crate::schedule::Input for FileHandle {
@@ -19,7 +93,7 @@ impl crate::schedule::Input for FileHandle {
         &self.name
     }
     fn size(&self) -> u64 {
-        self.file.size() as u64
+        self.size as u64
     }
 }
 
@@ -27,12 +101,12 @@ impl crate::schedule::Input for FileHandle {
 pub type Request = super::protocol::ToWorker<FileHandle>;
 
 /// Handles from an `<input type=file>` (with or without `webkitdirectory`).
-pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {
+pub fn from_file_list(list: &web_sys::FileList) -> Vec<Picked> {
     from_file_range(list, 0, list.length())
 }
 
 /// Handles for files `start..end` of a list.
-pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<FileHandle> {
+pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Picked> {
     (start..end.min(list.length()))
         .filter_map(|i| list.get(i))
         .map(|file| {
@@ -46,7 +120,7 @@ pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Fi
             } else {
                 relative
             };
-            FileHandle { name, file }
+            Picked { name, file }
         })
         .collect()
 }
@@ -55,7 +129,7 @@ pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Fi
 /// once the drop handler returns.
 pub enum Dropped {
     Entries(Vec<web_sys::FileSystemEntry>),
-    Files(Vec<FileHandle>),
+    Files(Vec<Picked>),
 }
 
 pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
@@ -77,7 +151,7 @@ pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
 }
 
 /// Handles for everything dropped: files and whole folders (recursively).
-pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
+pub async fn walk_dropped(dropped: Dropped) -> Vec<Picked> {
     let mut stack = match dropped {
         Dropped::Files(files) => return files,
         Dropped::Entries(entries) => entries,
@@ -90,7 +164,7 @@ pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
         } else if let Some(file) = entry_file(entry.unchecked_ref()).await {
             let path = entry.full_path();
             let name = path.strip_prefix('/').unwrap_or(&path).to_owned();
-            handles.push(FileHandle { name, file });
+            handles.push(Picked { name, file });
         }
     }
     handles.sort_by(|a, b| a.name.cmp(&b.name));
@@ -155,22 +229,62 @@ async fn callback_promise(
     wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
-/// Files per message to the worker: a few milliseconds of the page's time each.
+/// Files per message to the worker.
 const SLICE_FILES: usize = 16;
-/// Slices are sent for this long before the page gets the thread back.
+/// Files at least this big cross as handles (see [`Content`]).
+const HANDLE_BYTES: f64 = 8_000_000.0;
+/// Reads the page keeps going at once (the browser serves them in parallel).
+const READS_IN_FLIGHT: usize = 64;
+/// Bytes read but not yet parsed that the page allows before it waits.
+const READ_AHEAD_BYTES: f64 = 256_000_000.0;
+/// Handles are sent for this long before the page gets the thread back.
 const BUDGET_MS: f64 = 10.0;
 
 thread_local! {
-    static LOADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static LOADS: Cell<u32> = const { Cell::new(0) };
+    /// Bytes the worker has parsed of the current load (from its progress).
+    static PARSED_BYTES: Cell<f64> = const { Cell::new(0.0) };
+    /// Every file handed over since the last Clear, by name: read again
+    /// only to check log files against digests.
+    static PICKED: RefCell<HashMap<String, web_sys::File>> = RefCell::default();
 }
 
-/// Hands a load's `total` files to the worker a slice at a time, yielding to
-/// the page between slices (see [`super::protocol::FileSlice`]). `slice(start,
-/// end)` gives the handles of files `start..end`.
+/// The worker's progress, which paces the page's reading.
+pub fn parsed_bytes(bytes: f64) {
+    PARSED_BYTES.with(|parsed| parsed.set(bytes));
+}
+
+/// Stops handing over the current load (Cancel), or forgets every file (Clear).
+pub fn stop_hand_over(forget: bool) {
+    LOADS.with(|loads| loads.set(loads.get().wrapping_add(1)));
+    if forget {
+        PICKED.with(|picked| picked.borrow_mut().clear());
+    }
+}
+
+/// Handles for the named files handed over since the last Clear.
+pub fn picked(names: &[String]) -> Vec<FileHandle> {
+    PICKED.with(|picked| {
+        let picked = picked.borrow();
+        names
+            .iter()
+            .filter_map(|name| {
+                let file = picked.get(name)?;
+                Some(FileHandle::from_file(name.clone(), file.clone()))
+            })
+            .collect()
+    })
+}
+
+/// Hands a load's `total` files to the worker a slice at a time (see
+/// [`super::protocol::FileSlice`]): small files are read here, 64 at a
+/// time, and go as bytes; big ones as handles. `slice(start, end)` gives
+/// files `start..end`. The page keeps the thread: it waits on reads, and
+/// yields while sending.
 pub fn hand_over(
     send: yew::Callback<Request>,
     total: usize,
-    mut slice: impl FnMut(usize, usize) -> Vec<FileHandle> + 'static,
+    mut slice: impl FnMut(usize, usize) -> Vec<Picked> + 'static,
 ) {
     if total == 0 {
         return;
@@ -179,24 +293,78 @@ pub fn hand_over(
         loads.set(loads.get().wrapping_add(1));
         loads.get()
     });
+    PARSED_BYTES.with(|parsed| parsed.set(0.0));
+    let current = move || LOADS.with(|loads| loads.get()) == load;
     wasm_bindgen_futures::spawn_local(async move {
-        let mut start = 0;
+        let mut taken = 0;
+        let mut first = true;
+        let mut outgoing: Vec<FileHandle> = Vec::new();
+        let mut read_bytes = 0.0;
+        let mut reads = FuturesUnordered::new();
         let mut task_started = js_sys::Date::now();
-        while start < total {
-            let end = (start + SLICE_FILES).min(total);
-            send.emit(super::protocol::ToWorker::Load(
-                super::protocol::FileSlice {
-                    load,
-                    first: start == 0,
-                    files: slice(start, end),
-                    total_files: total,
-                },
-            ));
-            start = end;
-            if start < total && js_sys::Date::now() - task_started > BUDGET_MS {
-                yield_to_page().await;
-                task_started = js_sys::Date::now();
+        while current() {
+            // Start reads while there is room, and the worker keeps up.
+            while taken < total
+                && reads.len() < READS_IN_FLIGHT
+                && read_bytes - PARSED_BYTES.with(Cell::get) < READ_AHEAD_BYTES
+            {
+                for picked in slice(taken, taken + 1) {
+                    PICKED.with(|all| {
+                        all.borrow_mut()
+                            .insert(picked.name.clone(), picked.file.clone())
+                    });
+                    let size = picked.file.size();
+                    if size >= HANDLE_BYTES {
+                        outgoing.push(FileHandle::from_file(picked.name, picked.file));
+                        continue;
+                    }
+                    read_bytes += size;
+                    reads.push(async move {
+                        let read = JsFuture::from(picked.file.array_buffer()).await;
+                        match read {
+                            Ok(buffer) => FileHandle {
+                                name: picked.name,
+                                size,
+                                content: Content::Bytes(buffer.unchecked_into()),
+                            },
+                            // The worker reads it again, and says why it cannot.
+                            Err(_) => FileHandle::from_file(picked.name, picked.file),
+                        }
+                    });
+                }
+                taken += 1;
             }
+            let all_taken = taken >= total && reads.is_empty();
+            if outgoing.len() >= SLICE_FILES || (all_taken && !outgoing.is_empty()) {
+                let files = std::mem::take(&mut outgoing);
+                send.emit(super::protocol::ToWorker::Load(
+                    super::protocol::FileSlice {
+                        load,
+                        first,
+                        files,
+                        total_files: total,
+                    },
+                ));
+                first = false;
+                if js_sys::Date::now() - task_started > BUDGET_MS {
+                    yield_to_page().await;
+                    task_started = js_sys::Date::now();
+                }
+                continue;
+            }
+            if all_taken {
+                break;
+            }
+            if reads.is_empty() {
+                // Waiting for the worker to catch up before reading more.
+                gloo::timers::future::TimeoutFuture::new(20).await;
+                task_started = js_sys::Date::now();
+                continue;
+            }
+            if let Some(handle) = reads.next().await {
+                outgoing.push(handle);
+            }
+            task_started = js_sys::Date::now();
         }
     });
 }

@@ -10,7 +10,6 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// The worker name that makes the worker binary a parser.
 pub const PARSER_NAME: &str = "trailglass-parser";
@@ -63,26 +62,22 @@ pub fn run() {
 }
 
 /// Reads every file of the batch at once (the browser fetches them in
-/// parallel) and parses them, or their part, in order.
+/// parallel; small files came with their bytes) and parses them, or their
+/// part, in order.
 async fn parse(batch: ParseBatch<Vec<Job<FileHandle>>>) -> Vec<u8> {
-    let reads: Vec<(Job<FileHandle>, JsFuture)> = batch
+    let reads: Vec<_> = batch
         .files
         .into_iter()
         .map(|job| {
-            let read = JsFuture::from(job.file.file.array_buffer());
+            let read = job.file.read();
             (job, read)
         })
         .collect();
     let mut loader = Loader::for_segment(Limits::browser());
     for (job, read) in reads {
         match read.await {
-            Ok(buffer) => {
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                loader.load_part(&job.file.name, &bytes, job.part);
-            }
-            Err(error) if job.part.index == 0 => {
-                loader.unreadable(&job.file.name, &super::js_error_text(&error))
-            }
+            Ok(bytes) => loader.load_part(&job.file.name, &bytes, job.part),
+            Err(error) if job.part.index == 0 => loader.unreadable(&job.file.name, &error),
             Err(_) => {}
         }
     }

@@ -38,9 +38,10 @@ pub enum ToWorker<F> {
     Export {
         format: ExportFormat,
     },
-    /// The coverage report; with `verify`, loaded log files named in digests are hashed first.
+    /// The coverage report; with `verify`, the loaded log files named in
+    /// digests (the page hands them over again) are hashed first.
     Coverage {
-        verify: bool,
+        verify: Option<Vec<F>>,
     },
     /// Who is behind a principal's sessions (see `lineage`).
     Lineage {

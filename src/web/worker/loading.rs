@@ -7,13 +7,11 @@
 use super::display::{load_summary, FIRST_ROWS};
 use super::session::Session;
 use super::IngestWorker;
-use crate::container::{sniff, Container};
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
 use crate::view::{time_order, window};
 use crate::web::files::FileHandle;
-use crate::web::js_error_text;
 use crate::web::pool::{ParsePool, PoolEvent};
 use crate::web::protocol::{FromWorker, LoadSummary, Progress};
 use futures_channel::mpsc::UnboundedReceiver;
@@ -21,24 +19,11 @@ use futures_util::StreamExt;
 use gloo::worker::{HandlerId, WorkerScope};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Progress is reported at most this often.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 /// Files whose reading is started before the current one is parsed.
 const READS_AHEAD: usize = 16;
-
-/// Whether a file starts as a zip archive does (its first bytes only are read).
-async fn is_zip(file: &web_sys::File) -> bool {
-    let Ok(head) = file.slice_with_i32_and_i32(0, 4) else {
-        return false;
-    };
-    match JsFuture::from(head.array_buffer()).await {
-        Ok(buffer) => sniff(&js_sys::Uint8Array::new(&buffer).to_vec()) == Container::Zip,
-        Err(_) => false,
-    }
-}
 
 pub(super) struct LoadTask {
     session: Rc<RefCell<Session>>,
@@ -246,14 +231,10 @@ impl LoadTask {
     /// A big zip becomes one job per parser (only big files have their
     /// first bytes read here, to tell).
     async fn absorb(&mut self, slice: Vec<FileHandle>, schedule: &mut Schedule<FileHandle>) {
-        self.progress.bytes_total += slice.iter().map(|f| f.file.size()).sum::<f64>();
-        self.session
-            .borrow_mut()
-            .files
-            .extend(slice.iter().map(|f| (f.name.clone(), f.file.clone())));
+        self.progress.bytes_total += slice.iter().map(|f| f.size).sum::<f64>();
         for handle in slice {
-            let mut parts = schedule.parts_for(handle.file.size() as u64);
-            if parts > 1 && !is_zip(&handle.file).await {
+            let mut parts = schedule.parts_for(handle.size as u64);
+            if parts > 1 && !handle.is_zip().await {
                 parts = 1;
             }
             self.split_archives += usize::from(parts > 1);
@@ -285,28 +266,26 @@ impl LoadTask {
         while !self.cancelled() {
             while in_flight.len() < READS_AHEAD {
                 let Some(job) = pending.next() else { break };
-                let read = JsFuture::from(job.file.file.array_buffer());
+                let read = job.file.read();
                 in_flight.push_back((job, read));
             }
             let Some((job, read)) = in_flight.pop_front() else {
                 break;
             };
+            let bytes = read.await;
             if self.session.borrow().loader.is_full() {
                 self.refuse_unread(vec![job]);
                 continue;
             }
-            match read.await {
-                Ok(buffer) => {
-                    let bytes =
-                        js_sys::Uint8Array::new(&buffer.unchecked_into::<js_sys::ArrayBuffer>())
-                            .to_vec();
+            match bytes {
+                Ok(bytes) => {
                     self.session
                         .borrow_mut()
                         .loader
                         .load_part(&job.file.name, &bytes, job.part);
                     self.job_done(&job);
                 }
-                Err(error) => self.unreadable(&job, &js_error_text(&error)),
+                Err(error) => self.unreadable(&job, &error),
             }
         }
     }

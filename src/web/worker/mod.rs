@@ -126,8 +126,8 @@ impl Worker for IngestWorker {
                     let session = self.session.borrow();
                     CoverageReport::build(&session.loader.report, &session.loader.store)
                 };
-                if verify {
-                    let task = verify_against_digests(self.session.clone(), report);
+                if let Some(files) = verify {
+                    let task = verify_against_digests(report, files);
                     let scope = scope.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         scope.respond(id, FromWorker::Coverage(Box::new(task.await)));

@@ -11,11 +11,8 @@ use crate::filter::{select, Filter};
 use crate::ingest::Loader;
 use crate::lineage::LineageIndex;
 use crate::view::{facet, principal_stats, timeline, window, Column, Selection, TableRow};
-use crate::web::js_error_text;
+use crate::web::files::FileHandle;
 use crate::web::protocol::{ExportFormat, FindingView, FromWorker, ViewRequest, ViewResult};
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen_futures::JsFuture;
 
 /// The store and what the page is looking at.
 pub(super) struct Session {
@@ -24,8 +21,6 @@ pub(super) struct Session {
     pub(super) order: Selection,
     pub(super) request: ViewRequest,
     pub(super) selection: Selection,
-    /// The files loaded, by name: read again only to check them against digests.
-    pub(super) files: std::collections::HashMap<String, web_sys::File>,
     /// Built on the first lineage question after a load, then kept.
     pub(super) lineage: Option<LineageIndex>,
     /// Which detection rules each row matched; rebuilt after a load.
@@ -39,7 +34,6 @@ impl Default for Session {
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),
-            files: Default::default(),
             lineage: None,
             rules_by_row: Default::default(),
         }
@@ -164,22 +158,25 @@ impl Session {
     }
 }
 
-/// Hashes the loaded files that digests name, one at a time, never on the
-/// load path: a load of a million events does not pay for it.
+/// Hashes the loaded files that digests name (handed over again by the
+/// page), one at a time, never on the load path: a load of a million events
+/// does not pay for it.
 pub(super) async fn verify_against_digests(
-    session: Rc<RefCell<Session>>,
     mut report: CoverageReport,
+    files: Vec<FileHandle>,
 ) -> CoverageReport {
+    let files: std::collections::HashMap<&str, &FileHandle> = files
+        .iter()
+        .map(|file| (file.name.as_str(), file))
+        .collect();
     for name in report.files_to_hash() {
-        let file = session.borrow().files.get(&name).cloned();
-        let sha256 = match file {
+        let sha256 = match files.get(name.as_str()) {
             None => Err("the file is no longer open here".to_owned()),
-            Some(file) => match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => log_content_sha256(
-                    &js_sys::Uint8Array::new(&buffer).to_vec(),
-                    crate::ingest::Limits::browser().max_inflated_bytes,
-                ),
-                Err(error) => Err(format!("cannot read the file: {}", js_error_text(&error))),
+            Some(file) => match file.read().await {
+                Ok(bytes) => {
+                    log_content_sha256(&bytes, crate::ingest::Limits::browser().max_inflated_bytes)
+                }
+                Err(error) => Err(format!("cannot read the file: {error}")),
             },
         };
         report.record_hash(&name, sha256);
