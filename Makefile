@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test build offline bench bench-browser
+.PHONY: serve test build offline bench bench-browser bench-handover
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -31,3 +31,10 @@ bench-browser:
 	trunk build --release
 	cargo build --release --bin trailglass
 	node scripts/browser-bench.mjs $(or $(EVENTS),100000)
+
+# How files best cross from a picked folder to parse workers, on a bare page
+# (FOLDER=path, default: a generated 90,000-event trail).
+bench-handover:
+	./scripts/setup.sh --browser
+	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
+	node scripts/bench/handover/run.mjs $(or $(FOLDER),target/e2e-trail)
