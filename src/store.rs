@@ -320,8 +320,17 @@ impl RawReader<'_> {
         let entry = self.cache.remove(at);
         self.cache.push(entry);
         let block = &self.cache.last().expect("just pushed").1;
-        &block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize]
+        event_bytes(block, row)
     }
+}
+
+/// One event's JSON within its inflated block: empty where the block is
+/// damaged (see [`crate::rawstore::RawStore::block`]).
+pub fn event_bytes<'b>(block: &'b [u8], row: &EventRow) -> &'b [u8] {
+    let start = row.raw_offset as usize;
+    block
+        .get(start..start.saturating_add(row.raw_len as usize))
+        .unwrap_or_default()
 }
 
 /// AccessDenied in all its spellings across services.
