@@ -436,7 +436,8 @@ mod tests {
             loader.load(&name, &bytes);
         }
         let segment = loader.into_segment();
-        let damages: [(&str, fn(&mut Segment)); 6] = [
+        type Damage = fn(&mut Segment);
+        let damages: [(&str, Damage); 6] = [
             ("string", |s| s.parts.rows[5].user_agent = u32::MAX),
             ("principal", |s| s.parts.rows[0].principal = 1_000_000),
             ("block", |s| s.parts.rows[9].raw_block = 99),
