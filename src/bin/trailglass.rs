@@ -19,7 +19,7 @@ mod native {
     use trailglass::schedule::Settings;
     use trailglass::summary::summarize;
 
-    const USAGE: &str = "usage:\n  trailglass summary PATH...        load files and folders (recursively), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
+    const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
@@ -71,7 +71,17 @@ mod native {
         }
     }
 
-    fn summary(paths: &[String]) -> Result<(), String> {
+    fn summary(args: &[String]) -> Result<(), String> {
+        let (threads, paths) = match args {
+            [flag, count, paths @ ..] if flag == "--threads" => {
+                let threads = count.parse::<usize>().map_err(|_| USAGE.to_owned())?;
+                (threads.max(1), paths)
+            }
+            paths => (available_threads(), paths),
+        };
+        if paths.is_empty() {
+            return Err(USAGE.to_owned());
+        }
         let mut files = Vec::new();
         for path in paths {
             collect_files(Path::new(path), &mut files)?;
@@ -82,7 +92,7 @@ mod native {
         let loader = load_jobs(
             &files,
             |file| describe(file, settings.split_bytes),
-            available_threads(),
+            threads,
             settings,
             Limits::default(),
             |loader, file, part| {
