@@ -210,6 +210,15 @@ impl Segment {
     /// raw store reads a damaged one as empty instead of failing.
     fn check(&self) -> Result<(), String> {
         let parts = &self.parts;
+        // LZ4 never inflates a byte to more than 255: a larger claimed size
+        // would have the raw store allocate whatever it says on reading.
+        for (compressed, len) in &parts.blocks {
+            if *len > compressed.len().saturating_mul(255).saturating_add(64)
+                || *len > u32::MAX as usize
+            {
+                return Err("a raw block claims a size its bytes cannot inflate to".into());
+            }
+        }
         let strings = parts.strings.len() as u64;
         for (index, row) in parts.rows.iter().enumerate() {
             let bad = |what: &str| {
@@ -437,13 +446,14 @@ mod tests {
         }
         let segment = loader.into_segment();
         type Damage = fn(&mut Segment);
-        let damages: [(&str, Damage); 6] = [
+        let damages: [(&str, Damage); 7] = [
             ("string", |s| s.parts.rows[5].user_agent = u32::MAX),
             ("principal", |s| s.parts.rows[0].principal = 1_000_000),
             ("block", |s| s.parts.rows[9].raw_block = 99),
             ("offset", |s| s.parts.rows[3].raw_offset = u32::MAX - 2),
             ("file", |s| s.row_keys[2].file = 500),
             ("mask", |s| s.rule_masks = Some(vec![(1_000_000, 1)])),
+            ("block size", |s| s.parts.blocks[0].1 = usize::MAX / 2),
         ];
         for (what, damage) in damages {
             let mut bad = Segment::decode(&segment.encode()).unwrap();
