@@ -665,22 +665,18 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
                     data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
-                    <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
+                    <span data-testid="file-count" data-total={load.files.to_string()}>{ match load.files { 1 => "1 file".to_owned(), n => format!("{} files", thousands(n)) } }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
                     <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
                     <span data-testid="time-span">{ span }</span>
                     <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
-                    <span class="muted">{ match load.parsers {
-                        0 => format!("loaded in {:.2} s", load.load_ms / 1000.0),
-                        parsers => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
+                    <span class="muted">{ match (load.parsers, load.split_archives) {
+                        (0, _) => format!("loaded in {:.2} s", load.load_ms / 1000.0),
+                        (parsers, 0) => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
+                        (parsers, 1) => format!("loaded in {:.2} s on {parsers} parsers (the archive split across them)", load.load_ms / 1000.0),
+                        (parsers, n) => format!("loaded in {:.2} s on {parsers} parsers ({n} archives split across them)", load.load_ms / 1000.0),
                     } }</span>
-                    if load.split_archives > 0 {
-                        <span class="muted">{ match load.split_archives {
-                            1 => "1 archive spread over every parser".to_owned(),
-                            n => format!("{n} archives spread over every parser"),
-                        } }</span>
-                    }
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
                     if load.files_refused > 0 {
                         <strong class="warn" data-testid="files-refused">
