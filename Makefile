@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test build offline bench bench-browser bench-handover
+.PHONY: serve test check build offline bench bench-browser bench-handover
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -12,6 +12,14 @@ serve:
 
 test:
 	./scripts/test.sh
+
+# The quick inner loop between commits (format, lints on both targets, native
+# tests); `make test` stays the one command CI runs.
+check:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+	cargo test --locked
 
 build:
 	./scripts/setup.sh
