@@ -92,6 +92,11 @@ pub struct Settings {
     pub queued_per_parser: usize,
     /// Archives at least this big are spread over every parser.
     pub split_bytes: u64,
+    /// A parser that has not answered its oldest batch within this many
+    /// milliseconds, plus `answer_ms_per_mb` for each MB of the batch, is
+    /// taken for hung (see [`Schedule::overdue`]).
+    pub answer_ms: f64,
+    pub answer_ms_per_mb: f64,
 }
 
 impl Default for Settings {
@@ -101,6 +106,9 @@ impl Default for Settings {
             batch_jobs: 256,
             queued_per_parser: 2,
             split_bytes: 8_000_000,
+            // Parsing runs at tens of MB a second even on a slow machine.
+            answer_ms: 30_000.0,
+            answer_ms_per_mb: 1_000.0,
         }
     }
 }
@@ -134,6 +142,10 @@ pub struct Schedule<F> {
     /// Jobs of a batch a parser died on, sent one per batch.
     retry: VecDeque<Job<F>>,
     in_flight: Vec<VecDeque<Vec<Job<F>>>>,
+    /// When each parser's oldest batch became the one it works on.
+    working_since: Vec<Option<f64>>,
+    /// The driver's clock, as last told ([`Schedule::tick`]).
+    now_ms: f64,
     alive: Vec<bool>,
     arrived: usize,
     expected: usize,
@@ -147,6 +159,8 @@ impl<F: Input + Clone> Schedule<F> {
             pending: VecDeque::new(),
             retry: VecDeque::new(),
             in_flight: (0..parsers).map(|_| VecDeque::new()).collect(),
+            working_since: vec![None; parsers],
+            now_ms: 0.0,
             alive: vec![true; parsers],
             arrived: 0,
             expected,
@@ -213,6 +227,9 @@ impl<F: Input + Clone> Schedule<F> {
             if batch.is_empty() {
                 continue;
             }
+            if self.in_flight[parser].is_empty() {
+                self.working_since[parser] = Some(self.now_ms);
+            }
             self.in_flight[parser].push_back(batch.clone());
             return Next::Send { parser, batch };
         }
@@ -230,10 +247,33 @@ impl<F: Input + Clone> Schedule<F> {
 
     /// The oldest batch sent to `parser`, now parsed.
     pub fn parsed(&mut self, parser: usize) -> Vec<Job<F>> {
-        self.in_flight
-            .get_mut(parser)
-            .and_then(VecDeque::pop_front)
-            .unwrap_or_default()
+        let Some(queue) = self.in_flight.get_mut(parser) else {
+            return Vec::new();
+        };
+        let batch = queue.pop_front().unwrap_or_default();
+        self.working_since[parser] = (!queue.is_empty()).then_some(self.now_ms);
+        batch
+    }
+
+    /// Tells the schedule the driver's clock (milliseconds, any origin).
+    pub fn tick(&mut self, now_ms: f64) {
+        self.now_ms = now_ms;
+    }
+
+    /// A parser whose oldest batch has waited longer than its budget: the
+    /// driver ends it and reports [`Schedule::crashed`], so that a parser
+    /// that never answers cannot hold the load forever.
+    pub fn overdue(&self) -> Option<usize> {
+        (0..self.in_flight.len()).find(|&parser| {
+            let (Some(since), Some(batch)) =
+                (self.working_since[parser], self.in_flight[parser].front())
+            else {
+                return false;
+            };
+            let megabytes = batch.iter().map(Job::bytes).sum::<u64>() as f64 / 1e6;
+            let budget = self.settings.answer_ms + self.settings.answer_ms_per_mb * megabytes;
+            self.now_ms - since > budget
+        })
     }
 
     /// A batch could not even be sent to `parser`: its first job is reported
@@ -270,6 +310,7 @@ impl<F: Input + Clone> Schedule<F> {
     }
 
     fn requeue_in_flight(&mut self, parser: usize) {
+        self.working_since[parser] = None;
         let queued: Vec<Vec<Job<F>>> = self.in_flight[parser].drain(..).collect();
         self.retry.extend(queued.into_iter().flatten());
     }

@@ -148,6 +148,7 @@ fn small_batches() -> Settings {
         batch_jobs: 4,
         queued_per_parser: 2,
         split_bytes: 50_000,
+        ..Settings::default()
     }
 }
 
@@ -387,4 +388,58 @@ fn a_busy_parser_waits_for_a_full_batch_while_files_arrive() {
         Next::Send { batch, .. } => assert_eq!(batch.len(), 4),
         other => panic!("expected a full batch, got {other:?}"),
     }
+}
+
+#[test]
+fn a_parser_that_never_answers_is_found_overdue_and_its_file_reported() {
+    let settings = Settings {
+        answer_ms: 1_000.0,
+        answer_ms_per_mb: 100.0,
+        ..small_batches()
+    };
+    let mut schedule = Schedule::new(2, 3, settings);
+    for file in files(3, 1_000_000) {
+        schedule.arrive(file, 1);
+    }
+    schedule.tick(0.0);
+    let mut sent = Vec::new();
+    while let Next::Send { parser, batch } = schedule.step() {
+        sent.push((parser, batch));
+    }
+    assert_eq!(sent.len(), 3, "one file a batch, 1 MB each");
+    schedule.tick(1_050.0);
+    assert_eq!(
+        schedule.overdue(),
+        None,
+        "1 s plus 0.1 s for the MB: not yet"
+    );
+    // Parser 1 answers; its next batch starts its own clock now.
+    let first_of_1 = sent.iter().position(|(p, _)| *p == 1).unwrap();
+    assert_eq!(schedule.parsed(1), sent[first_of_1].1);
+    schedule.tick(1_200.0);
+    assert_eq!(
+        schedule.overdue(),
+        Some(0),
+        "parser 0 has been silent for 1.2 s"
+    );
+    match schedule.crashed(0, true) {
+        Crash::Culprit(job) => assert_eq!(job.file.name, sent[0].1[0].file.name),
+        Crash::Retried => panic!("a batch of one file names its file"),
+    }
+    assert_eq!(schedule.overdue(), None, "a restarted parser starts afresh");
+    schedule.tick(5_000.0);
+    assert_eq!(
+        schedule.overdue(),
+        None,
+        "no parser has work: none is overdue"
+    );
+    // The batch queued behind the hung one is sent again, on a fresh clock.
+    assert!(matches!(schedule.step(), Next::Send { .. }));
+    schedule.tick(5_500.0);
+    assert_eq!(schedule.overdue(), None);
+    schedule.tick(6_200.0);
+    assert!(
+        schedule.overdue().is_some(),
+        "and is timed from when it was sent"
+    );
 }

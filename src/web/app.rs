@@ -129,7 +129,12 @@ pub fn App() -> Html {
                     }
                 })
                 .encoding::<StructuredClone>()
-                .spawn_with_loader(&super::worker_script(super::WORKER_LOADER))
+                .spawn_with_loader(&super::worker_script(&format!(
+                    "{}{}",
+                    super::WORKER_LOADER,
+                    // The test-only fault switch reaches the workers this way (see `fault`).
+                    super::fault::forwarded(&super::fault::location_search())
+                )))
         })
     };
     let send = {

@@ -3,6 +3,7 @@
 //! data and logic (compiled natively too, so they are tested natively); the
 //! rest runs only in the browser. The core never imports anything here.
 
+pub mod fault;
 pub mod protocol;
 pub mod state;
 

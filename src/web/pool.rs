@@ -3,7 +3,7 @@
 //! and turning their answers, or their crashes, into events for the load.
 
 use super::files::FileHandle;
-use super::parser::{ParseBatch, PARSER_NAME};
+use super::parser::{ParseBatch, ParserSays, PARSER_NAME};
 use crate::schedule::Job;
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
@@ -40,9 +40,6 @@ pub struct ParsePool {
     sender: UnboundedSender<(usize, u32, Answer)>,
     receiver: UnboundedReceiver<(usize, u32, Answer)>,
 }
-
-/// What a parser posts first, once it listens.
-pub const READY: &str = "ready";
 
 enum Answer {
     Ready,
@@ -84,14 +81,13 @@ impl ParsePool {
         let sender = self.sender.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
-                let data = event.data();
-                let answer = if data.as_string().as_deref() == Some(READY) {
-                    Answer::Ready
-                } else {
-                    match data.dyn_into::<js_sys::ArrayBuffer>() {
-                        Ok(buffer) => Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec()),
-                        Err(_) => Answer::Failed("the parser answered with something else".into()),
+                let answer = match serde_wasm_bindgen::from_value(event.data()) {
+                    Ok(ParserSays::Ready) => Answer::Ready,
+                    Ok(ParserSays::Segment(buffer)) => {
+                        Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec())
                     }
+                    Ok(ParserSays::Failed(why)) => Answer::Failed(why),
+                    Err(_) => Answer::Failed("the parser answered with something else".into()),
                 };
                 let _ = sender.unbounded_send((index, epoch, answer));
             },
@@ -166,6 +162,12 @@ impl ParsePool {
                 },
             });
         }
+    }
+
+    /// Ends a parser that does not answer and starts another in its place;
+    /// false when none could be started.
+    pub fn kill(&mut self, worker: usize) -> bool {
+        self.restart(worker)
     }
 
     fn restart(&mut self, worker: usize) -> bool {

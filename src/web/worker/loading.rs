@@ -11,6 +11,7 @@ use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
 use crate::view::{time_order, window};
+use crate::web::fault;
 use crate::web::files::FileHandle;
 use crate::web::pool::{ParsePool, PoolEvent};
 use crate::web::protocol::{FromWorker, LoadSummary, Progress};
@@ -24,6 +25,8 @@ use std::rc::Rc;
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 /// Files whose reading is started before the current one is parsed.
 const READS_AHEAD: usize = 16;
+/// How often a wait for parsers looks at the clock for one that hangs.
+const WATCH_MS: u32 = 500;
 
 pub(super) struct LoadTask {
     session: Rc<RefCell<Session>>,
@@ -132,7 +135,11 @@ impl LoadTask {
         // every file back once all have arrived, and they are parsed here.
         let mut pool = ParsePool::start().ok();
         self.parsers = pool.as_ref().map_or(0, ParsePool::size);
-        let mut schedule = Schedule::new(self.parsers, total_files, Settings::default());
+        let mut settings = Settings::default();
+        if let Some(watchdog) = fault::watchdog_ms(&fault::location_search()) {
+            settings.answer_ms = watchdog;
+        }
+        let mut schedule = Schedule::new(self.parsers, total_files, settings);
         let leftover = self
             .run_schedule(pool.as_mut(), &mut schedule, &mut incoming)
             .await;
@@ -158,6 +165,7 @@ impl LoadTask {
             if self.session.borrow().loader.is_full() {
                 self.refuse_unread(schedule.take_unsent());
             }
+            schedule.tick(js_sys::Date::now());
             match schedule.step() {
                 Next::Send { parser, batch } => {
                     let sent = match pool.as_deref_mut() {
@@ -176,13 +184,34 @@ impl LoadTask {
                 },
                 Next::Done { leftover } => return leftover,
                 Next::WaitForParsers => {
-                    let Some(event) = (match pool.as_deref_mut() {
-                        Some(pool) => pool.next().await,
-                        None => None,
-                    }) else {
+                    let Some(pool) = pool.as_deref_mut() else {
                         return schedule.take_unsent();
                     };
-                    self.pool_event(event, schedule);
+                    // A parser that never answers is found by the clock.
+                    let answer = {
+                        let next = std::pin::pin!(pool.next());
+                        let tick = gloo::timers::future::TimeoutFuture::new(WATCH_MS);
+                        match futures_util::future::select(next, tick).await {
+                            futures_util::future::Either::Left((answer, _)) => Some(answer),
+                            futures_util::future::Either::Right(_) => None,
+                        }
+                    };
+                    schedule.tick(js_sys::Date::now());
+                    match answer {
+                        Some(Some(event)) => self.pool_event(event, schedule),
+                        Some(None) => return schedule.take_unsent(),
+                        None => {
+                            if let Some(parser) = schedule.overdue() {
+                                let restarted = pool.kill(parser);
+                                if let Crash::Culprit(job) = schedule.crashed(parser, restarted) {
+                                    self.unreadable(
+                                        &job,
+                                        "the parser stopped answering on this file",
+                                    );
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
