@@ -322,14 +322,23 @@ impl Loader {
 
     /// Records a file that could not be read at all.
     pub fn unreadable(&mut self, name: &str, why: &str) {
+        self.not_loaded(name, "unreadable", format!("cannot read the file: {why}"));
+    }
+
+    /// Records a file (or part of one) whose parse was lost: its parser
+    /// stopped on it, or sent back what could not be used. `why` says which.
+    pub fn not_parsed(&mut self, name: &str, why: &str) {
+        self.not_loaded(name, "not parsed", why.to_owned());
+    }
+
+    fn not_loaded(&mut self, name: &str, shape: &str, message: String) {
         self.report.files += 1;
-        self.report.diagnostics.push(Diagnostic::whole_file(
-            name,
-            format!("cannot read the file: {why}"),
-        ));
+        self.report
+            .diagnostics
+            .push(Diagnostic::whole_file(name, message));
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: "unreadable".to_owned(),
+            shape: shape.to_owned(),
             events: 0,
             duplicates: 0,
             problems: 1,

@@ -117,7 +117,7 @@ pub fn load_jobs<I: Sync>(
                         }
                         None => {
                             if let Crash::Culprit(job) = schedule.crashed(parser, true) {
-                                merged.unreadable(
+                                merged.not_parsed(
                                     &job.label(),
                                     "the parser stopped on this file (a bug: please report it)",
                                 );

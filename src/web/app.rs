@@ -13,7 +13,7 @@ use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
 use super::ui::findings::FindingsPanel;
-use super::ui::format::{bytes, thousands, visible};
+use super::ui::format::{bytes, counted, thousands, visible};
 use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
@@ -670,12 +670,12 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
                     data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
-                    <span data-testid="file-count" data-total={load.files.to_string()}>{ match load.files { 1 => "1 file".to_owned(), n => format!("{} files", thousands(n)) } }</span>
+                    <span data-testid="file-count" data-total={load.files.to_string()}>{ counted(load.files, "file", "files") }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
                     <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
                     <span data-testid="time-span">{ span }</span>
-                    <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
+                    <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ counted(load.diagnostics_total, "problem", "problems") }</span>
                     <span class="muted">{ match (load.parsers, load.split_archives) {
                         (0, _) => format!("loaded in {:.2} s", load.load_ms / 1000.0),
                         (parsers, 0) => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),

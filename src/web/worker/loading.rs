@@ -204,7 +204,7 @@ impl LoadTask {
                             if let Some(parser) = schedule.overdue() {
                                 let restarted = pool.kill(parser);
                                 if let Crash::Culprit(job) = schedule.crashed(parser, restarted) {
-                                    self.unreadable(
+                                    self.not_parsed(
                                         &job,
                                         "the parser stopped answering on this file",
                                     );
@@ -227,7 +227,7 @@ impl LoadTask {
                         let why = format!("its parse was lost: {problem}");
                         let loader = &mut self.session.borrow_mut().loader;
                         for job in &batch {
-                            loader.unreadable(&job.label(), &why);
+                            loader.not_parsed(&job.label(), &why);
                         }
                     }
                 }
@@ -242,10 +242,18 @@ impl LoadTask {
             } => {
                 if let Crash::Culprit(job) = schedule.crashed(worker, restarted) {
                     let why = format!("the parser stopped on this file ({message})");
-                    self.unreadable(&job, &why);
+                    self.not_parsed(&job, &why);
                 }
             }
         }
+    }
+
+    fn not_parsed(&mut self, job: &Job<FileHandle>, why: &str) {
+        self.session
+            .borrow_mut()
+            .loader
+            .not_parsed(&job.label(), why);
+        self.job_done(job);
     }
 
     fn unreadable(&mut self, job: &Job<FileHandle>, why: &str) {
