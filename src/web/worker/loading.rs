@@ -268,6 +268,10 @@ impl LoadTask {
     /// A big zip becomes one job per parser (only big files have their
     /// first bytes read here, to tell).
     async fn absorb(&mut self, slice: Vec<FileHandle>, schedule: &mut Schedule<FileHandle>) {
+        let mut slice = slice;
+        for handle in &mut slice {
+            handle.learn_size();
+        }
         self.progress.bytes_total += slice.iter().map(|f| f.size).sum::<f64>();
         for handle in slice {
             let mut parts = schedule.parts_for(handle.size as u64);
