@@ -1,5 +1,6 @@
 // How files cross from a picked folder to parse workers, measured on a bare
-// page (no Trailglass): Chromium's read alone ('floor'), File handles through
+// page (no Trailglass): Chromium's read alone ('floor'), asking every File its
+// size ('size', no read), File handles through
 // two hops (page → store worker → parser, as Trailglass did), and the page
 // reading bytes itself and sending them (copied, or transferred).
 // Usage: node scripts/bench/handover/run.mjs FOLDER
@@ -13,7 +14,7 @@ await new Promise((r) => setTimeout(r, 800));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 const folder = process.argv[2];
 if (!folder) { console.error('usage: node scripts/bench/handover/run.mjs FOLDER'); process.exit(2); }
-for (const round of [1, 2]) for (const mode of ['floor', 'handles', 'bytes-copy', 'bytes-transfer']) {
+for (const round of [1, 2]) for (const mode of ['floor', 'size', 'handles', 'bytes-copy', 'bytes-transfer']) {
   const page = await browser.newPage();
   await page.goto('http://127.0.0.1:8765/index.html');
   const result = page.evaluate((m) => window.run(m), mode);
