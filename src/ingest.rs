@@ -333,18 +333,7 @@ impl Loader {
 
     fn not_loaded(&mut self, name: &str, shape: &str, message: String) {
         self.report.files += 1;
-        self.report
-            .diagnostics
-            .push(Diagnostic::whole_file(name, message));
-        self.report.file_reports.push(FileReport {
-            name: name.to_owned(),
-            shape: shape.to_owned(),
-            events: 0,
-            duplicates: 0,
-            problems: 1,
-            events_fingerprint: 0,
-            digest: None,
-        });
+        self.nothing_loaded_from(name, shape, message);
     }
 
     /// Records files that were not loaded because the store is full.
@@ -526,10 +515,10 @@ impl Loader {
                         "refused: inflates past the {} MB limit",
                         self.limits.max_inflated_bytes / 1_000_000
                     );
-                    self.member_not_loaded(&member_name, "refused (too large)", why);
+                    self.nothing_loaded_from(&member_name, "refused (too large)", why);
                 }
                 Ok(_) => self.load_nested(&member_name, &content, depth + 1, Part::WHOLE),
-                Err(error) => self.member_not_loaded(
+                Err(error) => self.nothing_loaded_from(
                     &member_name,
                     "unreadable",
                     format!("cannot inflate this zip member: {error}"),
@@ -539,7 +528,8 @@ impl Loader {
         holds_files
     }
 
-    fn member_not_loaded(&mut self, name: &str, shape: &str, why: String) {
+    /// A report line for a file or archive member of which nothing loaded, and why.
+    fn nothing_loaded_from(&mut self, name: &str, shape: &str, why: String) {
         self.report
             .diagnostics
             .push(Diagnostic::whole_file(name, why));

@@ -235,16 +235,7 @@ impl Segment {
             if u64::from(row.principal) >= parts.principals.len() as u64 {
                 return bad("a principal");
             }
-            let string_ids = [
-                row.event_name,
-                row.event_source,
-                row.region,
-                row.account,
-                row.source_ip,
-                row.user_agent,
-                row.error_code,
-            ];
-            if string_ids.iter().any(|&id| u64::from(id) >= strings) {
+            if row.string_ids().iter().any(|&id| u64::from(id) >= strings) {
                 return bad("a string");
             }
         }

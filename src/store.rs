@@ -103,6 +103,21 @@ pub struct EventRow {
     pub _reserved: u8,
 }
 
+impl EventRow {
+    /// The ids this row holds into the store's strings.
+    pub fn string_ids(&self) -> [u32; 7] {
+        [
+            self.event_name,
+            self.event_source,
+            self.region,
+            self.account,
+            self.source_ip,
+            self.user_agent,
+            self.error_code,
+        ]
+    }
+}
+
 pub const EVENT_ROW_BYTES: usize = 56;
 const _: () = assert!(std::mem::size_of::<EventRow>() == EVENT_ROW_BYTES);
 
