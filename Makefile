@@ -32,8 +32,10 @@ offline: build
 bench:
 	./scripts/bench.sh
 
-# Side by side on one generated trail folder (EVENTS=100000 by default, EVENTS=1000000 for a million):
-# Trailglass, DuckDB-Wasm and a plain JavaScript loader in headless Chromium; trailglass summary, jq and DuckDB natively.
+# Side by side on one generated trail folder (EVENTS=100000 by default, EVENTS=1000000 for a million,
+# EVENTS=10000000 for the ten-million target, without the slow peers): Trailglass beside Chromium's own
+# pick-and-read of the same files, DuckDB-Wasm and a plain JavaScript loader in headless Chromium; the same
+# trail as one zip and the public corpus folders; trailglass summary, jq and DuckDB natively.
 bench-browser:
 	./scripts/setup.sh --bench
 	trunk build --release

@@ -55,13 +55,30 @@ async function jsLoader(browser, origin, folder, requests) {
   return { cores, runs, errors };
 }
 
-export async function measureComparisons(folder) {
+async function hardwareConcurrency(browser) {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(() => navigator.hardwareConcurrency);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * DuckDB-Wasm and the plain JavaScript loader on `folder`. `slow: false`
+ * leaves out the plain JavaScript loader (the run says so), for trails too
+ * large to wait for it. (Chromium's own pick-and-read runs beside each
+ * Trailglass load instead: see pickread.mjs and trailglass.mjs.)
+ */
+export async function measureComparisons(folder, { slow = true, step = () => {} } = {}) {
   const served = await serveBenchPages();
   const browser = await launch();
   try {
     const requests = [];
+    step('DuckDB-Wasm');
     const duckdb = await duckdbWasm(browser, served.origin, folder, requests);
-    const js = await jsLoader(browser, served.origin, folder, requests);
+    step(slow ? 'the plain JavaScript loader' : 'the plain JavaScript loader: skipped at this size');
+    const js = slow ? await jsLoader(browser, served.origin, folder, requests) : { cores: await hardwareConcurrency(browser), runs: [], errors: [], skipped: true };
     const foreign = requests.filter((url) => !url.startsWith(`${served.origin}/`) && !url.startsWith('blob:'));
     const unexpected = foreign.filter((url) => !EXTENSION_DOWNLOAD.test(url));
     if (unexpected.length) throw new Error(`the comparison pages requested something outside localhost: ${unexpected.join(', ')}`);

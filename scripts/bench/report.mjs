@@ -1,6 +1,8 @@
-// The benchmark's printed tables: Trailglass's own figures against the
-// targets of issue 6, then every tool side by side with its time, throughput,
-// ratio to Trailglass and the event total of its per-principal summary.
+// The benchmark's printed tables: Trailglass's own figures against their
+// targets; Trailglass beside Chromium's own pick-and-read of the same input
+// (the trail folder, the one zip, the public corpus folders); then every tool
+// side by side with its time, throughput, ratio to Trailglass and the event
+// total of its per-principal summary.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../tests/e2e/harness.mjs';
@@ -16,24 +18,69 @@ const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const rate = (bytes, ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s`;
 const eventRate = (events, ms) => `${int(events / (ms / 1000) / 1000)}k/s`;
 const longest = (tasks) => `${int(Math.max(0, ...tasks))} ms (${tasks.length} tasks over 50 ms)`;
+const mb = (bytes) => `${int(bytes / 1e6)} MB`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+/** The targets, as the issues word them. */
+export const TARGETS = {
+  downloads: 'everything the app downloads ≤ 500 KB gzipped',
+  render: 'first render ≤ 500 ms',
+  pickRead: 'within 1.3× of Chromium\'s own pick-and-read',
+  zip: '1M events as one zip ≤ 6 s (210 MB/s of JSON)',
+  memory: 'all wasm memory together ≤ 20% of the JSON at 1M',
+  longTasks: 'no main-thread task over 50 ms during a load of 1M',
+  freeText: '≤ 250 ms in the workers at 1M (and ≤ 400 ms after debounce)',
+  fieldFilter: '≤ 100 ms after debounce',
+  tenMillion: '10,000,000 events load into one tab and answer a field filter and a free-text query, no wasm instance above 3 GB',
+};
+
+/** The wasm instances measured through the DevTools protocol, or why not. */
+function memoryRows(t) {
+  const m = t.memory;
+  const share = (bytes) => `${int(bytes / t.events)} bytes/event, ${(100 * bytes / t.textBytes).toFixed(1)}% of the JSON`;
+  if (!m || m.error) {
+    return [[
+      'all wasm memory together (page, store worker, parse workers)',
+      `not measured (${m?.error ?? 'no answer'}); the store worker alone: ${share(t.wasmBytes)}`,
+      TARGETS.memory,
+    ]];
+  }
+  const parsers = m.instances.filter((i) => i.where === 'nested worker');
+  const store = m.instances.filter((i) => i.where === 'worker');
+  const page = m.instances.filter((i) => i.where === 'page');
+  const list = (items) => items.map((i) => mb(i.bytes)).join(' + ') || '0 MB';
+  return [
+    [
+      `all wasm memory together: ${m.instances.length} instances (page, store worker, ${parsers.length} parse workers): the sum of each one's peak during the load and the queries, read every 100 ms through the DevTools protocol`,
+      `${mb(m.total)}: ${share(m.total)} (page ${list(page)}; store worker ${list(store)}; parse workers ${list(parsers)})`,
+      TARGETS.memory,
+    ],
+    ['largest wasm instance', mb(m.largest), 'none above 3 GB (at 10M events)'],
+  ];
+}
 
 export function trailglassTable(events, files, t) {
   const debounce = debounceMs();
+  const d = t.downloads;
+  const kinds = [...new Set(d.files.map((f) => path.extname(f.name).slice(1) || f.name))].join(', ');
   const rows = [
-    ['release wasm + JS in dist/, gzipped', `${int(t.size.gzipped / 1024)} KB (${int(t.size.raw / 1024)} KB raw)`, '≤ 500 KB'],
-    ['first render of the empty app (navigation start to the drop zone; median of 3 fresh pages)', `${int(t.render.ms)} ms (${t.render.times.map(int).join(', ')})`, '≤ 500 ms'],
-    ['drop to loaded and queryable (files handed over to count and first rows on screen)', `${seconds(t.dropToQueryableMs)}, ${rate(t.textBytes, t.dropToQueryableMs)}, ${eventRate(t.events, t.dropToQueryableMs)} events`, '1M events ≤ 5 s'],
+    [`everything the app downloads: ${d.files.length} files (${kinds}) the page and its workers requested, gzipped -9`, `${int(d.gzipped / 1024)} KB (${int(d.raw / 1024)} KB raw; wasm + JS alone ${int(t.size.gzipped / 1024)} KB)`, TARGETS.downloads],
+    ['first render of the empty app (navigation start to the drop zone; median of 3 fresh pages)', `${int(t.render.ms)} ms (${t.render.times.map(int).join(', ')})`, TARGETS.render],
+    ['files picked → count and first rows on screen (the input\'s change event to the first view)', `${seconds(t.dropToQueryableMs)}, ${rate(t.textBytes, t.dropToQueryableMs)}, ${eventRate(t.events, t.dropToQueryableMs)} events`, `${TARGETS.pickRead} (next table); issue 6: 1M events ≤ 5 s`],
     ['load in the worker (first file read to last event stored)', `${seconds(t.workerLoadMs)}, ${rate(t.textBytes, t.workerLoadMs)}, ${eventRate(t.events, t.workerLoadMs)} events`, ''],
     ['per-principal view on screen after clicking its tab', `${int(t.principalsShownMs)} ms (${int(t.principalRows)} rows)`, ''],
-    ['worker wasm memory', `${int(t.wasmBytes / t.events)} bytes/event, ${(100 * t.wasmBytes / t.textBytes).toFixed(1)}% of the JSON`, '≤ 25% of the JSON'],
+    ...memoryRows(t),
+    ['store worker\'s wasm memory (as the app reports it)', `${int(t.wasmBytes / t.events)} bytes/event, ${(100 * t.wasmBytes / t.textBytes).toFixed(1)}% of the JSON`, ''],
     ['event store alone', `${int(t.storeBytes / t.events)} bytes/event, ${(100 * t.storeBytes / t.textBytes).toFixed(1)}% of the JSON`, ''],
-    ['longest main-thread task during the load', longest(t.loadTasks), '≤ 50 ms'],
+    ['longest main-thread task during the load', longest(t.loadTasks), TARGETS.longTasks],
     ['longest main-thread task during the queries below', longest(t.queryTasks), '≤ 50 ms'],
     ...t.queries.map((q) => [
       `query \`${q.query || '(cleared)'}\` (${q.kind}): ${int(q.shown)} events`,
-      `${int(q.typedToShownMs)} ms from typing to count and table (${int(q.typedToShownMs - debounce)} ms after the ${debounce} ms debounce); ${q.workerMs} ms in the worker`,
-      { 'field filter': '≤ 100 ms after debounce', 'free text': '≤ 400 ms after debounce' }[q.kind] ?? '',
+      `${int(q.typedToShownMs)} ms from typing to count and table (${int(q.typedToShownMs - debounce)} ms after the ${debounce} ms debounce); ${q.workerMs} ms in the workers`,
+      { 'field filter': TARGETS.fieldFilter, 'free text': TARGETS.freeText }[q.kind] ?? '',
     ]),
+    tenMillionRow(events, t),
+    ['wasm against native per core', 'not measured here: run `make bench-wasm`', ''],
   ];
   return [
     `\n| Trailglass in headless Chromium: ${int(events)} events, ${int(files)} gzipped files, ${int(t.textBytes / 1e6)} MB of JSON | measured | target |`,
@@ -42,15 +89,70 @@ export function trailglassTable(events, files, t) {
   ].join('\n');
 }
 
-export function sideBySideTable(t, browser, native) {
+/** The ten-million target, judged only by a run at that size. */
+function tenMillionRow(events, t) {
+  const field = t.queries.find((q) => q.kind === 'field filter');
+  const text = t.queries.find((q) => q.kind === 'free text');
+  const largest = t.memory && !t.memory.error ? `; largest wasm instance ${mb(t.memory.largest)}` : '';
+  const loaded = `${int(t.events)} of ${int(events)} events loaded${t.refused ? ` (${t.refused})` : ''}; field filter ${field?.workerMs} ms, free text ${text?.workerMs} ms in the workers${largest}`;
+  const judged = events >= 10_000_000 ? loaded : `${loaded} (judged only by \`EVENTS=10000000 make bench-browser\`)`;
+  return ['10,000,000 events in one tab', judged, TARGETS.tenMillion];
+}
+
+/**
+ * Trailglass beside Chromium's own pick-and-read of the same input: the trail
+ * folder, the one zip and the public corpus folders. Event counts must agree
+ * (the trail and the zip with the generated count, a corpus folder with
+ * `trailglass summary` on it).
+ */
+export function pickReadTable(events, t, browser, native, extra) {
   const problems = [];
-  const events = t.events;
+  const inputs = [
+    { key: 'trail', label: `the generated trail folder (${int(events)} events)`, run: t, expected: events, target: TARGETS.pickRead },
+    ...extra.map(({ key, what }) => key === 'zip'
+      ? { key, label: `the same trail as one zip (${int(events)} events, deflated JSON members)`, run: t.others.zip, expected: events, target: TARGETS.zip }
+      : { key, label: `public corpus: \`tests/fixtures/${key}\` (${what})`, run: t.others[key], expected: native.corpus[key].events, target: TARGETS.pickRead }),
+  ];
+  const rows = inputs.map(({ key, label, run, expected, target }) => {
+    const chromium = browser.pickRead[key];
+    let count = int(run.events);
+    if (run.events !== expected) {
+      if (run.refused) count += ` ✗ (${run.refused})`;
+      else {
+        problems.push(`Trailglass loaded ${int(run.events)} events from ${label}, expected ${int(expected)}`);
+        count += ` ✗ (expected ${int(expected)})`;
+      }
+    }
+    return [
+      label, int(chromium.files), count, `${(chromium.bytes / 1e6).toFixed(1)} MB / ${(run.textBytes / 1e6).toFixed(1)} MB`,
+      `${int(chromium.pickMs)} ms / ${int(run.pickMs)} ms`,
+      seconds(chromium.readMs),
+      `${seconds(run.dropToQueryableMs)}, ${rate(run.textBytes, run.dropToQueryableMs)} of JSON`,
+      `**${ratio(run.dropToQueryableMs, chromium.readMs)}**`,
+      target,
+    ];
+  });
+  const table = [
+    '\n| input | files | events | bytes read by Chromium / JSON | pick: setInputFiles → change event (plain page / Trailglass) | Chromium\'s own read: change event → last byte | Trailglass: change event → count and first rows on screen | Trailglass ÷ Chromium | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    '- Chromium\'s own pick-and-read: a plain page from the benchmark\'s server (no Trailglass) picks the same input through an `<input type=file webkitdirectory>` (the zip through a plain file input) with Playwright\'s `setInputFiles`, and from the input\'s change event calls `arrayBuffer()` on every file, 64 in flight, until the last byte is in. Each run is a fresh page.',
+    '- The pick (setInputFiles call to the change event, wall clock) is Playwright listing the folder and Chromium making the `File` objects: neither page can start before it, so both times above start at the change event.',
+  ].join('\n');
+  return { table, problems };
+}
+
+export function sideBySideTable(events, t, browser, native, skipped = []) {
+  const problems = [];
   const counted = (tool, n) => {
     if (n === undefined) return '—';
     if (n === events) return `${int(n)} ✓`;
+    // A Trailglass that stopped at its memory limit said so: a missed target, not a wrong count.
+    if (tool.startsWith('**Trailglass**') && t.refused) return `${int(n)} ✗ (${t.refused})`;
     // The generated trails have no repeated deliveries, so a tool that cannot dedupe must still agree.
-    problems.push(`${tool} counted ${int(n)} events, Trailglass ${int(events)}`);
-    return `${int(n)} ✗ (Trailglass: ${int(events)})`;
+    problems.push(`${tool} counted ${int(n)} events, the trail has ${int(events)}`);
+    return `${int(n)} ✗ (the trail has ${int(events)})`;
   };
   const rows = [];
   const row = (tool, where, ms, base, baseName, principals, eventTotal, bytes = t.textBytes) => rows.push([
@@ -77,7 +179,7 @@ export function sideBySideTable(t, browser, native) {
   }
   const n = native;
   row('**trailglass summary** (every core: batches parsed in parallel, then merged)', 'native', n.trailglass.ms, n.trailglass.ms, '', n.trailglass.principals, n.trailglass.events);
-  row('jq: find, xargs zcat, jq (one core each)', 'native', n.jq.ms, n.trailglass.ms, 'trailglass summary', n.jq.principals, n.jq.principalEvents);
+  if (n.jq) row('jq: find, xargs zcat, jq (one core each)', 'native', n.jq.ms, n.trailglass.ms, 'trailglass summary', n.jq.principals, n.jq.principalEvents);
   row(`DuckDB (Python) read_json_objects + GROUP BY, ${n.duckdb.threads} threads`, 'native', n.duckdb.ms, n.trailglass.ms, 'trailglass summary', n.duckdb.principals, n.duckdb.principalEvents);
 
   const notes = [
@@ -85,6 +187,8 @@ export function sideBySideTable(t, browser, native) {
     `DuckDB-Wasm (${d.init.bundle}) instantiation, not counted above: ${int(d.init.ms)} ms; its duckdb_extensions(): ${d.init.extensions.join(', ')}${d.json.ok ? '' : `; LOAD json: ${d.json.error.replace(/\.$/, '')}`}.`,
     `Principals differ by design: Trailglass groups role sessions under their role and names Identity Center users; the others key on the ARN (or principal id, invoking service, identity type). Event totals must agree: the generated trail has no repeated deliveries.`,
     `navigator.hardwareConcurrency = ${browser.js.cores}. Each browser run is in a fresh page that picks the files anew (a second pass over the same files is much faster than the first).`,
+    ...skipped.map((what) => `${what}.`),
+    'wasm against native per core: not in this benchmark; run `make bench-wasm`.',
   ];
   const table = [
     '\n| tool | where | time | JSON MB/s | events/s | ratio | principals | events in the per-principal totals |',

@@ -1,11 +1,17 @@
-// Trailglass's own figures in headless Chromium: release size of dist/, first
-// render of the empty app, loading a folder through the folder input (drop to
-// loaded and queryable, throughput, memory, long main-thread tasks), the
-// per-principal view, and typing queries (field filter and free text).
+// Trailglass's own figures in headless Chromium: what the app downloads,
+// first render of the empty app, loading a folder (or one zip) through the
+// page's inputs (files picked to count and first rows on screen, throughput,
+// wasm memory of every instance, long main-thread tasks), the per-principal
+// view, and typing queries (field filter and free text).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { DIST, openPage, foreignRequests, launch } from '../../tests/e2e/harness.mjs';
+import { watchWasmMemory } from './memory.mjs';
+import { pickAndRead } from './pickread.mjs';
+import { serveBenchPages } from './server.mjs';
+
+const gzipSize = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
 
 /** Bytes of the release wasm and JavaScript in dist/, raw and gzipped (level 9, as a host would). */
 export function distSize() {
@@ -14,9 +20,28 @@ export function distSize() {
   for (const name of fs.readdirSync(DIST).filter((n) => /\.(wasm|js)$/.test(n))) {
     const bytes = fs.readFileSync(path.join(DIST, name));
     raw += bytes.length;
-    gzipped += zlib.gzipSync(bytes, { level: 9 }).length;
+    gzipped += gzipSize(bytes);
   }
   return { raw, gzipped };
+}
+
+/**
+ * Everything the app downloaded: each distinct file of dist/ that the page or
+ * its workers requested (`urls`, under `origin`), raw and gzipped (level 9).
+ */
+export function downloadSize(origin, urls) {
+  const names = [...new Set(urls.filter((u) => u.startsWith(`${origin}/`)).map((u) => decodeURIComponent(new URL(u).pathname.slice(1)) || 'index.html'))].sort();
+  const files = names.filter((name) => fs.existsSync(path.join(DIST, name))).map((name) => {
+    const bytes = fs.readFileSync(path.join(DIST, name));
+    return { name, raw: bytes.length, gzipped: gzipSize(bytes) };
+  });
+  const notInDist = fs.readdirSync(DIST).filter((name) => !names.includes(name));
+  return {
+    files,
+    raw: files.reduce((s, f) => s + f.raw, 0),
+    gzipped: files.reduce((s, f) => s + f.gzipped, 0),
+    notRequested: notInDist,
+  };
 }
 
 /**
@@ -25,8 +50,10 @@ export function distSize() {
  */
 export async function firstRender(browser, url, runs = 3) {
   const times = [];
+  const requests = [];
   for (let i = 0; i < runs; i += 1) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.on('request', (request) => requests.push(request.url()));
     // performance.now() counts from navigation start; the observer sees the drop zone the moment Yew inserts it.
     await context.addInitScript(() => {
       new MutationObserver((_, observer) => {
@@ -42,21 +69,30 @@ export async function firstRender(browser, url, runs = 3) {
     times.push(await page.evaluate(() => window.__dropZoneAt));
     await context.close();
   }
-  return { ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], times };
+  return { ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], times, requests };
 }
 
-/** Picks `folder` through the page's folder input; a folder that yields no file is an error, not a hang. */
-export async function pickFolder(page, folder) {
+/**
+ * Picks `target` through the page's folder input (or, with `input:
+ * 'file-input'`, one file through its file input); a pick that yields no file
+ * is an error, not a hang. Returns the files picked and `pickMs`, from
+ * Playwright's setInputFiles call to the input's change event (Playwright
+ * listing the folder and Chromium making the File objects, before the page
+ * sees any file).
+ */
+export async function pickFolder(page, target, { input = 'folder-input' } = {}) {
   // Counted on the document, in the capture phase, before the page's own handler runs (Trailglass
   // empties the input once it has taken the files); the clock starts there too.
   await page.evaluate(() => document.addEventListener('change', (event) => {
     window.__picked = event.target.files.length;
     window.__handedOver = performance.now();
+    window.__handedOverWall = Date.now();
   }, { capture: true, once: true }));
-  await page.setInputFiles('[data-testid=folder-input]', folder);
-  const picked = await page.evaluate(() => window.__picked ?? 0);
-  if (picked === 0) throw new Error(`no file picked from ${folder}`);
-  return picked;
+  const calledAt = Date.now();
+  await page.setInputFiles(`[data-testid=${input}]`, target);
+  const { picked, at } = await page.evaluate(() => ({ picked: window.__picked ?? 0, at: window.__handedOverWall }));
+  if (picked === 0) throw new Error(`no file picked from ${target}`);
+  return { picked, pickMs: at - calledAt };
 }
 
 const QUERIES = [
@@ -77,12 +113,17 @@ function untilShown(page, previous) {
   }, previous, { polling: 'raf', timeout: 5 * 60_000 });
 }
 
-export async function loadAndQuery(browser, url, folder, step) {
-  const { page, requests, errors } = await openPage(browser, url);
-  await page.evaluate(() => document.addEventListener('input', () => { window.__typedAt = performance.now(); }, true));
-  step('picking the folder');
-  await pickFolder(page, folder);
-  step('loading');
+/**
+ * A fresh page picks `target` and waits until the load is done and its first
+ * view (count and first rows) is on screen: the time from the change event to
+ * then, the load report's figures, and the main-thread tasks over 50 ms in
+ * between.
+ */
+export async function pickAndLoad(browser, url, target, { input } = {}) {
+  const opened = await openPage(browser, url);
+  const { page } = opened;
+  const memory = await watchWasmMemory(page);
+  const { picked, pickMs } = await pickFolder(page, target, { input });
   // Loaded and queryable: the load is done and the first view (count, table) is on screen.
   const queryable = await page.waitForFunction(() => {
     if (!document.querySelector('[data-testid=load-status][data-state=done]')) return false;
@@ -90,9 +131,11 @@ export async function loadAndQuery(browser, url, folder, step) {
     const loaded = document.querySelector('[data-testid=load-summary]')?.dataset.events;
     if (!count || count.dataset.total !== loaded || !document.querySelector('[data-testid=event-row]')) return false;
     return performance.now();
-  }, null, { polling: 'raf', timeout: 30 * 60_000 });
+  }, null, { polling: 'raf', timeout: 60 * 60_000 });
   const queryableAt = await queryable.jsonValue();
   const summary = await page.locator('[data-testid=load-summary]').evaluate((el) => ({ ...el.dataset }));
+  const refused = await page.locator('[data-testid=files-refused]').count()
+    ? await page.locator('[data-testid=files-refused]').innerText() : '';
   const handedOver = await page.evaluate(() => window.__handedOver);
   // Every task overlapping the load. The one that dispatched the change event began earlier, with the
   // browser listing the folder for Playwright's pick: only its part from the change event on is the page's.
@@ -100,12 +143,45 @@ export async function loadAndQuery(browser, url, folder, step) {
     .filter(([start, duration]) => start + duration >= from && start <= to)
     .map(([start, duration]) => start + duration - Math.max(start, from))
     .filter((duration) => duration > 50), [handedOver, queryableAt]);
+  return {
+    opened,
+    memory,
+    load: {
+      picked,
+      pickMs,
+      events: Number(summary.events),
+      files: Number(summary.files),
+      textBytes: Number(summary.textBytes),
+      storeBytes: Number(summary.storeBytes),
+      wasmBytes: Number(summary.wasmBytes),
+      workerLoadMs: Number(summary.loadMs),
+      dropToQueryableMs: queryableAt - handedOver,
+      loadTasks,
+      refused,
+    },
+  };
+}
+
+/** Picks `target` in a fresh page, waits for count and first rows, and closes the page. */
+export async function loadOnly(browser, url, target, options) {
+  const { opened, memory: watch, load } = await pickAndLoad(browser, url, target, options);
+  const memory = await watch.stop().catch((error) => ({ error: String(error) }));
+  await opened.context.close();
+  const origin = new URL(url).origin;
+  return { ...load, memory, foreign: foreignRequests(origin, opened.requests), errors: opened.errors };
+}
+
+export async function loadAndQuery(browser, url, folder, step) {
+  step('picking the folder and loading');
+  const { opened, memory: watch, load } = await pickAndLoad(browser, url, folder);
+  const { page, requests, errors } = opened;
+  await page.evaluate(() => document.addEventListener('input', () => { window.__typedAt = performance.now(); }, true));
 
   step('per-principal view');
   // The per-principal summary is part of the view the worker sends; showing it is one click.
   const tabAt = await page.evaluate(() => performance.now());
   await page.click('[data-testid=tab-principals]');
-  const principalsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=principal-row]') && performance.now(), null, { polling: 'raf' })).jsonValue();
+  const principalsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=principal-row]') && performance.now(), null, { polling: 'raf', timeout: 5 * 60_000 })).jsonValue();
   const principalRows = await page.locator('[data-testid=principal-row]').count();
   await page.click('[data-testid=tab-events]');
 
@@ -125,34 +201,52 @@ export async function loadAndQuery(browser, url, folder, step) {
     });
   }
   const queryTasks = await page.evaluate((from) => window.__longTasks.filter(([start]) => start >= from).map(([, d]) => d), queriesFrom);
+  // Every instance's peak over the load and the queries (see memory.mjs).
+  const memory = await watch.stop().catch((error) => ({ error: String(error) }));
   const origin = new URL(url).origin;
   return {
-    events: Number(summary.events),
-    textBytes: Number(summary.textBytes),
-    storeBytes: Number(summary.storeBytes),
-    wasmBytes: Number(summary.wasmBytes),
-    workerLoadMs: Number(summary.loadMs),
-    dropToQueryableMs: queryableAt - handedOver,
+    ...load,
+    memory,
     principalsShownMs: principalsAt - tabAt,
     principalRows,
-    loadTasks,
     queries,
     queryTasks,
+    requests,
     foreign: foreignRequests(origin, requests),
     errors,
   };
 }
 
-/** Everything above, in one browser. */
-export async function measureTrailglass(url, folder, step) {
+/**
+ * Everything above, in one browser: on the trail folder, then on each of
+ * `extra` ({ key, path, input }: the one zip, the public corpus folders),
+ * each in a fresh page. Right before each load, Chromium's own pick-and-read
+ * of the same input runs in the same browser (a plain page from the
+ * benchmark's server), so the two are timed under the same conditions.
+ */
+export async function measureTrailglass(url, folder, step, extra = []) {
   const browser = await launch();
+  const bench = await serveBenchPages();
+  const benchRequests = [];
   try {
-    const size = distSize();
     step('first render of the empty app');
     const render = await firstRender(browser, url);
+    const pickRead = {};
+    step('Chromium\'s own pick-and-read of the trail folder');
+    pickRead.trail = await pickAndRead(browser, bench.origin, folder, { requests: benchRequests });
     const load = await loadAndQuery(browser, url, folder, step);
-    return { size, render, ...load };
+    const others = {};
+    for (const { key, path: target, input } of extra) {
+      step(`Chromium's own pick-and-read of ${key}`);
+      pickRead[key] = await pickAndRead(browser, bench.origin, target, { input, requests: benchRequests });
+      step(`loading ${key}`);
+      others[key] = await loadOnly(browser, url, target, { input });
+    }
+    const downloads = downloadSize(new URL(url).origin, [...render.requests, ...load.requests]);
+    const benchForeign = foreignRequests(bench.origin, benchRequests);
+    return { size: distSize(), downloads, render, ...load, others, pickRead, benchForeign };
   } finally {
     await browser.close();
+    bench.server.close();
   }
 }
