@@ -41,6 +41,35 @@ pub(super) struct LoadTask {
     parsers: usize,
     /// Archives whose members were spread over the parsers.
     split_archives: usize,
+    pool: WarmPool,
+}
+
+/// Parsers started before they are needed: starting one (a new worker that
+/// compiles and instantiates its WebAssembly) takes a few hundred
+/// milliseconds, which a load would otherwise wait for. A load takes the
+/// pool and ends it (its parsers' memory goes with them); a fresh one is
+/// started once the load's answers are out.
+#[derive(Clone)]
+pub(super) struct WarmPool(Rc<RefCell<Option<ParsePool>>>);
+
+impl WarmPool {
+    pub(super) fn started() -> Self {
+        Self(Rc::new(RefCell::new(ParsePool::start().ok())))
+    }
+
+    fn take(&self) -> Option<ParsePool> {
+        self.0
+            .borrow_mut()
+            .take()
+            .or_else(|| ParsePool::start().ok())
+    }
+
+    fn refill(&self) {
+        let mut slot = self.0.borrow_mut();
+        if slot.is_none() {
+            *slot = ParsePool::start().ok();
+        }
+    }
 }
 
 /// The slices of a file load, as the page sends them.
@@ -63,6 +92,7 @@ impl LoadTask {
             progress: Progress::default(),
             parsers: 0,
             split_archives: 0,
+            pool: worker.pool.clone(),
         }
     }
 
@@ -102,7 +132,7 @@ impl LoadTask {
         drop(session);
         // Detections come after the first view, so the events are on screen
         // and queryable first (the rules take seconds over a million events).
-        let (session, scope, id) = (self.session, self.scope, self.id);
+        let (session, scope, id, pool) = (self.session, self.scope, self.id, self.pool);
         wasm_bindgen_futures::spawn_local(async move {
             Self::yield_now().await;
             let mut session = session.borrow_mut();
@@ -116,6 +146,8 @@ impl LoadTask {
                 session.request.descending,
             ));
             scope.respond(id, FromWorker::Rows { offset: 0, rows });
+            // Warm for the next load, now that this one has answered.
+            pool.refill();
         });
     }
 
@@ -133,7 +165,7 @@ impl LoadTask {
         self.progress.files_total = total_files;
         // Without a pool (no parse worker could start), the schedule hands
         // every file back once all have arrived, and they are parsed here.
-        let mut pool = ParsePool::start().ok();
+        let mut pool = self.pool.take();
         self.parsers = pool.as_ref().map_or(0, ParsePool::size);
         let mut settings = Settings::default();
         if let Some(watchdog) = fault::watchdog_ms(&fault::location_search()) {
@@ -143,6 +175,8 @@ impl LoadTask {
         let leftover = self
             .run_schedule(pool.as_mut(), &mut schedule, &mut incoming)
             .await;
+        // Its parsers end here, and their memory with them.
+        drop(pool);
         self.load_here(leftover).await;
     }
 

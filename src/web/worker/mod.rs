@@ -25,6 +25,8 @@ pub struct IngestWorker {
     generation: Rc<Cell<u64>>,
     /// Where the slices of the newest file load go (see `FileSlice`).
     incoming: RefCell<Option<(u32, UnboundedSender<Vec<FileHandle>>)>>,
+    /// Parsers started ahead of the next load (see [`loading::WarmPool`]).
+    pool: loading::WarmPool,
 }
 
 pub enum Never {}
@@ -39,6 +41,7 @@ impl Worker for IngestWorker {
             session: Rc::default(),
             generation: Rc::default(),
             incoming: RefCell::default(),
+            pool: loading::WarmPool::started(),
         }
     }
 
