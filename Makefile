@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test build offline bench bench-browser
+.PHONY: serve test check build offline bench bench-browser bench-handover
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -12,6 +12,14 @@ serve:
 
 test:
 	./scripts/test.sh
+
+# The quick inner loop between commits (format, lints on both targets, native
+# tests); `make test` stays the one command CI runs.
+check:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+	cargo test --locked
 
 build:
 	./scripts/setup.sh
@@ -33,3 +41,10 @@ bench-browser:
 	trunk build --release
 	cargo build --release --bin trailglass
 	node scripts/browser-bench.mjs $(or $(EVENTS),100000)
+
+# How files best cross from a picked folder to parse workers, on a bare page
+# (FOLDER=path, default: a generated 90,000-event trail).
+bench-handover:
+	./scripts/setup.sh --browser
+	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
+	node scripts/bench/handover/run.mjs $(or $(FOLDER),target/e2e-trail)

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing (cargo fuzz, libFuzzer, nightly) of the ingest path
-# and the query parser, seeded from tests/fixtures. Any crash fails the run;
+# Coverage-guided fuzzing (cargo fuzz, libFuzzer, nightly) of the ingest path,
+# the query parser and segment decoding (bytes from another worker), seeded
+# from tests/fixtures. Any crash fails the run;
 # libFuzzer writes the input to fuzz/artifacts/<target>/, to become a regression test.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (make test runs 45 s each; run longer by hand)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-45}
-for target in ingest query; do
+for target in ingest query segment; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
-  if [ "$target" = ingest ]; then
+  if [ "$target" != query ]; then
     find tests/fixtures -type f ! -name '*.md' ! -name 'LICENSE' -size -256k -exec cp -n {} "$corpus/" \;
   else
     printf '%s' 'eventName:Delete* -errorCode:*' > "$corpus/seed1"

@@ -55,10 +55,10 @@ status=${PIPESTATUS[0]}
 count_cargo
 [ "$status" -eq 0 ] || fail_step "wasm tests" 0
 
-step "fuzzing: ingest and query parser (cargo fuzz, 45 s each)"
+step "fuzzing: ingest, query parser and segments (cargo fuzz, 45 s each)"
 if rustup toolchain list | grep -q '^nightly'; then
   ./scripts/fuzz.sh 45 || fail_step "fuzzing found a crash (input saved under fuzz/artifacts/)"
-  passed=$((passed + 2))
+  passed=$((passed + 3))
 else
   echo "SKIPPED: no nightly toolchain on this machine, so no cargo fuzz (tests/fuzz.rs still ran)"
 fi

@@ -265,7 +265,7 @@ fn raw_scan(
     scan_blocks(store, candidates, |block, rows, hits| {
         for &i in rows {
             let row = &store.rows[i];
-            if keep(&block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize]) {
+            if keep(crate::store::event_bytes(block, row)) {
                 hits.push(i);
             }
         }

@@ -9,6 +9,7 @@ use crate::fingerprint::Fingerprint;
 use crate::formats::{EventSink, Shape, TextScan};
 use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
 use crate::record::EventRecord;
+use crate::schedule::Part;
 use crate::segment::Segment;
 use crate::store::{EventRow, EventStore, Who};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -321,20 +322,18 @@ impl Loader {
 
     /// Records a file that could not be read at all.
     pub fn unreadable(&mut self, name: &str, why: &str) {
+        self.not_loaded(name, "unreadable", format!("cannot read the file: {why}"));
+    }
+
+    /// Records a file (or part of one) whose parse was lost: its parser
+    /// stopped on it, or sent back what could not be used. `why` says which.
+    pub fn not_parsed(&mut self, name: &str, why: &str) {
+        self.not_loaded(name, "not parsed", why.to_owned());
+    }
+
+    fn not_loaded(&mut self, name: &str, shape: &str, message: String) {
         self.report.files += 1;
-        self.report.diagnostics.push(Diagnostic::whole_file(
-            name,
-            format!("cannot read the file: {why}"),
-        ));
-        self.report.file_reports.push(FileReport {
-            name: name.to_owned(),
-            shape: "unreadable".to_owned(),
-            events: 0,
-            duplicates: 0,
-            problems: 1,
-            events_fingerprint: 0,
-            digest: None,
-        });
+        self.nothing_loaded_from(name, shape, message);
     }
 
     /// Records files that were not loaded because the store is full.
@@ -350,13 +349,30 @@ impl Loader {
 
     /// Loads one file's bytes. Never fails: problems go to the report.
     pub fn load(&mut self, name: &str, bytes: &[u8]) {
-        self.report.files += 1;
-        self.report.bytes_read += bytes.len() as u64;
+        self.load_part(name, bytes, Part::WHOLE);
+    }
+
+    /// Loads one part of a file that is parsed in `part.of` parts at once
+    /// (see [`crate::schedule`]): of a zip archive, the members whose local
+    /// header lies in this part's share of the archive's bytes; of anything
+    /// else, the whole file in part 0 and nothing in the others. The parts
+    /// together load exactly what [`Loader::load`] does; the file itself
+    /// (its count, bytes and archive-level problems) belongs to part 0.
+    pub fn load_part(&mut self, name: &str, bytes: &[u8], part: Part) {
+        let owner = part.index == 0;
+        if owner {
+            self.report.files += 1;
+            self.report.bytes_read += bytes.len() as u64;
+        }
         if self.is_full() {
-            self.refuse_for_memory(name);
+            if owner {
+                self.refuse_for_memory(name);
+            }
             return;
         }
-        self.load_nested(name, bytes, 0);
+        if part.is_whole() || owner || sniff(bytes) == Container::Zip {
+            self.load_nested(name, bytes, 0, part);
+        }
     }
 
     fn refuse_for_memory(&mut self, name: &str) {
@@ -384,9 +400,15 @@ impl Loader {
     }
 
     /// Loads bytes that may be an archive member; each file or member gets its own report line.
-    fn load_nested(&mut self, name: &str, bytes: &[u8], depth: u8) {
+    /// `part` splits only a top-level archive; anything else is loaded whole
+    /// by part 0.
+    fn load_nested(&mut self, name: &str, bytes: &[u8], depth: u8, part: Part) {
         let diagnostics_before = self.report.diagnostics.len();
-        let outcome = match sniff(bytes) {
+        let container = sniff(bytes);
+        if part.index != 0 && container != Container::Zip {
+            return;
+        }
+        let outcome = match container {
             Container::Gzip => {
                 let inflated = gunzip(bytes, self.limits.max_inflated_bytes);
                 if let Some(problem) = &inflated.problem {
@@ -408,13 +430,11 @@ impl Loader {
                 TextOutcome::default()
             }
             Container::Zip => {
-                let reports_before = self.report.file_reports.len();
-                self.load_zip(name, bytes, depth);
-                if self.report.file_reports.len() > reports_before {
+                if self.load_zip(name, bytes, depth, part) || part.index != 0 {
                     // Each member has its own line.
                     return;
                 }
-                // An unreadable or empty archive still gets its line.
+                // An unreadable archive, or one with no files, still gets its line.
                 TextOutcome::default()
             }
             Container::Plain => self.load_text(name, bytes),
@@ -432,37 +452,48 @@ impl Loader {
         });
     }
 
-    /// Every member of a zip archive, recursively. Member names are only
-    /// ever shown, never used as paths, so `../` names are harmless here.
-    fn load_zip(&mut self, name: &str, bytes: &[u8], depth: u8) {
+    /// Every member of a zip archive (of `part`'s share), recursively.
+    /// Member names are only ever shown, never used as paths, so `../` names
+    /// are harmless here. Returns whether the archive holds any file (in any part).
+    fn load_zip(&mut self, name: &str, bytes: &[u8], depth: u8, part: Part) -> bool {
+        let owner = part.index == 0;
         let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
             Ok(archive) => archive,
             Err(error) => {
-                self.report.diagnostics.push(Diagnostic::whole_file(
-                    name,
-                    format!("unreadable zip archive: {error}"),
-                ));
-                return;
+                if owner {
+                    self.report.diagnostics.push(Diagnostic::whole_file(
+                        name,
+                        format!("unreadable zip archive: {error}"),
+                    ));
+                }
+                return false;
             }
         };
-        if archive.is_empty() {
+        if archive.is_empty() && owner {
             self.report.diagnostics.push(Diagnostic::whole_file(
                 name,
                 "an empty zip archive: no files in it",
             ));
         }
+        let mut holds_files = false;
         for index in 0..archive.len() {
             let mut member = match archive.by_index(index) {
                 Ok(member) => member,
                 Err(error) => {
-                    self.report.diagnostics.push(Diagnostic::whole_file(
-                        name,
-                        format!("zip member #{index} unreadable: {error}"),
-                    ));
+                    if owner {
+                        self.report.diagnostics.push(Diagnostic::whole_file(
+                            name,
+                            format!("zip member #{index} unreadable: {error}"),
+                        ));
+                    }
                     continue;
                 }
             };
             if member.is_dir() {
+                continue;
+            }
+            holds_files = true;
+            if !part.holds(member.header_start(), bytes.len() as u64) {
                 continue;
             }
             let member_name = match member.name() {
@@ -476,23 +507,41 @@ impl Loader {
                 &mut content,
             );
             drop(member);
+            // A member that cannot be read still gets its line, so every
+            // part can tell that the archive is not without files.
             match read {
                 Ok(_) if content.len() as u64 > limit => {
-                    self.report.diagnostics.push(Diagnostic::whole_file(
-                        &member_name,
-                        format!(
-                            "refused: inflates past the {} MB limit",
-                            self.limits.max_inflated_bytes / 1_000_000
-                        ),
-                    ));
+                    let why = format!(
+                        "refused: inflates past the {} MB limit",
+                        self.limits.max_inflated_bytes / 1_000_000
+                    );
+                    self.nothing_loaded_from(&member_name, "refused (too large)", why);
                 }
-                Ok(_) => self.load_nested(&member_name, &content, depth + 1),
-                Err(error) => self.report.diagnostics.push(Diagnostic::whole_file(
+                Ok(_) => self.load_nested(&member_name, &content, depth + 1, Part::WHOLE),
+                Err(error) => self.nothing_loaded_from(
                     &member_name,
+                    "unreadable",
                     format!("cannot inflate this zip member: {error}"),
-                )),
+                ),
             }
         }
+        holds_files
+    }
+
+    /// A report line for a file or archive member of which nothing loaded, and why.
+    fn nothing_loaded_from(&mut self, name: &str, shape: &str, why: String) {
+        self.report
+            .diagnostics
+            .push(Diagnostic::whole_file(name, why));
+        self.report.file_reports.push(FileReport {
+            name: name.to_owned(),
+            shape: shape.to_owned(),
+            events: 0,
+            duplicates: 0,
+            problems: 1,
+            events_fingerprint: 0,
+            digest: None,
+        });
     }
 
     fn load_text(&mut self, name: &str, bytes: &[u8]) -> TextOutcome {

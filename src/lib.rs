@@ -37,6 +37,7 @@ pub mod rawstore;
 pub mod record;
 pub mod sample;
 pub mod scan;
+pub mod schedule;
 pub mod segment;
 pub mod sql;
 pub mod store;

@@ -1,13 +1,147 @@
-//! Owns the native parallel load: batches of inputs parsed on several
-//! threads, each into its own segment, merged into one loader as they
-//! finish. The browser does the same with a pool of workers.
+//! Owns the native parallel load: the [`crate::schedule`] driven with
+//! threads for parsers, each batch parsed into its own segment and merged
+//! into one loader as it finishes. The browser drives the same schedule
+//! with a pool of workers.
 
 use crate::ingest::{Limits, Loader};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::schedule::{Crash, Input, Job, Next, Part, Schedule, Settings};
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
-/// Loads `inputs` on `threads` threads, `batch` inputs at a time;
-/// `load_one` feeds one input to a loader (reading it however it likes).
+/// What the schedule needs to know of an input before it is read.
+pub struct Described {
+    pub name: String,
+    pub size: u64,
+    /// An archive whose members can be parsed apart (a zip): big ones are
+    /// spread over every thread.
+    pub archive: bool,
+}
+
+struct Entry<'a, I> {
+    item: &'a I,
+    name: String,
+    size: u64,
+}
+
+// Not derived: that would ask `I: Clone`, and only the reference is copied.
+impl<I> Clone for Entry<'_, I> {
+    fn clone(&self) -> Self {
+        Self {
+            item: self.item,
+            name: self.name.clone(),
+            size: self.size,
+        }
+    }
+}
+
+impl<I> Input for Entry<'_, I> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// Loads `inputs` on `threads` threads as `settings` batch them;
+/// `load_part` feeds one part of an input to a loader (reading it however
+/// it likes, usually through [`Loader::load_part`]). A thread that panics
+/// loses only the input at fault, as a crashed parser does in the browser.
+pub fn load_jobs<I: Sync>(
+    inputs: &[I],
+    describe: impl Fn(&I) -> Described,
+    threads: usize,
+    settings: Settings,
+    limits: Limits,
+    load_part: impl Fn(&mut Loader, &I, Part) + Sync,
+) -> Loader {
+    let threads = threads.max(1);
+    let mut schedule = Schedule::new(threads, inputs.len(), settings);
+    for item in inputs {
+        let Described {
+            name,
+            size,
+            archive,
+        } = describe(item);
+        let parts = if archive { schedule.parts_for(size) } else { 1 };
+        schedule.arrive(Entry { item, name, size }, parts);
+    }
+    let mut merged = Loader::new(limits);
+    std::thread::scope(|scope| {
+        let (answer, answers) = mpsc::channel();
+        let mut senders = Vec::with_capacity(threads);
+        for parser in 0..threads {
+            let (sender, batches) = mpsc::channel::<Vec<Job<Entry<'_, I>>>>();
+            senders.push(sender);
+            let (answer, load_part) = (answer.clone(), &load_part);
+            scope.spawn(move || {
+                for batch in batches {
+                    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let mut loader = Loader::for_segment(limits);
+                        for job in &batch {
+                            load_part(&mut loader, job.file.item, job.part);
+                        }
+                        loader.into_segment()
+                    }));
+                    if answer.send((parser, parsed.ok())).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(answer);
+        loop {
+            if merged.is_full() {
+                for job in schedule.take_unsent() {
+                    if job.files() == 1 {
+                        merged.refuse_unread(&job.file.name);
+                    }
+                }
+            }
+            match schedule.step() {
+                Next::Send { parser, batch } => {
+                    if senders[parser].send(batch).is_err() {
+                        if let Some(job) = schedule.send_failed(parser) {
+                            merged.unreadable(&job.label(), "its parser thread is gone");
+                        }
+                    }
+                }
+                Next::WaitForParsers => {
+                    let Ok((parser, segment)) = answers.recv() else {
+                        break;
+                    };
+                    match segment {
+                        Some(segment) => {
+                            schedule.parsed(parser);
+                            merged.merge(segment);
+                        }
+                        None => {
+                            if let Crash::Culprit(job) = schedule.crashed(parser, true) {
+                                merged.not_parsed(
+                                    &job.label(),
+                                    "the parser stopped on this file (a bug: please report it)",
+                                );
+                            }
+                        }
+                    }
+                }
+                Next::WaitForFiles => break,
+                Next::Done { leftover } => {
+                    for job in leftover {
+                        load_part(&mut merged, job.file.item, job.part);
+                    }
+                    break;
+                }
+            }
+        }
+        drop(senders);
+    });
+    merged.store.seal();
+    merged
+}
+
+/// Loads `inputs` on `threads` threads, `batch` inputs at a time, none
+/// split; `load_one` feeds one input to a loader.
 pub fn load_batches<I: Sync>(
     inputs: &[I],
     threads: usize,
@@ -15,38 +149,24 @@ pub fn load_batches<I: Sync>(
     limits: Limits,
     load_one: impl Fn(&mut Loader, &I) + Sync,
 ) -> Loader {
-    let batch = batch.max(1);
-    let next = AtomicUsize::new(0);
-    let mut merged = Loader::new(limits);
-    std::thread::scope(|scope| {
-        let (sender, segments) = mpsc::channel();
-        for _ in 0..threads.max(1) {
-            let sender = sender.clone();
-            let (next, load_one) = (&next, &load_one);
-            scope.spawn(move || loop {
-                let start = next.fetch_add(batch, Ordering::Relaxed);
-                let Some(chunk) = inputs.get(start..(start + batch).min(inputs.len())) else {
-                    break;
-                };
-                if chunk.is_empty() {
-                    break;
-                }
-                let mut loader = Loader::for_segment(limits);
-                for input in chunk {
-                    load_one(&mut loader, input);
-                }
-                if sender.send(loader.into_segment()).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        for segment in segments {
-            merged.merge(segment);
-        }
-    });
-    merged.store.seal();
-    merged
+    let settings = Settings {
+        batch_bytes: u64::MAX,
+        batch_jobs: batch.max(1),
+        ..Settings::default()
+    };
+    let describe = |_: &I| Described {
+        name: String::new(),
+        size: 0,
+        archive: false,
+    };
+    load_jobs(
+        inputs,
+        describe,
+        threads,
+        settings,
+        limits,
+        |loader, item, _| load_one(loader, item),
+    )
 }
 
 /// Threads worth using here: every core.

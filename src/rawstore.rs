@@ -74,22 +74,24 @@ impl RawStore {
         self.open = Vec::new();
     }
 
-    /// One block's uncompressed bytes.
+    /// One block's uncompressed bytes. A block that does not inflate (only
+    /// possible for one another worker sent damaged) reads as empty.
     pub fn block(&self, index: u32) -> Cow<'_, [u8]> {
         match self.sealed.get(index as usize) {
             Some(block) => Cow::Owned(
-                lz4_flex::block::decompress(&block.compressed, block.len)
-                    .expect("blocks are compressed by this store"),
+                lz4_flex::block::decompress(&block.compressed, block.len).unwrap_or_default(),
             ),
             None => Cow::Borrowed(&self.open),
         }
     }
 
+    /// One event's bytes; empty where its block is damaged.
     pub fn get(&self, raw: RawRef) -> Cow<'_, [u8]> {
-        let range = raw.offset as usize..(raw.offset + raw.len) as usize;
+        let start = raw.offset as usize;
+        let range = start..start.saturating_add(raw.len as usize);
         match self.block(raw.block) {
-            Cow::Borrowed(open) => Cow::Borrowed(&open[range]),
-            Cow::Owned(block) => Cow::Owned(block[range].to_vec()),
+            Cow::Borrowed(open) => Cow::Borrowed(open.get(range).unwrap_or_default()),
+            Cow::Owned(block) => Cow::Owned(block.get(range).unwrap_or_default().to_vec()),
         }
     }
 

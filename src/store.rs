@@ -103,6 +103,21 @@ pub struct EventRow {
     pub _reserved: u8,
 }
 
+impl EventRow {
+    /// The ids this row holds into the store's strings.
+    pub fn string_ids(&self) -> [u32; 7] {
+        [
+            self.event_name,
+            self.event_source,
+            self.region,
+            self.account,
+            self.source_ip,
+            self.user_agent,
+            self.error_code,
+        ]
+    }
+}
+
 pub const EVENT_ROW_BYTES: usize = 56;
 const _: () = assert!(std::mem::size_of::<EventRow>() == EVENT_ROW_BYTES);
 
@@ -320,8 +335,17 @@ impl RawReader<'_> {
         let entry = self.cache.remove(at);
         self.cache.push(entry);
         let block = &self.cache.last().expect("just pushed").1;
-        &block[row.raw_offset as usize..(row.raw_offset + row.raw_len) as usize]
+        event_bytes(block, row)
     }
+}
+
+/// One event's JSON within its inflated block: empty where the block is
+/// damaged (see [`crate::rawstore::RawStore::block`]).
+pub fn event_bytes<'b>(block: &'b [u8], row: &EventRow) -> &'b [u8] {
+    let start = row.raw_offset as usize;
+    block
+        .get(start..start.saturating_add(row.raw_len as usize))
+        .unwrap_or_default()
 }
 
 /// AccessDenied in all its spellings across services.

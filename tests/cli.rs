@@ -70,3 +70,53 @@ fn gen_writes_the_s3_layout_and_it_loads_back_whole() {
     );
     std::fs::remove_dir_all(out_dir).unwrap();
 }
+
+#[test]
+fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
+    use std::io::Write;
+    // Big enough (over 8 MB) that its members are spread over the threads.
+    let out_dir = std::env::temp_dir().join(format!("trailglass-cli-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let zip_path = out_dir.join("trail.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for file in trailglass::sample::generate(&trailglass::sample::SampleConfig {
+        events: 30_000,
+        gzip: false,
+        ..Default::default()
+    }) {
+        zip.start_file(&file.path, stored).unwrap();
+        zip.write_all(&file.bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&zip_path).unwrap().len() > 8_000_000);
+    let zip_arg = zip_path.to_str().unwrap();
+    let summaries: Vec<serde_json::Value> = ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = trailglass(&["summary", "--threads", threads, zip_arg]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect();
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    assert_eq!(summaries[0]["events"], 30_000);
+    assert_eq!(summaries[0]["files"], 1);
+    let sorted = |summary: &serde_json::Value| {
+        let mut principals = summary["principals"].as_array().unwrap().clone();
+        principals.sort_by_key(|p| p.to_string());
+        principals
+    };
+    assert_eq!(summaries[1]["events"], summaries[0]["events"]);
+    assert_eq!(summaries[1]["files"], summaries[0]["files"]);
+    assert_eq!(sorted(&summaries[1]), sorted(&summaries[0]));
+    assert!(trailglass(&["summary", "--threads", "x", zip_arg])
+        .status
+        .code()
+        .is_some_and(|code| code == 2));
+}

@@ -5,8 +5,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
+use trailglass::container::{sniff, Container};
 use trailglass::ingest::{Limits, Loader};
-use trailglass::parallel::load_batches;
+use trailglass::parallel::{load_batches, load_jobs, Described};
+use trailglass::schedule::Settings;
 use trailglass::segment::Segment;
 
 mod common;
@@ -231,4 +233,81 @@ fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
     let after_load = trailglass::detect::evaluate(&merged.store, &order);
     assert!(from_masks.len() > 20, "the fixtures fire many rules");
     assert_eq!(from_masks, after_load);
+}
+
+/// Every fixture packed into one zip (with a nested zip, a broken member and
+/// a directory), as big archives are handed to the pool in the browser.
+fn fixtures_as_one_zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.add_directory("trail/", options).unwrap();
+    for (name, bytes) in files {
+        zip.start_file(format!("trail/{name}"), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_parsed_in_parts_on_every_thread_loads_what_it_loads_whole() {
+    let files = fixture_files();
+    let archive = ("all.zip".to_owned(), fixtures_as_one_zip(&files));
+    let inputs = vec![archive.clone(), ("note.json".to_owned(), b"[]".to_vec())];
+    let expected = sequential(&inputs);
+    assert!(expected.store.len() > 3000, "the zip's members load");
+    for threads in [2, 3] {
+        let settings = Settings {
+            split_bytes: 0,
+            ..Settings::default()
+        };
+        let describe = |(name, bytes): &(String, Vec<u8>)| Described {
+            name: name.clone(),
+            size: bytes.len() as u64,
+            archive: sniff(bytes) == Container::Zip,
+        };
+        let seen_parts = std::sync::Mutex::new(Vec::new());
+        let parallel = load_jobs(
+            &inputs,
+            describe,
+            threads,
+            settings,
+            Limits::default(),
+            |loader, (name, bytes), part| {
+                seen_parts.lock().unwrap().push((name.clone(), part));
+                loader.load_part(name, bytes, part)
+            },
+        );
+        let parts = seen_parts.into_inner().unwrap();
+        let zip_parts = parts.iter().filter(|(name, _)| name == "all.zip").count();
+        assert_eq!(zip_parts, threads, "one part per thread");
+        assert_eq!(
+            observable(&parallel, Order::Any),
+            observable(&expected, Order::Any),
+            "{threads} threads"
+        );
+        assert_eq!(parallel.report.files, 2, "the zip counts once");
+    }
+}
+
+#[test]
+fn the_parts_of_a_damaged_zip_report_its_problem_once() {
+    let files = fixture_files();
+    let mut archive = fixtures_as_one_zip(&files[..20]);
+    let cut = archive.len() - 10;
+    archive.truncate(cut);
+    for of in [1, 2, 4] {
+        let mut loader = Loader::default();
+        for index in 0..of {
+            loader.load_part(
+                "cut.zip",
+                &archive,
+                trailglass::schedule::Part { index, of },
+            );
+        }
+        assert_eq!(loader.report.files, 1);
+        assert_eq!(loader.report.diagnostics.len(), 1, "{of} parts");
+        assert_eq!(loader.report.file_reports.len(), 1, "{of} parts");
+    }
 }

@@ -13,11 +13,13 @@ fn main() {}
 mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
+    use trailglass::container::{sniff, Container};
     use trailglass::ingest::Limits;
-    use trailglass::parallel::{available_threads, load_batches};
+    use trailglass::parallel::{available_threads, load_jobs, Described};
+    use trailglass::schedule::Settings;
     use trailglass::summary::summarize;
 
-    const USAGE: &str = "usage:\n  trailglass summary PATH...        load files and folders (recursively), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
+    const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,30 +54,53 @@ mod native {
         Ok(())
     }
 
-    fn summary(paths: &[String]) -> Result<(), String> {
+    /// A file's name and size, and whether it is a zip worth splitting
+    /// (only big files have their first bytes read here).
+    fn describe(path: &Path, split_bytes: u64) -> Described {
+        let size = std::fs::metadata(path).map_or(0, |meta| meta.len());
+        let archive = size >= split_bytes && {
+            let mut head = [0u8; 4];
+            std::fs::File::open(path)
+                .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
+                .is_ok_and(|()| sniff(&head) == Container::Zip)
+        };
+        Described {
+            name: path.display().to_string(),
+            size,
+            archive,
+        }
+    }
+
+    fn summary(args: &[String]) -> Result<(), String> {
+        let (threads, paths) = match args {
+            [flag, count, paths @ ..] if flag == "--threads" => {
+                let threads = count.parse::<usize>().map_err(|_| USAGE.to_owned())?;
+                (threads.max(1), paths)
+            }
+            paths => (available_threads(), paths),
+        };
+        if paths.is_empty() {
+            return Err(USAGE.to_owned());
+        }
         let mut files = Vec::new();
         for path in paths {
             collect_files(Path::new(path), &mut files)?;
         }
-        // Files are parsed on every core, in batches merged as they finish.
-        let loader = load_batches(
+        // Files are parsed on every core, in batches merged as they finish;
+        // the members of a big zip are spread over every core too.
+        let settings = Settings::default();
+        let loader = load_jobs(
             &files,
-            available_threads(),
-            64,
+            |file| describe(file, settings.split_bytes),
+            threads,
+            settings,
             Limits::default(),
-            |loader, file| {
+            |loader, file, part| {
                 let name = file.display().to_string();
                 match std::fs::read(file) {
-                    Ok(bytes) => loader.load(&name, &bytes),
-                    Err(error) => {
-                        loader.report.files += 1;
-                        loader.report.diagnostics.push(
-                            trailglass::diagnostic::Diagnostic::whole_file(
-                                &name,
-                                format!("cannot read: {error}"),
-                            ),
-                        );
-                    }
+                    Ok(bytes) => loader.load_part(&name, &bytes, part),
+                    Err(error) if part.index == 0 => loader.unreadable(&name, &error.to_string()),
+                    Err(_) => {}
                 }
             },
         );

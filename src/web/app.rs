@@ -3,14 +3,17 @@
 //! worker is the only source of data, and requests to it are debounced.
 
 use super::codec::StructuredClone;
-use super::files::{from_file_range, hand_over, take_dropped, walk_dropped, Request};
+use super::files::{
+    from_file_range, hand_over, parsed_bytes, picked, stop_hand_over, take_dropped, walk_dropped,
+    Request,
+};
 use super::protocol::{ExportFormat, FromWorker, ToWorker, ViewRequest};
 use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
 use super::ui::findings::FindingsPanel;
-use super::ui::format::{bytes, thousands, visible};
+use super::ui::format::{bytes, counted, thousands, visible};
 use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
@@ -115,6 +118,7 @@ pub fn App() -> Html {
                     } => download(&file_name, &mime, &bytes),
                     other => {
                         match &other {
+                            FromWorker::Progress(progress) => parsed_bytes(progress.bytes_done),
                             FromWorker::View(_) => pending_rows.borrow_mut().clear(),
                             FromWorker::Rows { offset, .. } => {
                                 pending_rows.borrow_mut().remove(offset);
@@ -125,7 +129,12 @@ pub fn App() -> Html {
                     }
                 })
                 .encoding::<StructuredClone>()
-                .spawn_with_loader(&super::worker_script(super::WORKER_LOADER))
+                .spawn_with_loader(&super::worker_script(&format!(
+                    "{}{}",
+                    super::WORKER_LOADER,
+                    // The test-only fault switch reaches the workers this way (see `fault`).
+                    super::fault::forwarded(&super::fault::location_search())
+                )))
         })
     };
     let send = {
@@ -177,7 +186,7 @@ pub fn App() -> Html {
             && !app.loading();
         use_effect_with(wanted, move |wanted| {
             if *wanted {
-                send.emit(ToWorker::Coverage { verify: false });
+                send.emit(ToWorker::Coverage { verify: None });
             }
         });
     }
@@ -340,11 +349,17 @@ pub fn App() -> Html {
     };
     let on_clear = {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Clear))
+        Callback::from(move |_: MouseEvent| {
+            stop_hand_over(true);
+            send.emit(ToWorker::Clear)
+        })
     };
     let on_cancel = {
         let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(ToWorker::Cancel))
+        Callback::from(move |_: MouseEvent| {
+            stop_hand_over(false);
+            send.emit(ToWorker::Cancel)
+        })
     };
     let on_query = {
         let dispatcher = state.dispatcher();
@@ -580,7 +595,15 @@ pub fn App() -> Html {
                             Tab::Report => html! { <LoadReport load={app.load.clone()} /> },
                             Tab::Coverage => html! {
                                 <CoverageView report={app.coverage.clone()}
-                                    on_verify={{ let send = send.clone(); Callback::from(move |_| send.emit(ToWorker::Coverage { verify: true })) }} />
+                                    on_verify={{
+                                        let send = send.clone();
+                                        let report = app.coverage.clone();
+                                        // The page holds the files: it hands over again those the digests name.
+                                        Callback::from(move |_| {
+                                            let names = report.as_ref().map(|r| r.files_to_hash()).unwrap_or_default();
+                                            send.emit(ToWorker::Coverage { verify: Some(picked(&names)) })
+                                        })
+                                    }} />
                             },
                             Tab::Findings => html! {
                                 <FindingsPanel findings={app.findings.clone()}
@@ -646,16 +669,18 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                 <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
-                    data-parsers={load.parsers.to_string()}>
-                    <span data-testid="file-count" data-total={load.files.to_string()}>{ format!("{} files", thousands(load.files)) }</span>
+                    data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
+                    <span data-testid="file-count" data-total={load.files.to_string()}>{ counted(load.files, "file", "files") }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
                     <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
                     <span data-testid="time-span">{ span }</span>
-                    <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ format!("{} problems", thousands(load.diagnostics_total)) }</span>
-                    <span class="muted">{ match load.parsers {
-                        0 => format!("loaded in {:.2} s", load.load_ms / 1000.0),
-                        parsers => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
+                    <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ counted(load.diagnostics_total, "problem", "problems") }</span>
+                    <span class="muted">{ match (load.parsers, load.split_archives) {
+                        (0, _) => format!("loaded in {:.2} s", load.load_ms / 1000.0),
+                        (parsers, 0) => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
+                        (parsers, 1) => format!("loaded in {:.2} s on {parsers} parsers (the archive split across them)", load.load_ms / 1000.0),
+                        (parsers, n) => format!("loaded in {:.2} s on {parsers} parsers ({n} archives split across them)", load.load_ms / 1000.0),
                     } }</span>
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
                     if load.files_refused > 0 {

@@ -1,29 +1,123 @@
-//! Owns turning what the user dropped or picked into file handles, walking
-//! dropped folders through the File System Entries API.
+//! Owns turning what the user dropped or picked into files for the worker:
+//! walking dropped folders through the File System Entries API, and handing
+//! a load over, the small files as bytes the page reads, the big ones as
+//! handles the parsers read.
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-/// A file the user dropped or picked, as a handle: the worker reads it.
-#[derive(Serialize, Deserialize)]
-pub struct FileHandle {
+/// A file the user dropped or picked, on the page.
+#[derive(Clone)]
+pub struct Picked {
     /// Path inside a dropped folder, or the file name.
     pub name: String,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: web_sys::File,
+}
+
+/// A file of a load as it crosses to the worker.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct FileHandle {
+    pub name: String,
+    pub size: f64,
+    pub content: Content,
+}
+
+/// Chromium spends a fixed fraction of a millisecond on every `File` that
+/// crosses to a worker, and again on every worker it crosses on to: the page
+/// reads small files itself and sends their bytes, which cost only a copy.
+/// A big file crosses as its handle: copying it would hold the page up, and
+/// its parts can be read by several parsers.
+#[derive(Clone, Serialize, Deserialize)]
+pub enum Content {
+    Bytes(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
+    File(#[serde(with = "serde_wasm_bindgen::preserve")] web_sys::File),
+}
+
+impl FileHandle {
+    /// A handle whose size is not known yet: asking a picked `File` its size
+    /// costs the page half a millisecond of waiting on the browser process
+    /// (measured: 1.1-1.5 s for 3,034 files), so the store worker asks
+    /// instead ([`FileHandle::learn_size`]).
+    pub fn from_file(name: String, file: web_sys::File) -> Self {
+        Self {
+            name,
+            size: 0.0,
+            content: Content::File(file),
+        }
+    }
+
+    /// Fills in a handle's size (in a worker, where waiting costs no frame).
+    pub fn learn_size(&mut self) {
+        if let Content::File(file) = &self.content {
+            self.size = file.size();
+        }
+    }
+
+    /// The file's bytes, read if they did not come with it. The read starts
+    /// now, not when the future is first polled, so reads can be started ahead.
+    pub fn read(&self) -> impl std::future::Future<Output = Result<Vec<u8>, String>> + 'static {
+        let reading = match &self.content {
+            Content::Bytes(buffer) => Err(buffer.clone()),
+            Content::File(file) => Ok(JsFuture::from(file.array_buffer())),
+        };
+        async move {
+            match reading {
+                Err(buffer) => Ok(js_sys::Uint8Array::new(&buffer).to_vec()),
+                Ok(read) => read
+                    .await
+                    .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                    .map_err(|error| super::js_error_text(&error)),
+            }
+        }
+    }
+
+    /// Whether its first bytes say zip (only a handle's first bytes are read).
+    pub async fn is_zip(&self) -> bool {
+        let head = match &self.content {
+            Content::Bytes(buffer) => js_sys::Uint8Array::new_with_byte_offset_and_length(
+                buffer,
+                0,
+                buffer.byte_length().min(4),
+            )
+            .to_vec(),
+            Content::File(file) => {
+                let Ok(head) = file.slice_with_i32_and_i32(0, 4) else {
+                    return false;
+                };
+                match JsFuture::from(head.array_buffer()).await {
+                    Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                    Err(_) => return false,
+                }
+            }
+        };
+        crate::container::sniff(&head) == crate::container::Container::Zip
+    }
+}
+
+impl crate::schedule::Input for FileHandle {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> u64 {
+        self.size as u64
+    }
 }
 
 /// What the page sends the worker.
 pub type Request = super::protocol::ToWorker<FileHandle>;
 
 /// Handles from an `<input type=file>` (with or without `webkitdirectory`).
-pub fn from_file_list(list: &web_sys::FileList) -> Vec<FileHandle> {
+pub fn from_file_list(list: &web_sys::FileList) -> Vec<Picked> {
     from_file_range(list, 0, list.length())
 }
 
 /// Handles for files `start..end` of a list.
-pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<FileHandle> {
+pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Picked> {
     (start..end.min(list.length()))
         .filter_map(|i| list.get(i))
         .map(|file| {
@@ -37,7 +131,7 @@ pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Fi
             } else {
                 relative
             };
-            FileHandle { name, file }
+            Picked { name, file }
         })
         .collect()
 }
@@ -46,7 +140,7 @@ pub fn from_file_range(list: &web_sys::FileList, start: u32, end: u32) -> Vec<Fi
 /// once the drop handler returns.
 pub enum Dropped {
     Entries(Vec<web_sys::FileSystemEntry>),
-    Files(Vec<FileHandle>),
+    Files(Vec<Picked>),
 }
 
 pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
@@ -68,7 +162,7 @@ pub fn take_dropped(transfer: &web_sys::DataTransfer) -> Dropped {
 }
 
 /// Handles for everything dropped: files and whole folders (recursively).
-pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
+pub async fn walk_dropped(dropped: Dropped) -> Vec<Picked> {
     let mut stack = match dropped {
         Dropped::Files(files) => return files,
         Dropped::Entries(entries) => entries,
@@ -81,7 +175,7 @@ pub async fn walk_dropped(dropped: Dropped) -> Vec<FileHandle> {
         } else if let Some(file) = entry_file(entry.unchecked_ref()).await {
             let path = entry.full_path();
             let name = path.strip_prefix('/').unwrap_or(&path).to_owned();
-            handles.push(FileHandle { name, file });
+            handles.push(Picked { name, file });
         }
     }
     handles.sort_by(|a, b| a.name.cmp(&b.name));
@@ -146,22 +240,112 @@ async fn callback_promise(
     wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
-/// Files per message to the worker: a few milliseconds of the page's time each.
+/// Files per message to the worker.
 const SLICE_FILES: usize = 16;
-/// Slices are sent for this long before the page gets the thread back.
+/// Files at least this big cross as handles (see [`Content`]).
+const HANDLE_BYTES: f64 = 8_000_000.0;
+/// Reads the page keeps going at once (the browser serves them in parallel).
+const READS_IN_FLIGHT: usize = 64;
+/// Bytes read but not yet parsed that the page allows before it waits.
+const READ_AHEAD_BYTES: f64 = 256_000_000.0;
+/// Handles are sent for this long before the page gets the thread back.
 const BUDGET_MS: f64 = 10.0;
 
 thread_local! {
-    static LOADS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static LOADS: Cell<u32> = const { Cell::new(0) };
+    /// Bytes the worker has parsed of the current load (from its progress).
+    static PARSED_BYTES: Cell<f64> = const { Cell::new(0.0) };
+    /// Every file handed over since the last Clear, by name: read again
+    /// only to check log files against digests.
+    static PICKED: RefCell<HashMap<String, web_sys::File>> = RefCell::default();
 }
 
-/// Hands a load's `total` files to the worker a slice at a time, yielding to
-/// the page between slices (see [`super::protocol::FileSlice`]). `slice(start,
-/// end)` gives the handles of files `start..end`.
+/// The worker's progress, which paces the page's reading.
+pub fn parsed_bytes(bytes: f64) {
+    PARSED_BYTES.with(|parsed| parsed.set(bytes));
+}
+
+/// Stops handing over the current load (Cancel), or forgets every file (Clear).
+pub fn stop_hand_over(forget: bool) {
+    LOADS.with(|loads| loads.set(loads.get().wrapping_add(1)));
+    if forget {
+        PICKED.with(|picked| picked.borrow_mut().clear());
+    }
+}
+
+/// Handles for the named files handed over since the last Clear.
+pub fn picked(names: &[String]) -> Vec<FileHandle> {
+    PICKED.with(|picked| {
+        let picked = picked.borrow();
+        names
+            .iter()
+            .filter_map(|name| {
+                let file = picked.get(name)?;
+                Some(FileHandle::from_file(name.clone(), file.clone()))
+            })
+            .collect()
+    })
+}
+
+/// What reading a file on the page gave.
+enum PageRead {
+    Bytes(js_sys::ArrayBuffer),
+    /// At least [`HANDLE_BYTES`]: it goes as a handle, and is read where it is parsed.
+    TooBig,
+    Failed,
+}
+
+/// Reads a file through its stream, giving up at [`HANDLE_BYTES`]: its
+/// size is not asked (see [`FileHandle::from_file`]), and a big file is not
+/// held on the page.
+async fn read_on_page(file: &web_sys::File) -> PageRead {
+    let reader: web_sys::ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
+    let mut total = 0u32;
+    loop {
+        let Ok(step) = JsFuture::from(reader.read()).await else {
+            return PageRead::Failed;
+        };
+        let done = js_sys::Reflect::get(&step, &"done".into()).is_ok_and(|d| d.is_truthy());
+        if done {
+            break;
+        }
+        let Ok(chunk) = js_sys::Reflect::get(&step, &"value".into()) else {
+            return PageRead::Failed;
+        };
+        let chunk: js_sys::Uint8Array = chunk.unchecked_into();
+        total = total.saturating_add(chunk.length());
+        chunks.push(chunk);
+        if f64::from(total) >= HANDLE_BYTES {
+            let _ = reader.cancel();
+            return PageRead::TooBig;
+        }
+    }
+    // One chunk that fills its buffer is sent as it is; else one copy, in JavaScript.
+    if let [chunk] = chunks.as_slice() {
+        let buffer = chunk.buffer();
+        if chunk.byte_offset() == 0 && chunk.byte_length() == buffer.byte_length() {
+            return PageRead::Bytes(buffer);
+        }
+    }
+    let whole = js_sys::Uint8Array::new_with_length(total);
+    let mut at = 0;
+    for chunk in &chunks {
+        whole.set(chunk, at);
+        at += chunk.length();
+    }
+    PageRead::Bytes(whole.buffer())
+}
+
+/// Hands a load's `total` files to the worker a slice at a time (see
+/// [`super::protocol::FileSlice`]): files are read here, 64 at a time, and
+/// go as bytes; those of 8 MB or more as handles. `slice(start, end)` gives
+/// files `start..end`. The page keeps the thread: it waits on reads, and
+/// yields while sending.
 pub fn hand_over(
     send: yew::Callback<Request>,
     total: usize,
-    mut slice: impl FnMut(usize, usize) -> Vec<FileHandle> + 'static,
+    mut slice: impl FnMut(usize, usize) -> Vec<Picked> + 'static,
 ) {
     if total == 0 {
         return;
@@ -170,24 +354,74 @@ pub fn hand_over(
         loads.set(loads.get().wrapping_add(1));
         loads.get()
     });
+    PARSED_BYTES.with(|parsed| parsed.set(0.0));
+    let current = move || LOADS.with(|loads| loads.get()) == load;
     wasm_bindgen_futures::spawn_local(async move {
-        let mut start = 0;
+        let mut taken = 0;
+        let mut first = true;
+        let mut outgoing: Vec<FileHandle> = Vec::new();
+        let mut read_bytes = 0.0;
+        let mut reads = FuturesUnordered::new();
         let mut task_started = js_sys::Date::now();
-        while start < total {
-            let end = (start + SLICE_FILES).min(total);
-            send.emit(super::protocol::ToWorker::Load(
-                super::protocol::FileSlice {
-                    load,
-                    first: start == 0,
-                    files: slice(start, end),
-                    total_files: total,
-                },
-            ));
-            start = end;
-            if start < total && js_sys::Date::now() - task_started > BUDGET_MS {
-                yield_to_page().await;
-                task_started = js_sys::Date::now();
+        while current() {
+            // Start reads while there is room, and the worker keeps up.
+            while taken < total
+                && reads.len() < READS_IN_FLIGHT
+                && read_bytes - PARSED_BYTES.with(Cell::get) < READ_AHEAD_BYTES
+            {
+                for picked in slice(taken, taken + 1) {
+                    PICKED.with(|all| {
+                        all.borrow_mut()
+                            .insert(picked.name.clone(), picked.file.clone())
+                    });
+                    reads.push(async move {
+                        match read_on_page(&picked.file).await {
+                            PageRead::Bytes(buffer) => FileHandle {
+                                name: picked.name,
+                                size: f64::from(buffer.byte_length()),
+                                content: Content::Bytes(buffer),
+                            },
+                            // The worker reads it, and says why it cannot.
+                            PageRead::TooBig | PageRead::Failed => {
+                                FileHandle::from_file(picked.name, picked.file)
+                            }
+                        }
+                    });
+                }
+                taken += 1;
             }
+            let all_taken = taken >= total && reads.is_empty();
+            if outgoing.len() >= SLICE_FILES || (all_taken && !outgoing.is_empty()) {
+                let files = std::mem::take(&mut outgoing);
+                send.emit(super::protocol::ToWorker::Load(
+                    super::protocol::FileSlice {
+                        load,
+                        first,
+                        files,
+                        total_files: total,
+                    },
+                ));
+                first = false;
+                if js_sys::Date::now() - task_started > BUDGET_MS {
+                    yield_to_page().await;
+                    task_started = js_sys::Date::now();
+                }
+                continue;
+            }
+            if all_taken {
+                break;
+            }
+            if reads.is_empty() {
+                // Waiting for the worker to catch up before reading more.
+                gloo::timers::future::TimeoutFuture::new(20).await;
+                task_started = js_sys::Date::now();
+                continue;
+            }
+            if let Some(handle) = reads.next().await {
+                read_bytes += handle.size;
+                outgoing.push(handle);
+            }
+            task_started = js_sys::Date::now();
         }
     });
 }

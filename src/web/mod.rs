@@ -3,6 +3,7 @@
 //! data and logic (compiled natively too, so they are tested natively); the
 //! rest runs only in the browser. The core never imports anything here.
 
+pub mod fault;
 pub mod protocol;
 pub mod state;
 
@@ -40,4 +41,13 @@ pub fn worker_script(default: &str) -> String {
         .ok()
         .and_then(|url| url.as_string())
         .unwrap_or_else(|| default.to_owned())
+}
+
+/// The message of a JavaScript error, or its debug form.
+#[cfg(target_arch = "wasm32")]
+pub fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
 }

@@ -3,7 +3,8 @@
 //! and turning their answers, or their crashes, into events for the load.
 
 use super::files::FileHandle;
-use super::parser::{ParseBatch, PARSER_NAME};
+use super::parser::{ParseBatch, ParserSays, PARSER_NAME};
+use crate::schedule::Job;
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_util::StreamExt;
 use wasm_bindgen::closure::Closure;
@@ -39,9 +40,6 @@ pub struct ParsePool {
     sender: UnboundedSender<(usize, u32, Answer)>,
     receiver: UnboundedReceiver<(usize, u32, Answer)>,
 }
-
-/// What a parser posts first, once it listens.
-pub const READY: &str = "ready";
 
 enum Answer {
     Ready,
@@ -79,18 +77,17 @@ impl ParsePool {
         let options = web_sys::WorkerOptions::new();
         options.set_name(PARSER_NAME);
         let worker = web_sys::Worker::new_with_options(&self.script, &options)
-            .map_err(|error| super::worker::js_error_text(&error))?;
+            .map_err(|error| super::js_error_text(&error))?;
         let sender = self.sender.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
-                let data = event.data();
-                let answer = if data.as_string().as_deref() == Some(READY) {
-                    Answer::Ready
-                } else {
-                    match data.dyn_into::<js_sys::ArrayBuffer>() {
-                        Ok(buffer) => Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec()),
-                        Err(_) => Answer::Failed("the parser answered with something else".into()),
+                let answer = match serde_wasm_bindgen::from_value(event.data()) {
+                    Ok(ParserSays::Ready) => Answer::Ready,
+                    Ok(ParserSays::Segment(buffer)) => {
+                        Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec())
                     }
+                    Ok(ParserSays::Failed(why)) => Answer::Failed(why),
+                    Err(_) => Answer::Failed("the parser answered with something else".into()),
                 };
                 let _ = sender.unbounded_send((index, epoch, answer));
             },
@@ -119,7 +116,7 @@ impl ParsePool {
     }
 
     /// Queues a batch on a worker; it parses batches in the order sent.
-    pub fn send(&mut self, worker: usize, files: &[FileHandle]) -> Result<(), String> {
+    pub fn send(&mut self, worker: usize, files: &[Job<FileHandle>]) -> Result<(), String> {
         let message = serde_wasm_bindgen::to_value(&ParseBatch { files })
             .map_err(|error| error.to_string())?;
         let slot = &mut self.slots[worker];
@@ -131,7 +128,7 @@ impl ParsePool {
             None => slot
                 .worker
                 .post_message(&message)
-                .map_err(|error| super::worker::js_error_text(&error)),
+                .map_err(|error| super::js_error_text(&error)),
         }
     }
 
@@ -147,7 +144,7 @@ impl ParsePool {
                     let slot = &mut self.slots[worker];
                     for message in slot.waiting.take().unwrap_or_default() {
                         if let Err(error) = slot.worker.post_message(&message) {
-                            let message = super::worker::js_error_text(&error);
+                            let message = super::js_error_text(&error);
                             let _ = self.sender.unbounded_send((
                                 worker,
                                 epoch,
@@ -165,6 +162,12 @@ impl ParsePool {
                 },
             });
         }
+    }
+
+    /// Ends a parser that does not answer and starts another in its place;
+    /// false when none could be started.
+    pub fn kill(&mut self, worker: usize) -> bool {
+        self.restart(worker)
     }
 
     fn restart(&mut self, worker: usize) -> bool {

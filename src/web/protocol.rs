@@ -38,9 +38,10 @@ pub enum ToWorker<F> {
     Export {
         format: ExportFormat,
     },
-    /// The coverage report; with `verify`, loaded log files named in digests are hashed first.
+    /// The coverage report; with `verify`, the loaded log files named in
+    /// digests (the page hands them over again) are hashed first.
     Coverage {
-        verify: bool,
+        verify: Option<Vec<F>>,
     },
     /// Who is behind a principal's sessions (see `lineage`).
     Lineage {
@@ -148,6 +149,8 @@ pub struct LoadSummary {
     pub load_ms: f64,
     /// Parse workers the load was spread over (0: parsed in the store worker).
     pub parsers: usize,
+    /// Archives big enough that their members were spread over every parser.
+    pub split_archives: usize,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,
     pub diagnostics_total: usize,

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
   ROOT, GENERATED_TRAIL, browserSuite, foreignRequests, waitLoaded, eventCounts, screenshot,
 } from './harness.mjs';
@@ -47,6 +48,38 @@ test('a folder of 3,000+ gzipped deliveries loads with progress and the page sta
   await page.click('[data-testid=tab-report]');
   const rows = await page.locator('[data-testid=file-row]').count();
   assert.ok(rows >= 1000, `${rows} file rows`);
+  assert.deepEqual(errors, []);
+});
+
+test('the same trail as one zip is spread over every parser and loads the same events', async () => {
+  const zipPath = path.join(ROOT, 'target', 'e2e-trail.zip');
+  if (!fs.existsSync(zipPath)) {
+    // Stored members: they are gzipped deliveries already.
+    execFileSync('python3', ['-c', `
+import os, sys, zipfile
+root, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out + '.part', 'w', zipfile.ZIP_STORED) as z:
+    for folder, _, names in sorted(os.walk(root)):
+        for name in sorted(names):
+            full = os.path.join(folder, name)
+            z.write(full, os.path.relpath(full, root))
+os.replace(out + '.part', out)
+`, GENERATED_TRAIL, zipPath]);
+  }
+  const size = fs.statSync(zipPath).size;
+  assert.ok(size > 8_000_000, `the zip is big enough to be split (${size} bytes)`);
+  const { page, errors } = await fresh();
+  await page.setInputFiles('[data-testid=file-input]', zipPath);
+  await waitLoaded(page);
+  assert.equal((await eventCounts(page)).total, 90000);
+  const summary = page.locator('[data-testid=load-summary]');
+  const parsers = Number(await summary.getAttribute('data-parsers'));
+  assert.ok(parsers >= 2, `parsers: ${parsers}`);
+  assert.equal(await summary.getAttribute('data-split-archives'), '1');
+  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), '1');
+  assert.equal(await page.textContent('[data-testid=diagnostic-count]'), '0 problems');
+  console.log(`one zip (${(size / 1e6).toFixed(1)} MB): 90,000 events in ${await summary.getAttribute('data-load-ms')} ms on ${parsers} parsers`);
+  await screenshot(page, 'one-zip');
   assert.deepEqual(errors, []);
 });
 

@@ -137,8 +137,8 @@ export function browserSuite({ before, after }) {
     await suite.browser?.close();
     suite.served?.server.close();
   });
-  suite.fresh = async (options) => {
-    const opened = await openPage(suite.browser, suite.served.url, options);
+  suite.fresh = async (options = {}) => {
+    const opened = await openPage(suite.browser, suite.served.url + (options.query ?? ''), options);
     suite.pages.push(opened);
     return opened;
   };

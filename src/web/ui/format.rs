@@ -14,6 +14,15 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `n` things, with thousands separators: "1 file", "2,000 files".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands(n))
+    }
+}
+
 pub fn bytes(n: f64) -> String {
     if n >= 1e9 {
         format!("{:.2} GB", n / 1e9)

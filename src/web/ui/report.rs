@@ -1,7 +1,7 @@
 //! Owns the load report: files, events, duplicates dropped, and every
 //! diagnostic per file with line:column and reason.
 
-use super::format::{bytes, thousands, visible};
+use super::format::{bytes, counted, thousands, visible};
 use crate::web::protocol::LoadSummary;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -18,15 +18,16 @@ pub fn LoadReport(props: &ReportProps) -> Html {
         <section class="panel report" data-testid="load-report">
             <h2>{"Load report"}</h2>
             <p>
-                { format!("{} files, {} read ({} of JSON), {} events stored, {} duplicates dropped, {} problems. ",
-                    thousands(load.files), bytes(load.bytes_read), bytes(load.text_bytes), thousands(load.events),
-                    thousands(load.duplicates), thousands(load.diagnostics_total)) }
+                { format!("{}, {} read ({} of JSON), {} stored, {} dropped, {}. ",
+                    counted(load.files, "file", "files"), bytes(load.bytes_read), bytes(load.text_bytes),
+                    counted(load.events, "event", "events"), counted(load.duplicates, "duplicate", "duplicates"),
+                    counted(load.diagnostics_total, "problem", "problems")) }
                 { format!("The store holds them in {} ({:.0}% of the JSON).", bytes(load.store_bytes),
                     if load.text_bytes > 0.0 { load.store_bytes * 100.0 / load.text_bytes } else { 0.0 }) }
             </p>
             if !load.diagnostics.is_empty() {
                 <details open={load.diagnostics_total <= 50}>
-                    <summary>{ format!("{} problems: everything else was loaded", thousands(load.diagnostics_total)) }</summary>
+                    <summary>{ format!("{}: everything else was loaded", counted(load.diagnostics_total, "problem", "problems")) }</summary>
                     <ul class="diagnostics">
                         { for load.diagnostics.iter().map(|d| html! {
                             <li data-testid="diagnostic" data-file={d.file.clone()}>

@@ -1,0 +1,38 @@
+//! Fuzz target: bytes another worker sends as a segment. Any bytes, and a
+//! real segment (parsed from the input as a file) with bytes flipped where
+//! the input says, must decode to an error or to a segment that merges and
+//! answers views, scans and exports without panicking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use trailglass::ingest::{Limits, Loader};
+use trailglass::segment::Segment;
+
+fn exercise(bytes: &[u8]) {
+    let Ok(segment) = Segment::decode(bytes) else { return };
+    let mut loader = Loader::new(Limits::default());
+    loader.merge(segment);
+    let store = &loader.store;
+    let order = trailglass::view::time_order(store);
+    let _ = trailglass::view::timeline(store, &order, None, 20);
+    let _ = trailglass::view::principal_stats(store, &order, 4);
+    let query = trailglass::query::parse("denied or requestParameters.bucketName:a*").unwrap();
+    let filter = trailglass::filter::Filter { query, range: None, principal: None };
+    let _ = trailglass::filter::select(store, &order, &filter);
+    let _ = trailglass::export::records_json(store, &order, false);
+    for row in store.rows.iter().take(50) {
+        let _ = trailglass::pretty::pretty_lines(&store.raw_json(row), 20);
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    exercise(data);
+    let mut parser = Loader::for_segment(Limits { max_inflated_bytes: 16 << 20, ..Limits::default() });
+    parser.load("fuzz.json", data);
+    let mut bytes = parser.into_segment().encode();
+    for flip in data.rchunks_exact(3).take(4) {
+        let at = usize::from(u16::from_le_bytes([flip[0], flip[1]])) % bytes.len();
+        bytes[at] ^= flip[2] | 1;
+    }
+    exercise(&bytes);
+});
