@@ -63,7 +63,7 @@ const extra = [
 const above = `Left out above ${SLOW_PEERS_UP_TO.toLocaleString('en')} events`;
 const skipped = large
   ? [`${above}: jq, the plain JavaScript loader and DecompressionStream alone (each would take many minutes at ${events.toLocaleString('en')} events)`,
-    `${above}: the one-zip run (its target is for 1,000,000 events; at this size the archive alone is over a gigabyte, read whole by one parse worker)`]
+    `${above}: the one-zip run (its target is for 1,000,000 events; at this size the archive alone would be over a gigabyte and take minutes to pack)`]
   : [];
 for (const what of skipped) step(what);
 

@@ -4,8 +4,7 @@
 // Chromium through the DevTools protocol: from the page's session it attaches
 // to the page's workers, and from each worker's session to the workers that
 // one started, finds each one's WebAssembly.Memory and reads its buffer's
-// byteLength while the tab works. WebAssembly memory never shrinks, so the last reading of an
-// instance is its peak.
+// byteLength while the tab works.
 //
 // Sessions to workers are reached through Target.sendMessageToTarget (the
 // protocol's nested, "not flattened" mode): Playwright's CDPSession speaks
@@ -101,24 +100,35 @@ async function readBytes(session, memories) {
 
 /**
  * Starts watching every wasm instance of the page and of the workers it (and
- * they) start, reading each instance's memory every `intervalMs`. `stop()`
- * reads once more and resolves with `{ instances: [{ where, name, url,
- * bytes }], total, largest }`: `bytes` is each instance's peak (its last
- * reading: wasm memory never shrinks; a parse worker is read until the load
- * ends and its pool is stopped), `total` their sum.
+ * they) start, reading each instance's memory every `intervalMs` (wasm memory
+ * never shrinks: an instance's last reading is its peak). `stop()` reads once
+ * more and resolves with `{ total, instances: [{ where, name, url, bytes }],
+ * largest, seen }`: `total` is the largest sum of the instances alive at the
+ * same time (parse workers end with their load and fresh ones start), with
+ * those instances; `largest` the largest instance ever seen; `seen` how many
+ * instances there were in all.
  */
 export async function watchWasmMemory(page, { intervalMs = 100 } = {}) {
   const cdp = await page.context().newCDPSession(page);
   const watched = [];
   const loops = [];
   let running = true;
+  // The largest sum of the instances alive at once, and who they were then.
+  let together = { total: 0, instances: [] };
+  const alive = () => watched.filter((entry) => !entry.gone && entry.bytes > 0);
+  const note = () => {
+    const now = alive();
+    const total = now.reduce((sum, entry) => sum + entry.bytes, 0);
+    if (total > together.total) together = { total, instances: now.map(({ where, name, url, bytes }) => ({ where, name, url, bytes })) };
+  };
   const read = async (entry) => {
     if (entry.gone) return;
     try {
       entry.memories ??= await findMemories(entry.session, entry.where);
       if (entry.memories) entry.bytes = Math.max(entry.bytes, await readBytes(entry.session, entry.memories));
+      note();
     } catch {
-      entry.gone = true; // the worker ended (a parse worker when its load is done)
+      entry.gone = true; // the worker ended (parse workers end with their load)
     }
   };
   // Each instance is read on its own clock: one still starting must not hold up the others.
@@ -136,7 +146,12 @@ export async function watchWasmMemory(page, { intervalMs = 100 } = {}) {
       track(new Nested(session, sessionId), where === 'page' ? 'worker' : 'nested worker', targetInfo.url).catch(() => {});
     });
     session.on('Target.detachedFromTarget', ({ sessionId }) => {
-      for (const other of watched) if (other.session.sessionId === sessionId) other.gone = true;
+      for (const other of watched) {
+        if (other.session.sessionId === sessionId) {
+          note();
+          other.gone = true;
+        }
+      }
     });
     const { result } = await session.send('Runtime.evaluate', { expression: 'self.name ?? ""', returnByValue: true });
     entry.name = result.value;
@@ -150,11 +165,12 @@ export async function watchWasmMemory(page, { intervalMs = 100 } = {}) {
       await Promise.all(loops);
       await Promise.all(watched.map(read));
       await cdp.detach().catch(() => {});
-      const instances = watched.filter((i) => i.bytes > 0).map(({ where, name, url, bytes }) => ({ where, name, url, bytes }));
+      const all = watched.filter((i) => i.bytes > 0);
       return {
-        instances,
-        total: instances.reduce((s, i) => s + i.bytes, 0),
-        largest: Math.max(0, ...instances.map((i) => i.bytes)),
+        instances: together.instances,
+        total: together.total,
+        largest: Math.max(0, ...all.map((i) => i.bytes)),
+        seen: all.length,
       };
     },
   };

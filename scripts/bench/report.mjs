@@ -51,7 +51,7 @@ function memoryRows(t) {
   const list = (items) => items.map((i) => mb(i.bytes)).join(' + ') || '0 MB';
   return [
     [
-      `all wasm memory together: ${m.instances.length} instances (page, store worker, ${parsers.length} parse workers): the sum of each one's peak during the load and the queries, read every 100 ms through the DevTools protocol`,
+      `all wasm memory together: the largest sum of the instances alive at once (then: page, store worker, ${parsers.length} parse workers) during the load and the queries, each read every 100 ms through the DevTools protocol`,
       `${mb(m.total)}: ${share(m.total)} (page ${list(page)}; store worker ${list(store)}; parse workers ${list(parsers)})`,
       TARGETS.memory,
     ],
