@@ -9,7 +9,8 @@
 //! - [`identity`] resolves who acted;
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
-//!   a parallel load parses batches into [`segment`]s and merges them;
+//!   a parallel load parses batches into [`segment`]s and merges them
+//!   (one parser's batch, files in and segment out, is [`batch`]);
 //! - [`coverage`] tells which accounts, regions and hours the files cover,
 //!   and checks log files against [`digest`] files;
 //! - [`detect`] runs the built-in detection rules over the store;
@@ -17,6 +18,7 @@
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
+pub mod batch;
 pub mod container;
 pub mod coverage;
 pub mod detect;

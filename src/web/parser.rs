@@ -4,6 +4,7 @@
 //! as one transferred buffer. It keeps nothing between batches.
 
 use super::files::FileHandle;
+use crate::batch::BatchParse;
 use crate::ingest::{Limits, Loader};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -69,15 +70,15 @@ async fn parse(batch: ParseBatch<Vec<FileHandle>>) -> Vec<u8> {
         .into_iter()
         .map(|handle| (handle.name, JsFuture::from(handle.file.array_buffer())))
         .collect();
-    let mut loader = Loader::for_segment(Limits::browser());
+    let mut parse = BatchParse::new(Limits::browser());
     for (name, read) in reads {
         match read.await {
             Ok(buffer) => {
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                loader.load(&name, &bytes);
+                parse.load(&name, &bytes);
             }
-            Err(error) => loader.unreadable(&name, &super::worker::js_error_text(&error)),
+            Err(error) => parse.unreadable(&name, &super::worker::js_error_text(&error)),
         }
     }
-    crate::detect::detected_segment(loader).encode()
+    parse.finish()
 }

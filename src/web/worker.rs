@@ -45,10 +45,10 @@ const DETAIL_LINES: usize = 4000;
 const READS_AHEAD: usize = 16;
 /// Batches given to each parser at once, so it never waits for the next.
 const BATCHES_QUEUED_PER_PARSER: usize = 2;
-/// A batch for a parser ends at this many bytes of files, or this many files:
-/// large enough that merging is cheap, small enough that progress moves.
-const BATCH_BYTES: f64 = 1_000_000.0;
-const BATCH_FILES: usize = 256;
+/// A batch for a parser ends at this many bytes of files, or this many files
+/// (see [`crate::batch`]).
+const BATCH_BYTES: f64 = crate::batch::BATCH_BYTES as f64;
+const BATCH_FILES: usize = crate::batch::BATCH_FILES;
 
 /// Whether the files waiting make a full batch.
 fn batch_ready(pending: &VecDeque<FileHandle>) -> bool {
