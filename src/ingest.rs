@@ -199,7 +199,7 @@ impl Loader {
 
     /// A loader for one batch of a parallel load: see [`Loader::into_segment`].
     pub fn for_segment(limits: Limits) -> Self {
-        Self {
+        let mut loader = Self {
             limits: Limits {
                 // The loader that merges segments enforces the store limit.
                 max_store_bytes: usize::MAX,
@@ -207,7 +207,9 @@ impl Loader {
             },
             row_keys: Some(Vec::new()),
             ..Self::default()
-        }
+        };
+        loader.store.defer_compression();
+        loader
     }
 
     /// What this loader parsed, ready to cross to the loader that merges.
