@@ -5,7 +5,8 @@
 //! The roles, in the order bytes flow through them:
 //! - [`container`] recognises gzip/zip by magic bytes and inflates within limits;
 //! - [`formats`] recognises what the text holds and walks it record by record,
-//!   using [`scan`] to skip and resynchronise and [`record`] to decode;
+//!   using [`scan`] to skip and resynchronise and [`record`] to decode
+//!   ([`eventscan`] first, the quick path for the common case);
 //! - [`identity`] resolves who acted;
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
@@ -24,6 +25,7 @@ pub mod coverage;
 pub mod detect;
 pub mod diagnostic;
 pub mod digest;
+pub mod eventscan;
 pub mod export;
 pub mod filter;
 pub mod fingerprint;
