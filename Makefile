@@ -24,11 +24,11 @@ offline: build
 bench:
 	./scripts/bench.sh
 
-# Per core, on one generated trail folder (EVENTS=100000 by default, best of RUNS=5): a parse worker's
+# Per core, on one generated trail folder (EVENTS=100000 by default, ROUNDS=5 alternating rounds, best of each): a parse worker's
 # work per batch (load, detections, segment) natively on one thread and in wasm under Node, and the ratio.
 bench-wasm:
 	./scripts/setup.sh
-	node scripts/bench-wasm.mjs $(or $(EVENTS),100000) $(or $(RUNS),5)
+	node scripts/bench-wasm.mjs $(or $(EVENTS),100000) $(or $(ROUNDS),5)
 
 # Side by side on one generated trail folder (EVENTS=100000 by default, EVENTS=1000000 for a million):
 # Trailglass, DuckDB-Wasm and a plain JavaScript loader in headless Chromium; trailglass summary, jq and DuckDB natively.
