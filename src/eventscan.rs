@@ -39,6 +39,93 @@ pub fn event_at(text: &str, open: usize) -> Option<(EventRecord<'_>, usize)> {
     Some((record, walk.at))
 }
 
+/// A key as its length and its first and last eight bytes (zero-padded):
+/// equal codes are equal keys up to 16 bytes, longer keys are compared in
+/// full once their code matches. Matching codes is a few integer compares,
+/// where matching slices calls `memcmp` (a byte loop on wasm32).
+type KeyCode = (usize, u64, u64);
+
+const fn key_code(key: &[u8]) -> KeyCode {
+    let len = key.len();
+    let (mut first, mut last) = ([0u8; 8], [0u8; 8]);
+    let mut i = 0;
+    while i < 8 && i < len {
+        first[i] = key[i];
+        if len >= 8 {
+            last[i] = key[len - 8 + i];
+        }
+        i += 1;
+    }
+    (len, u64::from_le_bytes(first), u64::from_le_bytes(last))
+}
+
+/// [`key_code`] at run time, without the byte loop.
+fn code_of(key: &[u8]) -> KeyCode {
+    let len = key.len();
+    match (key.first_chunk::<8>(), key.last_chunk::<8>()) {
+        (Some(first), Some(last)) => (len, u64::from_le_bytes(*first), u64::from_le_bytes(*last)),
+        _ => {
+            let mut first = [0u8; 8];
+            first[..len].copy_from_slice(key);
+            (len, u64::from_le_bytes(first), 0)
+        }
+    }
+}
+
+macro_rules! keys {
+    ($($name:ident = $key:literal,)*) => {
+        $(const $name: KeyCode = key_code($key);)*
+        #[cfg(test)]
+        const ALL_KEYS: &[&[u8]] = &[$($key),*];
+    };
+}
+
+keys! {
+    EVENT_VERSION = b"eventVersion",
+    USER_IDENTITY = b"userIdentity",
+    EVENT_TIME = b"eventTime",
+    EVENT_SOURCE = b"eventSource",
+    EVENT_NAME = b"eventName",
+    AWS_REGION = b"awsRegion",
+    SOURCE_IPADDRESS = b"sourceIPAddress",
+    USER_AGENT = b"userAgent",
+    ERROR_CODE = b"errorCode",
+    EVENT_ID = b"eventID",
+    EVENT_TYPE = b"eventType",
+    RECIPIENT_ACCOUNT_ID = b"recipientAccountId",
+    READ_ONLY = b"readOnly",
+    MANAGEMENT_EVENT = b"managementEvent",
+    SESSION_CREDENTIAL_FROM_CONSOLE = b"sessionCredentialFromConsole",
+    AT_TIMESTAMP = b"@timestamp",
+    ADDITIONAL_EVENT_DATA = b"additionalEventData",
+    RESPONSE_ELEMENTS = b"responseElements",
+    DETAIL_TYPE = b"detail-type",
+    DETAIL = b"detail",
+    CLOUD_TRAIL_EVENT = b"CloudTrailEvent",
+    RECORDS = b"Records",
+    EVENTS = b"Events",
+    LOG_FILES = b"logFiles",
+    S3 = b"s3",
+    TYPE = b"type",
+    PRINCIPAL_ID = b"principalId",
+    ARN = b"arn",
+    ACCOUNT_ID = b"accountId",
+    ACCESS_KEY_ID = b"accessKeyId",
+    USER_NAME = b"userName",
+    INVOKED_BY = b"invokedBy",
+    IDENTITY_PROVIDER = b"identityProvider",
+    CREDENTIAL_ID = b"credentialId",
+    SESSION_CONTEXT = b"sessionContext",
+    ON_BEHALF_OF = b"onBehalfOf",
+    SESSION_ISSUER = b"sessionIssuer",
+    ATTRIBUTES = b"attributes",
+    SOURCE_IDENTITY = b"sourceIdentity",
+    MFA_AUTHENTICATED = b"mfaAuthenticated",
+    CREATION_DATE = b"creationDate",
+    USER_ID = b"userId",
+    IDENTITY_STORE_ARN = b"identityStoreArn",
+}
+
 struct Walk<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -316,104 +403,104 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let r = &mut record;
-            match key {
-                b"eventVersion" => {
+            match code_of(key) {
+                EVENT_VERSION => {
                     first_time(&mut seen, 0)?;
                     r.event_version = walk.text_field()?;
                 }
-                b"userIdentity" => {
+                USER_IDENTITY => {
                     first_time(&mut seen, 1)?;
                     r.user_identity = walk.nested(Self::user_identity)?;
                 }
-                b"eventTime" => {
+                EVENT_TIME => {
                     first_time(&mut seen, 2)?;
                     r.event_time = walk.text_field()?;
                 }
-                b"eventSource" => {
+                EVENT_SOURCE => {
                     first_time(&mut seen, 3)?;
                     r.event_source = walk.text_field()?;
                 }
-                b"eventName" => {
+                EVENT_NAME => {
                     first_time(&mut seen, 4)?;
                     r.event_name = walk.text_field()?;
                 }
-                b"awsRegion" => {
+                AWS_REGION => {
                     first_time(&mut seen, 5)?;
                     r.aws_region = walk.text_field()?;
                 }
-                b"sourceIPAddress" => {
+                SOURCE_IPADDRESS => {
                     first_time(&mut seen, 6)?;
                     r.source_ip_address = walk.text_field()?;
                 }
-                b"userAgent" => {
+                USER_AGENT => {
                     first_time(&mut seen, 7)?;
                     r.user_agent = walk.text_field()?;
                 }
-                b"errorCode" => {
+                ERROR_CODE => {
                     first_time(&mut seen, 8)?;
                     r.error_code = walk.text_field()?;
                 }
-                b"eventID" => {
+                EVENT_ID => {
                     first_time(&mut seen, 9)?;
                     r.event_id = walk.text_field()?;
                 }
-                b"eventType" => {
+                EVENT_TYPE => {
                     first_time(&mut seen, 10)?;
                     r.event_type = walk.text_field()?;
                 }
-                b"recipientAccountId" => {
+                RECIPIENT_ACCOUNT_ID if key == b"recipientAccountId" => {
                     first_time(&mut seen, 11)?;
                     r.recipient_account_id = walk.text_field()?;
                 }
-                b"readOnly" => {
+                READ_ONLY => {
                     first_time(&mut seen, 12)?;
                     r.read_only = walk.bool_field()?;
                 }
-                b"managementEvent" => {
+                MANAGEMENT_EVENT => {
                     first_time(&mut seen, 13)?;
                     r.management_event = walk.bool_field()?;
                 }
-                b"sessionCredentialFromConsole" => {
+                SESSION_CREDENTIAL_FROM_CONSOLE if key == b"sessionCredentialFromConsole" => {
                     first_time(&mut seen, 14)?;
                     r.session_credential_from_console = walk.bool_field()?;
                 }
-                b"@timestamp" => {
+                AT_TIMESTAMP => {
                     first_time(&mut seen, 15)?;
                     r.logstash_timestamp = walk.text_field()?;
                 }
-                b"additionalEventData" => {
+                ADDITIONAL_EVENT_DATA if key == b"additionalEventData" => {
                     first_time(&mut seen, 16)?;
                     r.additional_event_data = walk.raw_field()?;
                 }
-                b"responseElements" => {
+                RESPONSE_ELEMENTS => {
                     first_time(&mut seen, 17)?;
                     r.response_elements = walk.raw_field()?;
                 }
-                b"detail-type" => {
+                DETAIL_TYPE => {
                     first_time(&mut seen, 18)?;
                     r.detail_type = walk.text_field()?;
                 }
-                b"detail" => {
+                DETAIL => {
                     first_time(&mut seen, 19)?;
                     r.detail = walk.raw_field()?;
                 }
-                b"CloudTrailEvent" => {
+                CLOUD_TRAIL_EVENT => {
                     first_time(&mut seen, 20)?;
                     r.cloud_trail_event = walk.text_field()?;
                 }
-                b"Records" => {
+                RECORDS => {
                     first_time(&mut seen, 21)?;
                     r.records = walk.raw_field()?;
                 }
-                b"Events" => {
+                EVENTS => {
                     first_time(&mut seen, 22)?;
                     r.events = walk.raw_field()?;
                 }
-                b"logFiles" => {
+                LOG_FILES => {
                     first_time(&mut seen, 23)?;
                     r.log_files = walk.ignored_field()?;
                 }
-                b"s3" => {
+                S3 => {
                     first_time(&mut seen, 24)?;
                     r.s3 = walk.ignored_field()?;
                 }
@@ -429,48 +516,48 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let i = &mut identity;
-            match key {
-                b"type" => {
+            match code_of(key) {
+                TYPE => {
                     first_time(&mut seen, 0)?;
                     i.identity_type = walk.text_field()?;
                 }
-                b"principalId" => {
+                PRINCIPAL_ID => {
                     first_time(&mut seen, 1)?;
                     i.principal_id = walk.text_field()?;
                 }
-                b"arn" => {
+                ARN => {
                     first_time(&mut seen, 2)?;
                     i.arn = walk.text_field()?;
                 }
-                b"accountId" => {
+                ACCOUNT_ID => {
                     first_time(&mut seen, 3)?;
                     i.account_id = walk.text_field()?;
                 }
-                b"accessKeyId" => {
+                ACCESS_KEY_ID => {
                     first_time(&mut seen, 4)?;
                     i.access_key_id = walk.text_field()?;
                 }
-                b"userName" => {
+                USER_NAME => {
                     first_time(&mut seen, 5)?;
                     i.user_name = walk.text_field()?;
                 }
-                b"invokedBy" => {
+                INVOKED_BY => {
                     first_time(&mut seen, 6)?;
                     i.invoked_by = walk.text_field()?;
                 }
-                b"identityProvider" => {
+                IDENTITY_PROVIDER => {
                     first_time(&mut seen, 7)?;
                     i.identity_provider = walk.text_field()?;
                 }
-                b"credentialId" => {
+                CREDENTIAL_ID => {
                     first_time(&mut seen, 8)?;
                     i.credential_id = walk.text_field()?;
                 }
-                b"sessionContext" => {
+                SESSION_CONTEXT => {
                     first_time(&mut seen, 9)?;
                     i.session_context = walk.nested(Self::session_context)?;
                 }
-                b"onBehalfOf" => {
+                ON_BEHALF_OF => {
                     first_time(&mut seen, 10)?;
                     i.on_behalf_of = walk.nested(Self::on_behalf_of)?;
                 }
@@ -486,16 +573,16 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let c = &mut context;
-            match key {
-                b"sessionIssuer" => {
+            match code_of(key) {
+                SESSION_ISSUER => {
                     first_time(&mut seen, 0)?;
                     c.session_issuer = walk.nested(Self::session_issuer)?;
                 }
-                b"attributes" => {
+                ATTRIBUTES => {
                     first_time(&mut seen, 1)?;
                     c.attributes = walk.nested(Self::session_attributes)?;
                 }
-                b"sourceIdentity" => {
+                SOURCE_IDENTITY => {
                     first_time(&mut seen, 2)?;
                     c.source_identity = walk.text_field()?;
                 }
@@ -511,24 +598,24 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let i = &mut issuer;
-            match key {
-                b"type" => {
+            match code_of(key) {
+                TYPE => {
                     first_time(&mut seen, 0)?;
                     i.issuer_type = walk.text_field()?;
                 }
-                b"principalId" => {
+                PRINCIPAL_ID => {
                     first_time(&mut seen, 1)?;
                     i.principal_id = walk.text_field()?;
                 }
-                b"arn" => {
+                ARN => {
                     first_time(&mut seen, 2)?;
                     i.arn = walk.text_field()?;
                 }
-                b"accountId" => {
+                ACCOUNT_ID => {
                     first_time(&mut seen, 3)?;
                     i.account_id = walk.text_field()?;
                 }
-                b"userName" => {
+                USER_NAME => {
                     first_time(&mut seen, 4)?;
                     i.user_name = walk.text_field()?;
                 }
@@ -544,12 +631,12 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let a = &mut attributes;
-            match key {
-                b"mfaAuthenticated" => {
+            match code_of(key) {
+                MFA_AUTHENTICATED => {
                     first_time(&mut seen, 0)?;
                     a.mfa_authenticated = walk.bool_field()?;
                 }
-                b"creationDate" => {
+                CREATION_DATE => {
                     first_time(&mut seen, 1)?;
                     a.creation_date = walk.text_field()?;
                 }
@@ -565,12 +652,12 @@ impl<'t> Walk<'t> {
         let mut seen = 0;
         self.members(|walk, key| {
             let o = &mut on_behalf;
-            match key {
-                b"userId" => {
+            match code_of(key) {
+                USER_ID => {
                     first_time(&mut seen, 0)?;
                     o.user_id = walk.text_field()?;
                 }
-                b"identityStoreArn" => {
+                IDENTITY_STORE_ARN => {
                     first_time(&mut seen, 1)?;
                     o.identity_store_arn = walk.text_field()?;
                 }
@@ -636,6 +723,31 @@ mod tests {
         ] {
             assert!(check_against_serde(spaced, 0), "{spaced}");
         }
+    }
+
+    #[test]
+    fn key_codes_tell_keys_apart() {
+        let mut codes: Vec<KeyCode> = ALL_KEYS.iter().map(|k| key_code(k)).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ALL_KEYS.len());
+        assert_eq!(
+            key_code(b"arn"),
+            (3, u64::from_le_bytes(*b"arn\0\0\0\0\0"), 0)
+        );
+        assert_ne!(key_code(b"arn"), key_code(b"arn\0"));
+        for key in ALL_KEYS
+            .iter()
+            .chain(&[&b""[..], b"a", b"abcdefg", b"abcdefgh", b"abcdefghi"])
+        {
+            assert_eq!(code_of(key), key_code(key));
+        }
+        let long = key_code(b"recipientAccountId");
+        assert_eq!(
+            long,
+            key_code(b"recipienXXccountId"),
+            "longer keys share codes"
+        );
     }
 
     #[test]
