@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test check build offline bench bench-browser bench-handover
+.PHONY: serve test check build offline bench bench-wasm bench-browser bench-handover
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -31,6 +31,12 @@ offline: build
 
 bench:
 	./scripts/bench.sh
+
+# Per core, on one generated trail folder (EVENTS=100000 by default, ROUNDS=5 alternating rounds, best of each): a parse worker's
+# work per batch (load, detections, segment) natively on one thread and in wasm under Node, and the ratio.
+bench-wasm:
+	./scripts/setup.sh
+	node scripts/bench-wasm.mjs $(or $(EVENTS),100000) $(or $(ROUNDS),5)
 
 # Side by side on one generated trail folder (EVENTS=100000 by default, EVENTS=1000000 for a million,
 # EVENTS=10000000 for the ten-million target, without the slow peers): Trailglass beside Chromium's own

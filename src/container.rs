@@ -29,6 +29,43 @@ pub struct Inflated {
     pub problem: Option<String>,
 }
 
+/// Inflates a well-formed single-member gzip stream in one call, straight
+/// into `out`, sized by the stream's trailer (ISIZE): no intermediate
+/// buffer, no copy through the inflater's window. `out` is reused from file
+/// to file and only ever grows, so its bytes are zeroed once, not per file.
+/// Returns the inflated length (the text is `out[..len]`), or `None` when
+/// the stream is anything else (several members, trailing bytes, cut short,
+/// corrupt, a trailer that lies, past `limit`): [`gunzip`] then reads it
+/// and says what is wrong, as it always has.
+pub fn gunzip_whole(compressed: &[u8], limit: usize, out: &mut Vec<u8>) -> Option<usize> {
+    // A gzip member is at least a 10-byte header and an 8-byte trailer.
+    let trailer = compressed
+        .len()
+        .checked_sub(8)
+        .filter(|_| compressed.len() >= 18)?;
+    let size = u32::from_le_bytes(compressed[trailer + 4..].try_into().ok()?) as usize;
+    if size == 0 || size > limit {
+        return None;
+    }
+    if out.len() < size {
+        out.resize(size, 0);
+    }
+    let mut inflater = flate2::Decompress::new_gzip(15);
+    match inflater.decompress(
+        compressed,
+        &mut out[..size],
+        flate2::FlushDecompress::Finish,
+    ) {
+        Ok(flate2::Status::StreamEnd)
+            if inflater.total_in() == compressed.len() as u64
+                && inflater.total_out() == size as u64 =>
+        {
+            Some(size)
+        }
+        _ => None,
+    }
+}
+
 /// Inflates a gzip stream (all members), stopping at `limit` bytes of output.
 pub fn gunzip(compressed: &[u8], limit: usize) -> Inflated {
     let mut decoder = flate2::read::MultiGzDecoder::new(compressed);
@@ -119,6 +156,44 @@ mod tests {
         let problem = cut.problem.expect("truncation is reported");
         assert!(problem.contains("truncated"), "{problem}");
         assert!(data.starts_with(&cut.bytes));
+    }
+
+    #[test]
+    fn inflates_whole_streams_in_one_call_and_leaves_the_rest_to_gunzip() {
+        let data = b"{\"Records\":[]}".repeat(1000);
+        let packed = gzip(&data);
+        let mut out = vec![7u8; 3];
+        assert_eq!(gunzip_whole(&packed, 1 << 30, &mut out), Some(data.len()));
+        assert_eq!(&out[..data.len()], &data[..]);
+        // A shorter text next reuses the buffer without shrinking it.
+        let short = gzip(b"{}");
+        assert_eq!(gunzip_whole(&short, 1 << 30, &mut out), Some(2));
+        assert_eq!(&out[..2], b"{}");
+        assert_eq!(out.len(), data.len());
+        // Cut short, two members, trailing junk, a lying trailer, a corrupt
+        // checksum, past the limit, empty: not for the one-call path.
+        let mut two = packed.clone();
+        two.extend_from_slice(&short);
+        let mut junk = packed.clone();
+        junk.extend_from_slice(b"xx\0\0\0\0\0\0");
+        let mut lying = packed.clone();
+        let at = lying.len() - 4;
+        lying[at..].copy_from_slice(&10u32.to_le_bytes());
+        let mut corrupt = packed.clone();
+        let at = corrupt.len() - 8;
+        corrupt[at] ^= 1;
+        for input in [
+            &packed[..packed.len() / 2],
+            &two,
+            &junk,
+            &lying,
+            &corrupt,
+            &gzip(b""),
+        ] {
+            assert_eq!(gunzip_whole(input, 1 << 30, &mut out), None);
+        }
+        assert_eq!(gunzip_whole(&packed, 100, &mut out), None);
+        assert_eq!(gunzip(&two, 1 << 30).bytes.len(), data.len() + 2);
     }
 
     #[test]

@@ -59,6 +59,9 @@ impl Shape {
 pub struct TextScan<'t, 'x, S: EventSink> {
     file: &'x str,
     text: &'t [u8],
+    /// The text when it is all UTF-8 (checked once): records are then read
+    /// by [`crate::eventscan`] first.
+    utf8: Option<&'t str>,
     sink: &'x mut S,
     diagnostics: &'x mut Vec<Diagnostic>,
     problems: usize,
@@ -77,6 +80,7 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
         Self {
             file,
             text,
+            utf8: std::str::from_utf8(text).ok(),
             sink,
             diagnostics,
             problems: 0,
@@ -262,6 +266,13 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             };
             return self.wrapper(open, shape, depth);
         }
+        if let Some((record, end)) = self
+            .utf8
+            .and_then(|text| crate::eventscan::event_at(text, open))
+        {
+            self.classify(&record, open, end, depth);
+            return end;
+        }
         let text = self.text;
         let mut stream =
             serde_json::Deserializer::from_slice(&text[open..]).into_iter::<EventRecord<'t>>();
@@ -377,9 +388,8 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
 
     fn classify(&mut self, record: &EventRecord<'t>, open: usize, end: usize, depth: u8) {
         let text = self.text;
-        let offset_in_text = |raw: &serde_json::value::RawValue| {
-            raw.get().as_ptr() as usize - text.as_ptr() as usize
-        };
+        let offset_in_text =
+            |raw: crate::record::RawJson<'_>| raw.get().as_ptr() as usize - text.as_ptr() as usize;
         if let Some(list) = record.records.or(record.events) {
             let shape = if record.records.is_some() {
                 Shape::TrailFile

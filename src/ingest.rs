@@ -2,7 +2,7 @@
 //! the container and format layers, with duplicates dropped and every problem
 //! recorded in the load report.
 
-use crate::container::{gunzip, looks_binary, sniff, strip_bom, Container};
+use crate::container::{gunzip, gunzip_whole, looks_binary, sniff, strip_bom, Container};
 use crate::diagnostic::Diagnostic;
 use crate::digest::Digest;
 use crate::fingerprint::Fingerprint;
@@ -97,7 +97,13 @@ pub struct Loader {
     /// Kept only by a loader that builds a segment: each row's duplicate key
     /// and file, so duplicates across segments are found when they merge.
     row_keys: Option<Vec<RowKey>>,
+    /// Inflated text of the gzip file being loaded, reused from file to file.
+    inflated: Vec<u8>,
 }
+
+/// The reused inflate buffer is kept between files up to this size (a
+/// CloudTrail file is far smaller); a larger one is freed after its file.
+const KEEP_INFLATED_BYTES: usize = 16 << 20;
 
 /// A stored row's duplicate key (0 when the event has no `eventID`) and the
 /// index of its file's report.
@@ -194,7 +200,7 @@ impl Loader {
 
     /// A loader for one batch of a parallel load: see [`Loader::into_segment`].
     pub fn for_segment(limits: Limits) -> Self {
-        Self {
+        let mut loader = Self {
             limits: Limits {
                 // The loader that merges segments enforces the store limit.
                 max_store_bytes: usize::MAX,
@@ -202,7 +208,9 @@ impl Loader {
             },
             row_keys: Some(Vec::new()),
             ..Self::default()
-        }
+        };
+        loader.store.defer_compression();
+        loader
     }
 
     /// What this loader parsed, ready to cross to the loader that merges.
@@ -410,6 +418,15 @@ impl Loader {
         }
         let outcome = match container {
             Container::Gzip => {
+                let mut text = std::mem::take(&mut self.inflated);
+                let outcome = gunzip_whole(bytes, self.limits.max_inflated_bytes, &mut text)
+                    .map(|len| self.load_text(name, &text[..len]));
+                if text.len() <= KEEP_INFLATED_BYTES {
+                    self.inflated = text;
+                }
+                if let Some(outcome) = outcome {
+                    return self.file_done(name, outcome, diagnostics_before);
+                }
                 let inflated = gunzip(bytes, self.limits.max_inflated_bytes);
                 if let Some(problem) = &inflated.problem {
                     self.report
@@ -439,6 +456,11 @@ impl Loader {
             }
             Container::Plain => self.load_text(name, bytes),
         };
+        self.file_done(name, outcome, diagnostics_before);
+    }
+
+    /// The report line of a file (or archive member) just loaded.
+    fn file_done(&mut self, name: &str, outcome: TextOutcome, diagnostics_before: usize) {
         self.report.events += outcome.stored;
         self.report.duplicates += outcome.duplicates;
         self.report.file_reports.push(FileReport {

@@ -5,11 +5,13 @@
 //! The roles, in the order bytes flow through them:
 //! - [`container`] recognises gzip/zip by magic bytes and inflates within limits;
 //! - [`formats`] recognises what the text holds and walks it record by record,
-//!   using [`scan`] to skip and resynchronise and [`record`] to decode;
+//!   using [`scan`] to skip and resynchronise and [`record`] to decode
+//!   ([`eventscan`] first, the quick path for the common case);
 //! - [`identity`] resolves who acted;
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
-//!   a parallel load parses batches into [`segment`]s and merges them;
+//!   a parallel load parses batches into [`segment`]s and merges them
+//!   (one parser's batch, files in and segment out, is [`batch`]);
 //! - [`coverage`] tells which accounts, regions and hours the files cover,
 //!   and checks log files against [`digest`] files;
 //! - [`detect`] runs the built-in detection rules over the store;
@@ -17,11 +19,13 @@
 //!
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
+pub mod batch;
 pub mod container;
 pub mod coverage;
 pub mod detect;
 pub mod diagnostic;
 pub mod digest;
+pub mod eventscan;
 pub mod export;
 pub mod filter;
 pub mod fingerprint;

@@ -22,11 +22,20 @@ struct SealedBlock {
     len: usize,
 }
 
+/// Full blocks a deferring store keeps uncompressed at most (beyond this
+/// they are compressed as usual): a parser's batch is a few megabytes.
+const DEFERRED_BYTES: usize = 64 << 20;
+
 #[derive(Default)]
 pub struct RawStore {
     sealed: Vec<SealedBlock>,
     /// Compressed bytes of the sealed blocks, kept as they are sealed.
     sealed_bytes: usize,
+    /// Full blocks not compressed yet, in order after `sealed` (see
+    /// [`RawStore::defer_compression`]).
+    deferred: Vec<Vec<u8>>,
+    deferred_bytes: usize,
+    defer: bool,
     open: Vec<u8>,
 }
 
@@ -42,15 +51,29 @@ impl std::fmt::Debug for RawStore {
 }
 
 impl RawStore {
+    /// Full blocks stay uncompressed until [`RawStore::seal`] (up to a
+    /// bound): for a parser's batch, whose detection rules read some events
+    /// back before the segment is sealed and sent. The blocks and their
+    /// compressed bytes are the same either way.
+    pub fn defer_compression(&mut self) {
+        self.defer = true;
+    }
+
     pub fn push(&mut self, json: &[u8]) -> RawRef {
         if !self.open.is_empty() && self.open.len() + json.len() > BLOCK_BYTES {
-            self.seal();
+            if self.defer && self.deferred_bytes + self.open.len() <= DEFERRED_BYTES {
+                self.deferred_bytes += self.open.len();
+                self.deferred.push(std::mem::take(&mut self.open));
+            } else {
+                self.seal();
+            }
         }
         if self.open.capacity() == 0 {
             self.open.reserve(BLOCK_BYTES);
         }
         let raw = RawRef {
-            block: u32::try_from(self.sealed.len()).expect("fewer than 4 billion blocks"),
+            block: u32::try_from(self.sealed.len() + self.deferred.len())
+                .expect("fewer than 4 billion blocks"),
             offset: self.open.len() as u32,
             len: u32::try_from(json.len()).unwrap_or(u32::MAX),
         };
@@ -61,27 +84,39 @@ impl RawStore {
     /// Compresses the open block. Called when full, and when a load ends so
     /// an idle store is compact.
     pub fn seal(&mut self) {
+        for block in std::mem::take(&mut self.deferred) {
+            self.seal_block(&block);
+        }
+        self.deferred_bytes = 0;
         if self.open.is_empty() {
             return;
         }
-        let compressed = lz4_flex::block::compress(&self.open).into_boxed_slice();
+        let open = std::mem::take(&mut self.open);
+        self.seal_block(&open);
+        // Freed, not cleared: an idle store should not keep a spare block.
+    }
+
+    fn seal_block(&mut self, block: &[u8]) {
+        let compressed = lz4_flex::block::compress(block).into_boxed_slice();
         self.sealed_bytes += compressed.len() + 32;
         self.sealed.push(SealedBlock {
             compressed,
-            len: self.open.len(),
+            len: block.len(),
         });
-        // Freed, not cleared: an idle store should not keep a spare block.
-        self.open = Vec::new();
     }
 
     /// One block's uncompressed bytes. A block that does not inflate (only
     /// possible for one another worker sent damaged) reads as empty.
     pub fn block(&self, index: u32) -> Cow<'_, [u8]> {
-        match self.sealed.get(index as usize) {
+        let index = index as usize;
+        match self.sealed.get(index) {
             Some(block) => Cow::Owned(
                 lz4_flex::block::decompress(&block.compressed, block.len).unwrap_or_default(),
             ),
-            None => Cow::Borrowed(&self.open),
+            None => match self.deferred.get(index - self.sealed.len()) {
+                Some(block) => Cow::Borrowed(block),
+                None => Cow::Borrowed(&self.open),
+            },
         }
     }
 
@@ -113,11 +148,13 @@ impl RawStore {
     }
 
     pub fn block_count(&self) -> u32 {
-        self.sealed.len() as u32 + u32::from(!self.open.is_empty())
+        (self.sealed.len() + self.deferred.len()) as u32 + u32::from(!self.open.is_empty())
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.sealed_bytes + self.open.capacity()
+        self.sealed_bytes
+            + self.deferred.iter().map(Vec::capacity).sum::<usize>()
+            + self.open.capacity()
     }
 }
 
@@ -150,5 +187,18 @@ mod tests {
             store.heap_bytes() * 4 < total,
             "repetitive JSON compresses well"
         );
+        // Deferring compression changes when blocks are compressed, not what
+        // they hold nor how they compress.
+        let mut deferring = RawStore::default();
+        deferring.defer_compression();
+        for (event, raw) in events.iter().zip(&refs) {
+            assert_eq!(deferring.push(event.as_bytes()), *raw);
+        }
+        assert!(deferring.sealed.is_empty() && !deferring.deferred.is_empty());
+        for (event, raw) in events.iter().zip(&refs).step_by(3) {
+            assert_eq!(&*deferring.get(*raw), event.as_bytes());
+        }
+        deferring.seal();
+        assert_eq!(deferring.into_sealed(), store.into_sealed());
     }
 }

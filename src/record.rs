@@ -46,24 +46,42 @@ pub struct EventRecord<'a> {
     #[serde(borrow, rename = "@timestamp", deserialize_with = "loose_text")]
     pub logstash_timestamp: Text<'a>,
     #[serde(borrow)]
-    pub additional_event_data: Option<&'a serde_json::value::RawValue>,
+    pub additional_event_data: Option<RawJson<'a>>,
     #[serde(borrow)]
-    pub response_elements: Option<&'a serde_json::value::RawValue>,
+    pub response_elements: Option<RawJson<'a>>,
 
     // Envelope members: present when this object wraps events instead of being one.
     #[serde(borrow, rename = "detail-type", deserialize_with = "loose_text")]
     pub detail_type: Text<'a>,
     #[serde(borrow)]
-    pub detail: Option<&'a serde_json::value::RawValue>,
+    pub detail: Option<RawJson<'a>>,
     #[serde(borrow, rename = "CloudTrailEvent", deserialize_with = "loose_text")]
     pub cloud_trail_event: Text<'a>,
     #[serde(borrow, rename = "Records")]
-    pub records: Option<&'a serde_json::value::RawValue>,
+    pub records: Option<RawJson<'a>>,
     #[serde(borrow, rename = "Events")]
-    pub events: Option<&'a serde_json::value::RawValue>,
+    pub events: Option<RawJson<'a>>,
     #[serde(rename = "logFiles")]
     pub log_files: Option<serde::de::IgnoredAny>,
     pub s3: Option<serde::de::IgnoredAny>,
+}
+
+/// A JSON value kept as its text, borrowed from the input (read as serde_json's
+/// `RawValue`; [`crate::eventscan`] makes it without serde).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawJson<'a>(pub &'a str);
+
+impl<'a> RawJson<'a> {
+    /// The value's JSON text, exactly as in the input.
+    pub fn get(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawJson<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de serde_json::value::RawValue>::deserialize(deserializer).map(|raw| RawJson(raw.get()))
+    }
 }
 
 /// The `userIdentity` element (CloudTrail event reference).

@@ -102,8 +102,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            batch_bytes: 1_000_000,
-            batch_jobs: 256,
+            batch_bytes: crate::batch::BATCH_BYTES as u64,
+            batch_jobs: crate::batch::BATCH_FILES,
             queued_per_parser: 2,
             split_bytes: 8_000_000,
             // Parsing runs at tens of MB a second even on a slow machine.

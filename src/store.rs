@@ -258,6 +258,12 @@ impl EventStore {
         }
     }
 
+    /// Keeps full raw blocks uncompressed until [`EventStore::into_parts`]
+    /// (a parser's batch: its detection rules read events back first).
+    pub fn defer_compression(&mut self) {
+        self.raw.defer_compression();
+    }
+
     /// Appends a raw block sealed elsewhere; returns its index in this store.
     pub fn append_raw_block(&mut self, compressed: Box<[u8]>, len: usize) -> u32 {
         self.raw.append_sealed(compressed, len)

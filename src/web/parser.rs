@@ -6,6 +6,7 @@
 //! event never reports), it says so before it stops.
 
 use super::files::FileHandle;
+use crate::batch::BatchParse;
 use crate::ingest::{Limits, Loader};
 use crate::schedule::Job;
 use futures_util::StreamExt;
@@ -125,17 +126,17 @@ async fn parse(
             (job, read)
         })
         .collect();
-    let mut loader = Loader::for_segment(Limits::browser());
+    let mut parse = BatchParse::new(Limits::browser());
     for (job, read) in reads {
         let bytes = read.await;
         if let Some(fault) = fault {
             fault.strike(&job.file.name).await;
         }
         match bytes {
-            Ok(bytes) => loader.load_part(&job.file.name, &bytes, job.part),
-            Err(error) if job.part.index == 0 => loader.unreadable(&job.file.name, &error),
+            Ok(bytes) => parse.load_part(&job.file.name, &bytes, job.part),
+            Err(error) if job.part.index == 0 => parse.unreadable(&job.file.name, &error),
             Err(_) => {}
         }
     }
-    crate::detect::detected_segment(loader).encode()
+    parse.finish()
 }
