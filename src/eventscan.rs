@@ -669,9 +669,17 @@ impl<'t> Walk<'t> {
     }
 }
 
+/// Whether the quick path agrees with serde_json on the object at `open`
+/// (a `{` of `text`): it either gives up, or reads the record serde_json
+/// reads, ending at the same place. For tests and the fuzz target.
+#[doc(hidden)]
+pub fn agrees_with_serde(text: &str, open: usize) -> bool {
+    event_at(text, open)
+        .is_none_or(|(record, end)| Some((format!("{record:?}"), end)) == serde_reading(text, open))
+}
+
 /// What serde_json makes of the record at `open`, as the quick path would
 /// report it: the record's `Debug` text and where it ends.
-#[cfg(test)]
 fn serde_reading(text: &str, open: usize) -> Option<(String, usize)> {
     let mut stream =
         serde_json::Deserializer::from_str(&text[open..]).into_iter::<EventRecord<'_>>();
