@@ -235,6 +235,9 @@ impl Segment {
             if u64::from(row.principal) >= parts.principals.len() as u64 {
                 return bad("a principal");
             }
+            if row.time_ms != i64::MIN && !crate::time::PARSED_TIMES.contains(&row.time_ms) {
+                return Err(format!("event {index} has a time no parse gives"));
+            }
             if row.string_ids().iter().any(|&id| u64::from(id) >= strings) {
                 return bad("a string");
             }
@@ -437,7 +440,7 @@ mod tests {
         }
         let segment = loader.into_segment();
         type Damage = fn(&mut Segment);
-        let damages: [(&str, Damage); 7] = [
+        let damages: [(&str, Damage); 8] = [
             ("string", |s| s.parts.rows[5].user_agent = u32::MAX),
             ("principal", |s| s.parts.rows[0].principal = 1_000_000),
             ("block", |s| s.parts.rows[9].raw_block = 99),
@@ -445,6 +448,8 @@ mod tests {
             ("file", |s| s.row_keys[2].file = 500),
             ("mask", |s| s.rule_masks = Some(vec![(1_000_000, 1)])),
             ("block size", |s| s.parts.blocks[0].1 = usize::MAX / 2),
+            // Found by the segment fuzz target: the timeline's span overflowed.
+            ("time", |s| s.parts.rows[4].time_ms = i64::MAX - 1),
         ];
         for (what, damage) in damages {
             let mut bad = Segment::decode(&segment.encode()).unwrap();

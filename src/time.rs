@@ -4,6 +4,12 @@
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type EpochMs = i64;
 
+/// Every time [`parse_rfc3339`] can give lies in this range: years 0000 to
+/// 9999, ten days either side (offsets of up to 99:99 hours). A time outside
+/// it did not come from a parse (see `Segment::decode`).
+pub const PARSED_TIMES: std::ops::RangeInclusive<EpochMs> =
+    -62_168_083_200_000..=253_403_164_800_000;
+
 /// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     // Howard Hinnant's algorithm: exact for every year, branch-light.
@@ -129,6 +135,19 @@ pub fn format_utc(ms: EpochMs) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_extremes_of_a_parse_lie_in_parsed_times() {
+        for text in [
+            "0000-01-01T00:00:00+99:59",
+            "0000-01-01",
+            "9999-12-31T23:59:60.999-99:59",
+            "9999-12-31T23:59:59Z",
+        ] {
+            let time = parse_rfc3339(text).expect(text);
+            assert!(PARSED_TIMES.contains(&time), "{text}");
+        }
+    }
 
     #[test]
     fn parses_cloudtrail_forms() {
