@@ -2,8 +2,8 @@
 //! store worker under the name [`PARSER_NAME`]. It reads the batches of files
 //! it is sent, parses each batch into a segment and posts the segment back
 //! as one transferred buffer. It keeps nothing between batches. When it
-//! fails (a panic, or a trap inside a promise, which the worker's `error`
-//! event never reports), it says so before it stops.
+//! fails (a panic, or a trap that surfaces only as a rejected promise), it
+//! says so before it stops.
 
 use super::files::FileHandle;
 use crate::batch::BatchParse;
