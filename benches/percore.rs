@@ -18,30 +18,20 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
+// The tests' file lister: sorted path order, as the Node side lists them.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use super::common::files_under;
     use sha2::{Digest, Sha256};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::time::Instant;
     use trailglass::batch::{batches, canonical, BatchParse};
     use trailglass::ingest::{Limits, Loader};
     use trailglass::segment::Segment;
-
-    /// Every file under `dir`, in sorted path order (as the Node side lists them).
-    fn files_under(dir: &Path, into: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .expect("a readable folder")
-            .map(|e| e.expect("a readable entry").path())
-            .collect();
-        entries.sort();
-        for entry in entries {
-            if entry.is_dir() {
-                files_under(&entry, into);
-            } else {
-                into.push(entry);
-            }
-        }
-    }
 
     pub fn main() {
         let args: Vec<String> = std::env::args()

@@ -82,6 +82,10 @@ impl<F: Input> Job<F> {
     }
 }
 
+/// Files at least this big are archives worth splitting (when they are
+/// zips), and the page hands them over as handles rather than bytes.
+pub const SPLIT_BYTES: u64 = 8_000_000;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     /// A batch ends at this many bytes of files…
@@ -105,7 +109,7 @@ impl Default for Settings {
             batch_bytes: crate::batch::BATCH_BYTES as u64,
             batch_jobs: crate::batch::BATCH_FILES,
             queued_per_parser: 2,
-            split_bytes: 8_000_000,
+            split_bytes: SPLIT_BYTES,
             // Parsing runs at tens of MB a second even on a slow machine.
             answer_ms: 30_000.0,
             answer_ms_per_mb: 1_000.0,

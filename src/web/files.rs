@@ -243,7 +243,7 @@ async fn callback_promise(
 /// Files per message to the worker.
 const SLICE_FILES: usize = 16;
 /// Files at least this big cross as handles (see [`Content`]).
-const HANDLE_BYTES: f64 = 8_000_000.0;
+const HANDLE_BYTES: f64 = crate::schedule::SPLIT_BYTES as f64;
 /// Reads the page keeps going at once (the browser serves them in parallel).
 const READS_IN_FLIGHT: usize = 64;
 /// Bytes read but not yet parsed that the page allows before it waits.
