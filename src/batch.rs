@@ -47,6 +47,17 @@ impl BatchParse {
     pub fn finish(self) -> Vec<u8> {
         crate::detect::detected_segment(self.loader).encode()
     }
+
+    /// [`BatchParse::finish`] for a parser that keeps the raw JSON it
+    /// parsed: the blocks move into `keep` and the segment names them there.
+    pub fn finish_keeping(self, keep: &mut crate::rawstore::RawStore) -> Vec<u8> {
+        let mut segment = crate::detect::detected_segment(self.loader);
+        segment.kept = Some(keep.block_count());
+        for (compressed, len) in &mut segment.parts.blocks {
+            keep.append_sealed(std::mem::take(compressed), *len);
+        }
+        segment.encode()
+    }
 }
 
 /// An encoded segment made comparable across platforms, for comparing a

@@ -79,7 +79,21 @@ impl Bits {
 
 /// Evaluates the filter; the result is in time order (`order` is `view::time_order`).
 pub fn select(store: &EventStore, order: &[u32], filter: &Filter) -> Selection {
-    let matching = matches(store, &filter.query);
+    ready(select_with(store, order, filter, &ScanHere))
+}
+
+/// [`select`] with the raw JSON read by `scan`: here, or fanned out to the
+/// workers that hold it. The answer is the same either way.
+pub async fn select_with(
+    store: &EventStore,
+    order: &[u32],
+    filter: &Filter,
+    scan: &impl RawScan,
+) -> Selection {
+    let matching = match &filter.query {
+        Query::All => None,
+        query => Some(eval(store, query, None, scan).await),
+    };
     order
         .iter()
         .copied()
@@ -92,6 +106,37 @@ pub fn select(store: &EventStore, order: &[u32], filter: &Filter) -> Selection {
                 && filter.principal.is_none_or(|p| row.principal == p)
         })
         .collect()
+}
+
+/// Reads raw JSON for the query terms that need it (free text, JSON paths).
+pub trait RawScan {
+    /// Of `rows` (store indexes, ascending), those whose raw JSON passes
+    /// `term` (a [`Query::Text`] or a path [`Query::Field`]), ascending.
+    fn scan(
+        &self,
+        store: &EventStore,
+        term: &Query,
+        rows: Vec<usize>,
+    ) -> impl std::future::Future<Output = Vec<usize>>;
+}
+
+/// Reads the raw JSON in this worker (on every core natively).
+pub struct ScanHere;
+
+impl RawScan for ScanHere {
+    async fn scan(&self, store: &EventStore, term: &Query, rows: Vec<usize>) -> Vec<usize> {
+        scan_here(store, term, &rows)
+    }
+}
+
+/// The answer of a future that never waits (a [`ScanHere`] evaluation).
+fn ready<T>(future: impl std::future::Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(value) => value,
+        std::task::Poll::Pending => unreachable!("scanning here never waits"),
+    }
 }
 
 /// Whether one event passes a query, given its raw JSON: the answer
@@ -131,41 +176,58 @@ pub fn row_matches(store: &EventStore, index: usize, json: &[u8], query: &Query)
     }
 }
 
-/// `None` means every row.
-fn matches(store: &EventStore, query: &Query) -> Option<Bits> {
-    match query {
-        Query::All => None,
-        _ => Some(eval(store, query, None)),
-    }
-}
-
-fn eval(store: &EventStore, query: &Query, candidates: Option<&Bits>) -> Bits {
-    let len = store.rows.len();
-    match query {
-        Query::All => Bits::new(len, true),
-        Query::And(parts) => {
-            // Cheap terms first, so raw-reading terms see fewer candidates.
-            let mut ordered: Vec<&Query> = parts.iter().collect();
-            ordered.sort_by_key(|q| reads_raw(q));
-            let mut acc = candidates.cloned().unwrap_or_else(|| Bits::new(len, true));
-            for part in ordered {
-                acc = eval(store, part, Some(&acc)).and(&acc);
+fn eval<'a, S: RawScan>(
+    store: &'a EventStore,
+    query: &'a Query,
+    candidates: Option<&'a Bits>,
+    scan: &'a S,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Bits> + 'a>> {
+    Box::pin(async move {
+        let len = store.rows.len();
+        match query {
+            Query::All => Bits::new(len, true),
+            Query::And(parts) => {
+                // Cheap terms first, so raw-reading terms see fewer candidates.
+                let mut ordered: Vec<&Query> = parts.iter().collect();
+                ordered.sort_by_key(|q| reads_raw(q));
+                let mut acc = candidates.cloned().unwrap_or_else(|| Bits::new(len, true));
+                for part in ordered {
+                    acc = eval(store, part, Some(&acc), scan).await.and(&acc);
+                }
+                acc
             }
-            acc
-        }
-        Query::Or(parts) => parts.iter().fold(Bits::new(len, false), |acc, part| {
-            acc.or(&eval(store, part, candidates))
-        }),
-        Query::Not(inner) => {
-            let inside = eval(store, inner, candidates).not(len);
-            match candidates {
-                Some(c) => inside.and(c),
-                None => inside,
+            Query::Or(parts) => {
+                let mut acc = Bits::new(len, false);
+                for part in parts {
+                    acc = acc.or(&eval(store, part, candidates, scan).await);
+                }
+                acc
             }
+            Query::Not(inner) => {
+                let inside = eval(store, inner, candidates, scan).await.not(len);
+                match candidates {
+                    Some(c) => inside.and(c),
+                    None => inside,
+                }
+            }
+            Query::Text(_)
+            | Query::Field {
+                field: Field::Path(_),
+                ..
+            } => {
+                let rows: Vec<usize> = match candidates {
+                    Some(c) => c.ones().collect(),
+                    None => (0..len).collect(),
+                };
+                let mut bits = Bits::new(len, false);
+                for i in scan.scan(store, query, rows).await {
+                    bits.set(i);
+                }
+                bits
+            }
+            Query::Field { field, test } => eval_field(store, field, test),
         }
-        Query::Text(text) => text_scan(store, candidates, text),
-        Query::Field { field, test } => eval_field(store, field, test, candidates),
-    }
+    })
 }
 
 fn reads_raw(query: &Query) -> bool {
@@ -181,7 +243,7 @@ fn reads_raw(query: &Query) -> bool {
     }
 }
 
-fn eval_field(store: &EventStore, field: &Field, test: &Test, candidates: Option<&Bits>) -> Bits {
+fn eval_field(store: &EventStore, field: &Field, test: &Test) -> Bits {
     let string_column = |pick: fn(&EventRow) -> u32| {
         let accepted: Vec<bool> = store
             .strings
@@ -217,7 +279,8 @@ fn eval_field(store: &EventStore, field: &Field, test: &Test, candidates: Option
         }
         Field::ReadOnly => rows_where(store, |row| read_only_passes(row, test)),
         Field::Time => rows_where(store, |row| time_passes(row, test)),
-        Field::Path(path) => raw_scan(store, candidates, |json| path_matches(json, path, test)),
+        // Read from the raw JSON: see `eval`.
+        Field::Path(_) => Bits::new(store.rows.len(), false),
     }
 }
 
@@ -256,63 +319,73 @@ fn rows_where(store: &EventStore, keep: impl Fn(&EventRow) -> bool) -> Bits {
     bits
 }
 
-/// Runs `keep` on the raw JSON of each candidate row, inflating each block once.
-fn raw_scan(
-    store: &EventStore,
-    candidates: Option<&Bits>,
-    keep: impl Fn(&[u8]) -> bool + Sync,
-) -> Bits {
-    scan_blocks(store, candidates, |block, rows, hits| {
-        for &i in rows {
-            let row = &store.rows[i];
-            if keep(crate::store::event_bytes(block, row)) {
-                hits.push(i);
-            }
-        }
-    })
+/// A raw-reading query term, ready to test events block by block: here,
+/// or in the parser that holds the block.
+pub enum RawMatcher<'q> {
+    /// Lower-cased; each block is lower-cased once and searched whole (SIMD
+    /// substring search).
+    Text(Box<memchr::memmem::Finder<'static>>),
+    Path(&'q [String], &'q Test),
+    /// Matches every event (empty free text).
+    Everything,
 }
 
-/// Free text: each block is inflated and lower-cased once and searched whole
-/// (SIMD substring search), then hits are mapped to the candidate rows whose
-/// JSON contains them entirely.
-fn text_scan(store: &EventStore, candidates: Option<&Bits>, text: &str) -> Bits {
-    let needle = text.to_ascii_lowercase();
-    if needle.is_empty() {
-        return candidates
-            .cloned()
-            .unwrap_or_else(|| Bits::new(store.rows.len(), true));
+impl<'q> RawMatcher<'q> {
+    /// `None` for a term that does not read the raw JSON.
+    pub fn new(term: &'q Query) -> Option<Self> {
+        match term {
+            Query::Text(text) if text.is_empty() => Some(Self::Everything),
+            Query::Text(text) => Some(Self::Text(Box::new(
+                memchr::memmem::Finder::new(text.to_ascii_lowercase().as_bytes()).into_owned(),
+            ))),
+            Query::Field {
+                field: Field::Path(path),
+                test,
+            } => Some(Self::Path(path, test)),
+            _ => None,
+        }
     }
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    scan_blocks(store, candidates, |block, rows, matched| {
-        let mut lower = block.to_vec();
-        lower.make_ascii_lowercase();
-        let mut hits = finder.find_iter(&lower).peekable();
-        for &i in rows {
-            let row = &store.rows[i];
-            let (start, end) = (
-                row.raw_offset as usize,
-                (row.raw_offset + row.raw_len) as usize,
-            );
-            while hits.next_if(|&hit| hit < start).is_some() {}
-            if hits.peek().is_some_and(|&hit| hit + needle.len() <= end) {
-                matched.push(i);
+
+    /// Which of the events at `spans` (offset and length in `block`,
+    /// ascending) pass, as indexes into `spans`. `lower` is scratch space.
+    pub fn hits(&self, block: &[u8], spans: &[(u32, u32)], lower: &mut Vec<u8>) -> Vec<u32> {
+        let event = |&(offset, len): &(u32, u32)| {
+            let start = offset as usize;
+            block.get(start..start + len as usize).unwrap_or_default()
+        };
+        match self {
+            Self::Everything => (0..spans.len() as u32).collect(),
+            Self::Path(path, test) => (0..spans.len() as u32)
+                .filter(|&i| path_matches(event(&spans[i as usize]), path, test))
+                .collect(),
+            Self::Text(finder) => {
+                lower.clear();
+                lower.extend_from_slice(block);
+                lower.make_ascii_lowercase();
+                let needle = finder.needle().len();
+                let mut found = finder.find_iter(lower).peekable();
+                let mut hits = Vec::new();
+                for (i, &(offset, len)) in spans.iter().enumerate() {
+                    let (start, end) = (offset as usize, offset as usize + len as usize);
+                    // An event's JSON is contiguous and events do not
+                    // overlap: a hit counts only inside one event.
+                    while found.next_if(|&hit| hit < start).is_some() {}
+                    if found.peek().is_some_and(|&hit| hit + needle <= end) {
+                        hits.push(i as u32);
+                    }
+                }
+                hits
             }
         }
-    })
+    }
 }
 
-/// Groups the candidate rows by raw block and runs `per_block` on each block
-/// once (its bytes, its candidate rows in order, where to put matches), over
-/// all cores natively; the browser worker runs it on its one thread.
-fn scan_blocks(
-    store: &EventStore,
-    candidates: Option<&Bits>,
-    per_block: impl Fn(&[u8], &[usize], &mut Vec<usize>) + Sync,
-) -> Bits {
-    let len = store.rows.len();
-    let rows: Vec<usize> = match candidates {
-        Some(c) => c.ones().collect(),
-        None => (0..len).collect(),
+/// Of `rows` (ascending), those whose raw JSON passes `term`, reading each
+/// block once, over all cores natively; the browser's store worker runs it
+/// on its one thread for the blocks it holds.
+pub fn scan_here(store: &EventStore, term: &Query, rows: &[usize]) -> Vec<usize> {
+    let Some(matcher) = RawMatcher::new(term) else {
+        return Vec::new();
     };
     // Rows are stored in load order, so each block's rows are one run.
     let groups: Vec<&[usize]> = rows
@@ -320,9 +393,15 @@ fn scan_blocks(
         .collect();
     let run = |groups: &[&[usize]]| {
         let mut matched = Vec::new();
+        let mut lower = Vec::new();
         for rows in groups {
             let block = store.raw_block(store.rows[rows[0]].raw_block);
-            per_block(&block, rows, &mut matched);
+            let spans: Vec<(u32, u32)> = rows
+                .iter()
+                .map(|&i| (store.rows[i].raw_offset, store.rows[i].raw_len))
+                .collect();
+            let hits = matcher.hits(&block, &spans, &mut lower);
+            matched.extend(hits.into_iter().map(|hit| rows[hit as usize]));
         }
         matched
     };
@@ -345,11 +424,7 @@ fn scan_blocks(
     };
     #[cfg(target_arch = "wasm32")]
     let matched: Vec<usize> = run(&groups);
-    let mut bits = Bits::new(len, false);
-    for i in matched {
-        bits.set(i);
-    }
-    bits
+    matched
 }
 
 /// ASCII case-insensitive substring search; `needle` is compared as lowercase.

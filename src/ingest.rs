@@ -226,6 +226,7 @@ impl Loader {
             row_keys,
             report: self.report,
             rule_masks: None,
+            kept: None,
         }
     }
 
@@ -233,11 +234,18 @@ impl Loader {
     /// strings and principals are re-interned, raw blocks appended as they
     /// are, and events already loaded (from any segment) dropped as duplicates.
     pub fn merge(&mut self, segment: Segment) {
+        self.merge_from(segment, 0);
+    }
+
+    /// [`Loader::merge`] for a segment from worker `home`: raw blocks the
+    /// worker kept stay there (see [`crate::rawstore::Away`]).
+    pub fn merge_from(&mut self, segment: Segment, home: u32) {
         let Segment {
             parts,
             row_keys,
             mut report,
             rule_masks,
+            kept: kept_by_home,
         } = segment;
         let first_new_row = self.store.rows.len() as u32;
         // Segment row → store row, for the rule masks.
@@ -286,7 +294,16 @@ impl Loader {
         }
         for (index, (compressed, len)) in parts.blocks.into_iter().enumerate() {
             if block_ids[index] == 0 {
-                block_ids[index] = self.store.append_raw_block(compressed, len);
+                block_ids[index] = match kept_by_home {
+                    Some(first) => self.store.raw_store_mut().append_away(
+                        crate::rawstore::Away {
+                            home,
+                            id: first + index as u32,
+                        },
+                        len,
+                    ),
+                    None => self.store.append_raw_block(compressed, len),
+                };
             }
         }
         let string = |id: u32| string_ids.get(id as usize).copied().unwrap_or(0);

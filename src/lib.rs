@@ -14,6 +14,7 @@
 //!   (one parser's batch, files in and segment out, is [`batch`]);
 //! - [`coverage`] tells which accounts, regions and hours the files cover,
 //!   and checks log files against [`digest`] files;
+//! - [`partition`] lets other workers keep the raw JSON and answer for it;
 //! - [`detect`] runs the built-in detection rules over the store;
 //! - [`summary`] aggregates the store for people (per principal, time span).
 //!
@@ -35,6 +36,7 @@ pub mod ingest;
 pub mod lineage;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod parallel;
+pub mod partition;
 pub mod pretty;
 pub mod query;
 pub mod rawstore;

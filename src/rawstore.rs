@@ -1,7 +1,9 @@
 //! Owns the raw JSON of every event: appended into blocks that are sealed
 //! with LZ4 once full, so the store holds a fraction of the input size while
 //! any event (one block to inflate) and a full-text scan (block by block)
-//! stay fast.
+//! stay fast. A block may live in another worker (a parser that keeps what
+//! it parsed, see [`Away`]): reading one that has not been fetched reads as
+//! empty and is noted, so the caller can fetch it and read again.
 
 use std::borrow::Cow;
 
@@ -18,8 +20,27 @@ pub struct RawRef {
 }
 
 struct SealedBlock {
+    /// Empty for a block that lives elsewhere.
     compressed: Box<[u8]>,
     len: usize,
+    away: Option<Away>,
+}
+
+/// Where a block that lives in another worker is: which worker (`home`, a
+/// number never reused for another worker) and its index there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Away {
+    pub home: u32,
+    pub id: u32,
+}
+
+/// What became of a block fetched from its home.
+#[derive(Debug)]
+pub enum Fetched {
+    /// Its compressed bytes.
+    Bytes(Box<[u8]>),
+    /// Its home is gone, and the block with it: it reads as empty.
+    Lost,
 }
 
 /// Full blocks a deferring store keeps uncompressed at most (beyond this
@@ -37,6 +58,12 @@ pub struct RawStore {
     deferred_bytes: usize,
     defer: bool,
     open: Vec<u8>,
+    /// Blocks fetched from their homes, by index (see [`RawStore::install`]).
+    fetched: rustc_hash::FxHashMap<u32, Fetched>,
+    /// Blocks read while away and not fetched, since the last
+    /// [`RawStore::take_misses`]. A lock only because scans run on several
+    /// threads natively (where no block is ever away).
+    misses: std::sync::Mutex<Vec<u32>>,
 }
 
 impl std::fmt::Debug for RawStore {
@@ -102,6 +129,7 @@ impl RawStore {
         self.sealed.push(SealedBlock {
             compressed,
             len: block.len(),
+            away: None,
         });
     }
 
@@ -110,6 +138,20 @@ impl RawStore {
     pub fn block(&self, index: u32) -> Cow<'_, [u8]> {
         let index = index as usize;
         match self.sealed.get(index) {
+            Some(SealedBlock {
+                away: Some(_), len, ..
+            }) => match self.fetched.get(&(index as u32)) {
+                Some(Fetched::Bytes(compressed)) => {
+                    Cow::Owned(lz4_flex::block::decompress(compressed, *len).unwrap_or_default())
+                }
+                Some(Fetched::Lost) => Cow::Borrowed(&[]),
+                None => {
+                    if let Ok(mut misses) = self.misses.lock() {
+                        misses.push(index as u32);
+                    }
+                    Cow::Borrowed(&[])
+                }
+            },
             Some(block) => Cow::Owned(
                 lz4_flex::block::decompress(&block.compressed, block.len).unwrap_or_default(),
             ),
@@ -143,8 +185,78 @@ impl RawStore {
     pub fn append_sealed(&mut self, compressed: Box<[u8]>, len: usize) -> u32 {
         self.seal();
         self.sealed_bytes += compressed.len() + 32;
-        self.sealed.push(SealedBlock { compressed, len });
+        self.sealed.push(SealedBlock {
+            compressed,
+            len,
+            away: None,
+        });
         u32::try_from(self.sealed.len() - 1).expect("fewer than 4 billion blocks")
+    }
+
+    /// Appends a block that stays in another worker; returns its index here.
+    pub fn append_away(&mut self, away: Away, len: usize) -> u32 {
+        self.seal();
+        self.sealed_bytes += 32;
+        self.sealed.push(SealedBlock {
+            compressed: Box::default(),
+            len,
+            away: Some(away),
+        });
+        u32::try_from(self.sealed.len() - 1).expect("fewer than 4 billion blocks")
+    }
+
+    /// A block's compressed bytes, when it is held here.
+    pub fn compressed(&self, index: u32) -> Option<&[u8]> {
+        let block = self.sealed.get(index as usize)?;
+        block.away.is_none().then_some(&*block.compressed)
+    }
+
+    /// Where a block lives when it is not here.
+    pub fn away(&self, index: u32) -> Option<Away> {
+        self.sealed.get(index as usize)?.away
+    }
+
+    /// The away blocks read (as empty) since the last call, each once, with
+    /// where they live.
+    pub fn take_misses(&self) -> Vec<(u32, Away)> {
+        let mut misses = self
+            .misses
+            .lock()
+            .map(|mut misses| std::mem::take(&mut *misses))
+            .unwrap_or_default();
+        misses.sort_unstable();
+        misses.dedup();
+        misses
+            .into_iter()
+            .filter(|index| !self.fetched.contains_key(index))
+            .filter_map(|index| Some((index, self.away(index)?)))
+            .collect()
+    }
+
+    /// Holds a fetched block until [`RawStore::forget_fetched`].
+    pub fn install(&mut self, index: u32, fetched: Fetched) {
+        if self.away(index).is_some() {
+            self.fetched.insert(index, fetched);
+        }
+    }
+
+    /// Drops every fetched block (they live at home).
+    pub fn forget_fetched(&mut self) {
+        self.fetched = Default::default();
+    }
+
+    /// Every block that lives in `home` is lost with it: it reads as empty
+    /// from now on. Returns how many there were.
+    pub fn lose_home(&mut self, home: u32) -> usize {
+        let mut lost = 0;
+        for block in &mut self.sealed {
+            if block.away.is_some_and(|away| away.home == home) {
+                block.away = None;
+                block.len = 0;
+                lost += 1;
+            }
+        }
+        lost
     }
 
     pub fn block_count(&self) -> u32 {
@@ -153,6 +265,14 @@ impl RawStore {
 
     pub fn heap_bytes(&self) -> usize {
         self.sealed_bytes
+            + self
+                .fetched
+                .values()
+                .map(|fetched| match fetched {
+                    Fetched::Bytes(bytes) => bytes.len(),
+                    Fetched::Lost => 0,
+                })
+                .sum::<usize>()
             + self.deferred.iter().map(Vec::capacity).sum::<usize>()
             + self.open.capacity()
     }

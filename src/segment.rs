@@ -20,10 +20,13 @@ pub struct Segment {
     /// Each row's detection rules, when the parser ran them
     /// ([`crate::detect::row_masks`]).
     pub rule_masks: Option<Vec<(u32, u64)>>,
+    /// Set when the parser kept the raw blocks (`parts.blocks` then holds
+    /// their lengths and no bytes): the parser's index of the first block.
+    pub kept: Option<u32>,
 }
 
 /// Guards against bytes that were not written by [`Segment::encode`].
-const MAGIC: &[u8; 8] = b"TGSEG\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"TGSEG\x00\x00\x02";
 
 impl Segment {
     /// Little-endian, fixed-width rows: decoding a million rows is a copy loop.
@@ -36,6 +39,7 @@ impl Segment {
                 + parts.strings.iter().map(|s| s.len() + 4).sum::<usize>(),
         ));
         out.0.extend_from_slice(MAGIC);
+        out.u32(self.kept.unwrap_or(u32::MAX));
         out.count(parts.strings.len());
         for value in &parts.strings {
             out.text(value);
@@ -112,6 +116,7 @@ impl Segment {
         if input.take(MAGIC.len())? != MAGIC {
             return Err("not a segment written by this version".into());
         }
+        let kept = Some(input.u32()?).filter(|&first| first != u32::MAX);
         let mut parts = StoreParts::default();
         for _ in 0..input.count()? {
             parts.strings.push(input.text()?);
@@ -198,6 +203,7 @@ impl Segment {
             row_keys,
             report,
             rule_masks,
+            kept,
         };
         segment.check()?;
         Ok(segment)
@@ -213,10 +219,21 @@ impl Segment {
         // LZ4 never inflates a byte to more than 255: a larger claimed size
         // would have the raw store allocate whatever it says on reading.
         for (compressed, len) in &parts.blocks {
-            if *len > compressed.len().saturating_mul(255).saturating_add(64)
-                || *len > u32::MAX as usize
-            {
+            let inflates_to = match self.kept {
+                // Kept by the parser: only its length came.
+                Some(_) if !compressed.is_empty() => {
+                    return Err("a kept raw block came with bytes".into())
+                }
+                Some(_) => u32::MAX as usize,
+                None => compressed.len().saturating_mul(255).saturating_add(64),
+            };
+            if *len > inflates_to || *len > u32::MAX as usize {
                 return Err("a raw block claims a size its bytes cannot inflate to".into());
+            }
+        }
+        if let Some(first) = self.kept {
+            if u64::from(first) + parts.blocks.len() as u64 > u64::from(u32::MAX) {
+                return Err("kept raw blocks past the last index".into());
             }
         }
         let strings = parts.strings.len() as u64;

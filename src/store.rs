@@ -264,6 +264,16 @@ impl EventStore {
         self.raw.defer_compression();
     }
 
+    /// The raw JSON's blocks, for blocks that live in another worker (see
+    /// [`crate::rawstore::Away`]).
+    pub fn raw_store(&self) -> &RawStore {
+        &self.raw
+    }
+
+    pub fn raw_store_mut(&mut self) -> &mut RawStore {
+        &mut self.raw
+    }
+
     /// Appends a raw block sealed elsewhere; returns its index in this store.
     pub fn append_raw_block(&mut self, compressed: Box<[u8]>, len: usize) -> u32 {
         self.raw.append_sealed(compressed, len)
