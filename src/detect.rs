@@ -4,7 +4,7 @@
 //! and evaluating them all over the store into findings.
 
 use crate::filter::{row_matches, select, Filter};
-use crate::query::{Field, Query};
+use crate::query::Query;
 use crate::store::EventStore;
 use crate::time::{format_utc, EpochMs};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -362,7 +362,7 @@ fn match_all(store: &EventStore, order: &[u32]) -> (Vec<Vec<u32>>, Vec<EventJson
         .collect();
     let mut to_read: Vec<(u32, u16)> = Vec::new();
     for (rule, candidates) in hits.iter().enumerate() {
-        if reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
+        if crate::filter::reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
             to_read.extend(candidates.iter().map(|&row| (row, rule as u16)));
         }
     }
@@ -377,7 +377,7 @@ fn match_all(store: &EventStore, order: &[u32]) -> (Vec<Vec<u32>>, Vec<EventJson
         }
     }
     for (rule, rows) in hits.iter_mut().enumerate() {
-        if reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
+        if crate::filter::reads_raw(&queries[rule]) || RULES[rule].condition.reads_json() {
             rows.retain(|row| passed[rule].contains_key(row));
         }
         if !RULES[rule].condition.reads_json() {
@@ -390,20 +390,10 @@ fn match_all(store: &EventStore, order: &[u32]) -> (Vec<Vec<u32>>, Vec<EventJson
 /// Raw JSON by row.
 type EventJson = FxHashMap<u32, Vec<u8>>;
 
-fn reads_raw(query: &Query) -> bool {
-    match query {
-        Query::Text(_) => true,
-        Query::Field { field, .. } => matches!(field, Field::Path(_)),
-        Query::And(parts) | Query::Or(parts) => parts.iter().any(reads_raw),
-        Query::Not(inner) => reads_raw(inner),
-        Query::All => false,
-    }
-}
-
 /// A query that matches at least what `query` does, without reading raw
 /// JSON: each part that would is taken as matching everything.
 fn without_raw_terms(query: &Query) -> Query {
-    if !reads_raw(query) {
+    if !crate::filter::reads_raw(query) {
         return query.clone();
     }
     match query {

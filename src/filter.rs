@@ -230,7 +230,8 @@ fn eval<'a, S: RawScan>(
     })
 }
 
-fn reads_raw(query: &Query) -> bool {
+/// Whether evaluating `query` reads raw JSON (free text or a JSON path).
+pub fn reads_raw(query: &Query) -> bool {
     match query {
         Query::Text(_)
         | Query::Field {

@@ -356,6 +356,17 @@ impl Loader {
         self.not_loaded(name, "not parsed", why.to_owned());
     }
 
+    /// Records that raw JSON another worker kept is gone with it (see
+    /// [`crate::rawstore::Away`]): a problem of no file of its own.
+    pub fn raw_lost(&mut self, whose: &str, message: String) {
+        self.report.diagnostics.push(crate::diagnostic::Diagnostic {
+            file: whose.to_owned(),
+            line: 0,
+            column: 0,
+            message,
+        });
+    }
+
     fn not_loaded(&mut self, name: &str, shape: &str, message: String) {
         self.report.files += 1;
         self.nothing_loaded_from(name, shape, message);

@@ -108,17 +108,19 @@ pub fn rows_of(share: &ScanShare, hits: &[u32]) -> Vec<usize> {
         .collect()
 }
 
-/// Runs `op` over the store once; when it read blocks that live in other
-/// workers (each read as empty), the answer is thrown away and those blocks
-/// are returned, to be fetched ([`RawStore::install`]) before running it
-/// again. Reading only grows the set of fetched blocks, so the rounds end.
-pub fn try_with_raw<T>(
-    store: &EventStore,
-    op: impl FnOnce(&EventStore) -> T,
+/// Runs `op` once; when it read blocks of `state`'s store that live in
+/// other workers (each read as empty), the answer is thrown away and those
+/// blocks are returned, to be fetched ([`RawStore::install`]) before
+/// running it again. Reading only grows the set of fetched blocks, so the
+/// rounds end.
+pub fn try_with_raw<S, T>(
+    state: &mut S,
+    store: impl Fn(&S) -> &EventStore,
+    op: impl FnOnce(&mut S) -> T,
 ) -> Result<T, Vec<(u32, Away)>> {
-    let _ = store.raw_store().take_misses();
-    let answer = op(store);
-    let misses = store.raw_store().take_misses();
+    let _ = store(state).raw_store().take_misses();
+    let answer = op(state);
+    let misses = store(state).raw_store().take_misses();
     if misses.is_empty() {
         Ok(answer)
     } else {

@@ -104,7 +104,7 @@ fn with_raw<T>(loader: &mut Loader, keeps: &[RawStore], op: impl Fn(&Loader) -> 
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let misses = match try_with_raw(&loader.store, |_| op(loader)) {
+        let misses = match try_with_raw(loader, |l| &l.store, |l| op(l)) {
             Ok(answer) => {
                 loader.store.raw_store_mut().forget_fetched();
                 return (answer, rounds);

@@ -1,9 +1,10 @@
 //! Owns the parse worker: an instance of the worker binary started by the
 //! store worker under the name [`PARSER_NAME`]. It reads the batches of files
 //! it is sent, parses each batch into a segment and posts the segment back
-//! as one transferred buffer. It keeps nothing between batches. When it
-//! fails (a panic, or a trap that surfaces only as a rejected promise), it
-//! says so before it stops.
+//! as one transferred buffer. It keeps the raw JSON it parsed and answers
+//! for it (scans of free text and JSON paths, fetches of blocks: see
+//! [`crate::partition`]). When it fails (a panic, or a trap that surfaces
+//! only as a rejected promise), it says so before it stops.
 
 use super::files::FileHandle;
 use crate::batch::BatchParse;
@@ -17,11 +18,26 @@ use wasm_bindgen::JsCast;
 /// The worker name that makes the worker binary a parser.
 pub const PARSER_NAME: &str = "trailglass-parser";
 
-/// What the store worker sends a parser: the pool sends borrowed jobs
-/// (`&[Job<FileHandle>]`), the parser receives owned ones.
+/// What the store worker asks of a parser: the pool sends borrowed jobs
+/// (`&[Job<FileHandle>]`), the parser receives owned ones. Asks are
+/// answered in the order they were sent.
 #[derive(Serialize, Deserialize)]
-pub struct ParseBatch<Files> {
-    pub files: Files,
+pub enum ToParser<Files> {
+    /// Parse these files (or parts) into one segment.
+    Parse(Files),
+    /// Which events of the work pass the term ([`crate::partition::answer_scan`]).
+    Scan {
+        ask: u32,
+        term: String,
+        #[serde(with = "serde_bytes")]
+        work: Vec<u8>,
+    },
+    /// These kept blocks' compressed bytes (indexes as little-endian `u32`s).
+    Fetch {
+        ask: u32,
+        #[serde(with = "serde_bytes")]
+        ids: Vec<u8>,
+    },
 }
 
 /// What a parser posts to the store worker.
@@ -31,6 +47,16 @@ pub enum ParserSays {
     Ready,
     /// The segment of its oldest batch (the buffer is transferred).
     Segment(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
+    /// The answer to a scan: positions as little-endian `u32`s, or why not.
+    Scanned {
+        ask: u32,
+        hits: Result<serde_bytes::ByteBuf, String>,
+    },
+    /// The answer to a fetch, block by block.
+    Fetched {
+        ask: u32,
+        blocks: Vec<serde_bytes::ByteBuf>,
+    },
     /// It stopped, and why: it will parse nothing more.
     Failed(String),
 }
@@ -73,18 +99,47 @@ pub fn run() {
     ParserSays::Ready.post(&scope);
     let fault = super::fault::Fault::from_location();
     wasm_bindgen_futures::spawn_local(async move {
+        // The raw JSON of every batch parsed here, for as long as this parser lives.
+        let mut keep = crate::rawstore::RawStore::default();
         while let Some(message) = batches.next().await {
-            let segment =
-                match serde_wasm_bindgen::from_value::<ParseBatch<Vec<Job<FileHandle>>>>(message) {
-                    Ok(batch) => parse(batch, fault.as_ref()).await,
+            let answer =
+                match serde_wasm_bindgen::from_value::<ToParser<Vec<Job<FileHandle>>>>(message) {
+                    Ok(ToParser::Parse(files)) => {
+                        let segment = parse(files, fault.as_ref(), &mut keep).await;
+                        ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
+                    }
+                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::Scanned {
+                        ask,
+                        hits: crate::partition::answer_scan(&keep, &term, &work).map(|hits| {
+                            serde_bytes::ByteBuf::from(
+                                hits.iter()
+                                    .flat_map(|hit| hit.to_le_bytes())
+                                    .collect::<Vec<u8>>(),
+                            )
+                        }),
+                    },
+                    Ok(ToParser::Fetch { ask, ids }) => {
+                        let ids: Vec<u32> = ids
+                            .chunks_exact(4)
+                            .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
+                            .collect();
+                        ParserSays::Fetched {
+                            ask,
+                            blocks: crate::partition::answer_fetch(&keep, &ids)
+                                .into_iter()
+                                .map(|block| serde_bytes::ByteBuf::from(block.into_vec()))
+                                .collect(),
+                        }
+                    }
                     Err(error) => {
+                        // Only a batch can be lost this way: the store worker waits for its segment.
                         let mut loader = Loader::for_segment(Limits::browser());
                         loader.unreadable("(a batch of files)", &error.to_string());
-                        loader.into_segment().encode()
+                        let segment = loader.into_segment().encode();
+                        ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
                     }
                 };
-            let bytes = js_sys::Uint8Array::from(&segment[..]);
-            ParserSays::Segment(bytes.buffer()).post(&scope);
+            answer.post(&scope);
         }
     });
 }
@@ -115,11 +170,11 @@ fn report_failures(scope: &web_sys::DedicatedWorkerGlobalScope) {
 /// parallel; small files came with their bytes) and parses them, or their
 /// part, in order.
 async fn parse(
-    batch: ParseBatch<Vec<Job<FileHandle>>>,
+    files: Vec<Job<FileHandle>>,
     fault: Option<&super::fault::Fault>,
+    keep: &mut crate::rawstore::RawStore,
 ) -> Vec<u8> {
-    let reads: Vec<_> = batch
-        .files
+    let reads: Vec<_> = files
         .into_iter()
         .map(|job| {
             let read = job.file.read();
@@ -138,5 +193,5 @@ async fn parse(
             Err(_) => {}
         }
     }
-    parse.finish()
+    parse.finish_keeping(keep)
 }

@@ -1,19 +1,20 @@
 //! Owns running a load in the store worker: the page's files arrive in
 //! slices, the [`crate::schedule`] batches them for the pool of parsers,
 //! their segments are merged into the store as they come back; progress is
-//! reported on the way and the first view sent at the end. Samples are
+//! reported on the way and the first view sent at the end. The parsers
+//! stay after the load: they keep the raw JSON they parsed. Samples are
 //! generated and loaded here too.
 
-use super::display::{load_summary, FIRST_ROWS};
+use super::display::load_summary;
 use super::session::Session;
 use super::IngestWorker;
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
-use crate::view::{time_order, window};
+use crate::view::time_order;
 use crate::web::fault;
 use crate::web::files::FileHandle;
-use crate::web::pool::{ParsePool, PoolEvent};
+use crate::web::pool::{Asker, ParsePool, PoolEvent};
 use crate::web::protocol::{FromWorker, LoadSummary, Progress};
 use futures_channel::mpsc::UnboundedReceiver;
 use futures_util::StreamExt;
@@ -42,33 +43,81 @@ pub(super) struct LoadTask {
     /// Archives whose members were spread over the parsers.
     split_archives: usize,
     pool: WarmPool,
+    gate: Rc<Gate>,
+    /// Where the detections are queued once the load has answered.
+    after: super::Commands,
 }
 
-/// Parsers started before they are needed: starting one (a new worker that
-/// compiles and instantiates its WebAssembly) takes a few hundred
-/// milliseconds, which a load would otherwise wait for. A load takes the
-/// pool and ends it (its parsers' memory goes with them); a fresh one is
-/// started once the load's answers are out.
-#[derive(Clone)]
-pub(super) struct WarmPool(Rc<RefCell<Option<ParsePool>>>);
+/// Keeps loads and views that read raw JSON from the parsers apart: such a
+/// view holds the session while it waits for the parsers' answers, and a
+/// load changes the session as segments arrive.
+#[derive(Default)]
+pub(super) struct Gate {
+    pub(super) loads: Cell<u32>,
+    pub(super) views: Cell<u32>,
+}
+
+impl Gate {
+    /// Waits until `busy` is false, looking every few milliseconds.
+    pub(super) async fn until(busy: impl Fn() -> bool) {
+        while busy() {
+            gloo::timers::future::TimeoutFuture::new(5).await;
+        }
+    }
+}
+
+/// The parsers: started before they are needed (starting one, a new worker
+/// that compiles and instantiates its WebAssembly, takes a few hundred
+/// milliseconds, which a load would otherwise wait for), and kept after a
+/// load, since they keep the raw JSON they parsed. A load takes the pool and
+/// gives it back; Clear ends it and starts a fresh one.
+#[derive(Clone, Default)]
+pub(super) struct WarmPool(Rc<RefCell<Pools>>);
+
+#[derive(Default)]
+struct Pools {
+    ready: Option<ParsePool>,
+    /// Pools of loads that ran side by side: they keep raw JSON too.
+    more: Vec<ParsePool>,
+    asker: Asker,
+}
 
 impl WarmPool {
     pub(super) fn started() -> Self {
-        Self(Rc::new(RefCell::new(ParsePool::start().ok())))
+        let pools = Self::default();
+        pools.restart();
+        pools
+    }
+
+    /// Reaches every parser's raw JSON.
+    pub(super) fn asker(&self) -> Asker {
+        self.0.borrow().asker.clone()
     }
 
     fn take(&self) -> Option<ParsePool> {
-        self.0
-            .borrow_mut()
-            .take()
-            .or_else(|| ParsePool::start().ok())
+        let mut pools = self.0.borrow_mut();
+        let asker = pools.asker.clone();
+        pools.ready.take().or_else(|| ParsePool::start(&asker).ok())
     }
 
-    fn refill(&self) {
-        let mut slot = self.0.borrow_mut();
-        if slot.is_none() {
-            *slot = ParsePool::start().ok();
+    /// A load's pool back: kept unless the load was cleared away.
+    fn give_back(&self, pool: ParsePool, cleared: bool) {
+        if cleared {
+            return;
         }
+        let mut pools = self.0.borrow_mut();
+        match pools.ready {
+            None => pools.ready = Some(pool),
+            Some(_) => pools.more.push(pool),
+        }
+    }
+
+    /// Ends every parser (and the raw JSON they keep) and starts fresh ones.
+    pub(super) fn restart(&self) {
+        let mut pools = self.0.borrow_mut();
+        pools.more.clear();
+        pools.ready = None;
+        pools.ready = ParsePool::start(&pools.asker).ok();
     }
 }
 
@@ -93,7 +142,16 @@ impl LoadTask {
             parsers: 0,
             split_archives: 0,
             pool: worker.pool.clone(),
+            gate: worker.gate.clone(),
+            after: worker.commands.clone(),
         }
+    }
+
+    /// Waits for views that hold the session, then counts this load in.
+    pub(super) async fn begin(&self) {
+        let gate = self.gate.clone();
+        Gate::until(|| gate.views.get() > 0).await;
+        self.gate.loads.set(self.gate.loads.get() + 1);
     }
 
     fn cancelled(&self) -> bool {
@@ -113,8 +171,11 @@ impl LoadTask {
         }
     }
 
-    pub(super) fn finish(self) {
+    // The session is held while the parsers answer the first view: see `Gate`.
+    #[allow(clippy::await_holding_refcell_ref)]
+    pub(super) async fn finish(self) {
         let elapsed = js_sys::Date::now() - self.started_ms;
+        let asker = self.pool.asker();
         let mut session = self.session.borrow_mut();
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
@@ -127,28 +188,17 @@ impl LoadTask {
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
         let request = session.request.clone();
-        let view = session.view(request);
+        // Views that read raw JSON wait for this load to end: the session
+        // is this load's until then.
+        let fan_out = super::fanout::FanOut::new(&asker);
+        let view = session.view(request, &fan_out).await;
+        fan_out.settle(&mut session);
         self.scope.respond(self.id, view);
         drop(session);
+        self.gate.loads.set(self.gate.loads.get() - 1);
         // Detections come after the first view, so the events are on screen
         // and queryable first (the rules take seconds over a million events).
-        let (session, scope, id, pool) = (self.session, self.scope, self.id, self.pool);
-        wasm_bindgen_futures::spawn_local(async move {
-            Self::yield_now().await;
-            let mut session = session.borrow_mut();
-            let findings = session.detect();
-            scope.respond(id, FromWorker::Findings(findings));
-            let rows = session.badged(window(
-                &session.loader.store,
-                &session.selection,
-                0,
-                FIRST_ROWS,
-                session.request.descending,
-            ));
-            scope.respond(id, FromWorker::Rows { offset: 0, rows });
-            // Warm for the next load, now that this one has answered.
-            pool.refill();
-        });
+        let _ = self.after.unbounded_send(super::Command::Detect(self.id));
     }
 
     /// Lets Cancel and Clear messages in.
@@ -165,6 +215,7 @@ impl LoadTask {
         self.progress.files_total = total_files;
         // Without a pool (no parse worker could start), the schedule hands
         // every file back once all have arrived, and they are parsed here.
+        self.begin().await;
         let mut pool = self.pool.take();
         self.parsers = pool.as_ref().map_or(0, ParsePool::size);
         let mut settings = Settings::default();
@@ -175,8 +226,10 @@ impl LoadTask {
         let leftover = self
             .run_schedule(pool.as_mut(), &mut schedule, &mut incoming)
             .await;
-        // Its parsers end here, and their memory with them.
-        drop(pool);
+        // Its parsers stay: they keep the raw JSON they parsed.
+        if let Some(pool) = pool {
+            self.pool.give_back(pool, self.cancelled());
+        }
         self.load_here(leftover).await;
     }
 
@@ -236,7 +289,8 @@ impl LoadTask {
                         Some(None) => return schedule.take_unsent(),
                         None => {
                             if let Some(parser) = schedule.overdue() {
-                                let restarted = pool.kill(parser);
+                                let (restarted, home) = pool.kill(parser);
+                                self.lose_home(home);
                                 if let Crash::Culprit(job) = schedule.crashed(parser, restarted) {
                                     self.not_parsed(
                                         &job,
@@ -253,10 +307,14 @@ impl LoadTask {
 
     fn pool_event(&mut self, event: PoolEvent, schedule: &mut Schedule<FileHandle>) {
         match event {
-            PoolEvent::Parsed { worker, segment } => {
+            PoolEvent::Parsed {
+                worker,
+                home,
+                segment,
+            } => {
                 let batch = schedule.parsed(worker);
                 match Segment::decode(&segment) {
-                    Ok(segment) => self.session.borrow_mut().loader.merge(segment),
+                    Ok(segment) => self.session.borrow_mut().loader.merge_from(segment, home),
                     Err(problem) => {
                         let why = format!("its parse was lost: {problem}");
                         let loader = &mut self.session.borrow_mut().loader;
@@ -271,15 +329,22 @@ impl LoadTask {
             }
             PoolEvent::Crashed {
                 worker,
+                home,
                 message,
                 restarted,
             } => {
+                self.lose_home(home);
                 if let Crash::Culprit(job) = schedule.crashed(worker, restarted) {
                     let why = format!("the parser stopped on this file ({message})");
                     self.not_parsed(&job, &why);
                 }
             }
         }
+    }
+
+    /// A parser that stopped took the raw JSON it kept from earlier batches.
+    fn lose_home(&mut self, home: u32) {
+        super::fanout::lose_homes(&mut self.session.borrow_mut(), &[home]);
     }
 
     fn not_parsed(&mut self, job: &Job<FileHandle>, why: &str) {
@@ -366,6 +431,7 @@ impl LoadTask {
     }
 
     pub(super) async fn load_sample(mut self, events: usize) {
+        self.begin().await;
         // Plain JSON: deflating here only to inflate again would triple the work.
         let config = SampleConfig {
             events,
@@ -388,6 +454,6 @@ impl LoadTask {
                 Self::yield_now().await;
             }
         }
-        self.finish();
+        self.finish().await;
     }
 }

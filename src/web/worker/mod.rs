@@ -1,9 +1,12 @@
 //! Owns the store worker's dispatch: it takes the page's messages and hands
 //! each to the part that answers it. The worker holds the store
-//! ([`session`]), runs loads on its pool of parsers ([`loading`]) and words
-//! its answers ([`display`]); the page never parses or filters anything.
+//! ([`session`]), runs loads on its pool of parsers ([`loading`]), reads
+//! the raw JSON the parsers keep ([`fanout`]) and words its answers
+//! ([`display`]); the page never parses or filters anything. Everything but
+//! a load's files and Cancel is answered in turn, one command at a time.
 
 mod display;
+mod fanout;
 mod loading;
 mod session;
 
@@ -12,7 +15,8 @@ use super::protocol::{FromWorker, ToWorker};
 use crate::coverage::CoverageReport;
 use crate::view::window;
 use display::{event_detail, load_summary};
-use futures_channel::mpsc::UnboundedSender;
+use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
+use futures_util::StreamExt;
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use loading::LoadTask;
 use session::{verify_against_digests, Session};
@@ -25,9 +29,20 @@ pub struct IngestWorker {
     generation: Rc<Cell<u64>>,
     /// Where the slices of the newest file load go (see `FileSlice`).
     incoming: RefCell<Option<(u32, UnboundedSender<Vec<FileHandle>>)>>,
-    /// Parsers started ahead of the next load (see [`loading::WarmPool`]).
+    /// The parsers (see [`loading::WarmPool`]).
     pool: loading::WarmPool,
+    gate: Rc<loading::Gate>,
+    commands: Commands,
 }
+
+/// What is answered in turn.
+enum Command {
+    Page(HandlerId, Request),
+    /// Run the detections of the load that answered `HandlerId`.
+    Detect(HandlerId),
+}
+
+type Commands = UnboundedSender<Command>;
 
 pub enum Never {}
 
@@ -36,13 +51,24 @@ impl Worker for IngestWorker {
     type Input = Request;
     type Output = FromWorker;
 
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        Self {
+    fn create(scope: &WorkerScope<Self>) -> Self {
+        let (commands, queue) = futures_channel::mpsc::unbounded();
+        let worker = Self {
             session: Rc::default(),
             generation: Rc::default(),
             incoming: RefCell::default(),
             pool: loading::WarmPool::started(),
-        }
+            gate: Rc::default(),
+            commands,
+        };
+        let served = Served {
+            session: worker.session.clone(),
+            pool: worker.pool.clone(),
+            gate: worker.gate.clone(),
+            scope: scope.clone(),
+        };
+        wasm_bindgen_futures::spawn_local(served.serve(queue));
+        worker
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, message: Never) {
@@ -68,7 +94,7 @@ impl Worker for IngestWorker {
                 let mut task = LoadTask::new(self, scope, id);
                 wasm_bindgen_futures::spawn_local(async move {
                     task.load_files(receiver, slice.total_files).await;
-                    task.finish();
+                    task.finish().await;
                 });
             }
             ToWorker::LoadSample { events } => {
@@ -77,8 +103,66 @@ impl Worker for IngestWorker {
             }
             ToWorker::Cancel => self.generation.set(self.generation.get() + 1),
             ToWorker::Clear => {
+                // The running load stops now; the session is emptied in turn.
                 self.generation.set(self.generation.get() + 1);
+                let _ = self
+                    .commands
+                    .unbounded_send(Command::Page(id, ToWorker::Clear));
+            }
+            other => {
+                let _ = self.commands.unbounded_send(Command::Page(id, other));
+            }
+        }
+    }
+}
+
+/// What answers commands in turn.
+struct Served {
+    session: Rc<RefCell<Session>>,
+    pool: loading::WarmPool,
+    gate: Rc<loading::Gate>,
+    scope: WorkerScope<IngestWorker>,
+}
+
+impl Served {
+    async fn serve(self, mut queue: UnboundedReceiver<Command>) {
+        while let Some(command) = queue.next().await {
+            // A load's last view may hold the session while the parsers answer.
+            let session = self.session.clone();
+            loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+            match command {
+                Command::Page(id, input) => self.answer(id, input).await,
+                Command::Detect(id) => self.detect(id).await,
+            }
+        }
+    }
+
+    async fn detect(&self, id: HandlerId) {
+        let asker = self.pool.asker();
+        let findings = fanout::with_raw(&self.session, &asker, Session::detect).await;
+        self.scope.respond(id, FromWorker::Findings(findings));
+        let session = self.session.borrow();
+        let rows = session.badged(window(
+            &session.loader.store,
+            &session.selection,
+            0,
+            display::FIRST_ROWS,
+            session.request.descending,
+        ));
+        self.scope.respond(id, FromWorker::Rows { offset: 0, rows });
+    }
+
+    // A view holds the session while the parsers answer: see `loading::Gate`.
+    #[allow(clippy::await_holding_refcell_ref)]
+    async fn answer(&self, id: HandlerId, input: Request) {
+        let scope = &self.scope;
+        let asker = self.pool.asker();
+        match input {
+            // Handled as they arrive (see `received`).
+            ToWorker::Load(_) | ToWorker::LoadSample { .. } | ToWorker::Cancel => {}
+            ToWorker::Clear => {
                 *self.session.borrow_mut() = Session::default();
+                self.pool.restart();
                 let session = self.session.borrow();
                 scope.respond(
                     id,
@@ -88,8 +172,21 @@ impl Worker for IngestWorker {
                 scope.respond(id, FromWorker::Findings(Vec::new()));
             }
             ToWorker::View(request) => {
+                let reads_raw = crate::query::parse(&request.query)
+                    .is_ok_and(|query| crate::filter::reads_raw(&query));
+                if reads_raw {
+                    // It holds the session while the parsers answer: no load may change it meanwhile.
+                    let gate = self.gate.clone();
+                    loading::Gate::until(|| gate.loads.get() > 0).await;
+                }
+                self.gate.views.set(self.gate.views.get() + 1);
+                let fan_out = fanout::FanOut::new(&asker);
                 let mut session = self.session.borrow_mut();
-                scope.respond(id, session.view(request));
+                let view = session.view(request, &fan_out).await;
+                fan_out.settle(&mut session);
+                drop(session);
+                self.gate.views.set(self.gate.views.get() - 1);
+                scope.respond(id, view);
             }
             ToWorker::Rows { offset, count } => {
                 let session = self.session.borrow();
@@ -103,41 +200,44 @@ impl Worker for IngestWorker {
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
             ToWorker::Event { id: event } => {
-                let mut session = self.session.borrow_mut();
-                if let Some(mut detail) = event_detail(&session.loader, event) {
+                let detail = fanout::with_raw(&self.session, &asker, |session| {
+                    let mut detail = event_detail(&session.loader, event)?;
                     let (lineage, store) = session.lineage();
                     detail.lineage = lineage.for_event(store, event);
                     if let Some(badge) = crate::detect::badge(&session.rules_by_row, event) {
                         let rules = badge.titles.replace('\n', "; ");
                         detail.facts.push(("Detections".to_owned(), rules));
                     }
+                    Some(detail)
+                })
+                .await;
+                if let Some(detail) = detail {
                     scope.respond(id, FromWorker::Event(Box::new(detail)));
                 }
             }
             ToWorker::Lineage { principal } => {
-                let mut session = self.session.borrow_mut();
-                let (lineage, store) = session.lineage();
-                let chains = lineage.for_principal(store, principal);
+                let chains = fanout::with_raw(&self.session, &asker, |session| {
+                    let (lineage, store) = session.lineage();
+                    lineage.for_principal(store, principal)
+                })
+                .await;
                 scope.respond(id, FromWorker::Lineage { principal, chains });
             }
             ToWorker::Export { format } => {
-                let session = self.session.borrow();
-                scope.respond(id, session.export(format));
+                let export =
+                    fanout::with_raw(&self.session, &asker, |session| session.export(format)).await;
+                scope.respond(id, export);
             }
             ToWorker::Coverage { verify } => {
                 let report = {
                     let session = self.session.borrow();
                     CoverageReport::build(&session.loader.report, &session.loader.store)
                 };
-                if let Some(files) = verify {
-                    let task = verify_against_digests(report, files);
-                    let scope = scope.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        scope.respond(id, FromWorker::Coverage(Box::new(task.await)));
-                    });
-                } else {
-                    scope.respond(id, FromWorker::Coverage(Box::new(report)));
-                }
+                let report = match verify {
+                    Some(files) => verify_against_digests(report, files).await,
+                    None => report,
+                };
+                scope.respond(id, FromWorker::Coverage(Box::new(report)));
             }
         }
     }

@@ -7,7 +7,7 @@ use super::display::{
 };
 use crate::coverage::CoverageReport;
 use crate::digest::log_content_sha256;
-use crate::filter::{select, Filter};
+use crate::filter::{select_with, Filter, RawScan};
 use crate::ingest::Loader;
 use crate::lineage::LineageIndex;
 use crate::view::{facet, principal_stats, timeline, window, Column, Selection, TableRow};
@@ -51,7 +51,9 @@ impl Session {
         )
     }
 
-    pub(super) fn view(&mut self, request: ViewRequest) -> FromWorker {
+    /// Answers a view; free text and JSON paths read the raw JSON through
+    /// `scan` (see [`super::fanout::FanOut`]).
+    pub(super) async fn view(&mut self, request: ViewRequest, scan: &impl RawScan) -> FromWorker {
         let started = js_sys::Date::now();
         let query = match crate::query::parse(&request.query) {
             Ok(query) => query,
@@ -68,7 +70,7 @@ impl Session {
             principal: request.principal,
         };
         let store = &self.loader.store;
-        self.selection = select(store, &self.order, &filter);
+        self.selection = select_with(store, &self.order, &filter, scan).await;
         self.request = request.clone();
         let selection = &self.selection;
         let principals = principal_stats(store, selection, SPARKLINE_SLICES);
