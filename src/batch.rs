@@ -54,6 +54,7 @@ impl BatchParse {
         let mut segment = crate::detect::detected_segment(self.loader);
         segment.kept = Some(keep.block_count());
         for (compressed, len) in &mut segment.parts.blocks {
+            segment.kept_sizes.push(compressed.len() as u32);
             keep.append_sealed(std::mem::take(compressed), *len);
         }
         segment.encode()

@@ -227,6 +227,7 @@ impl Loader {
             report: self.report,
             rule_masks: None,
             kept: None,
+            kept_sizes: Vec::new(),
         }
     }
 
@@ -246,6 +247,7 @@ impl Loader {
             mut report,
             rule_masks,
             kept: kept_by_home,
+            kept_sizes,
         } = segment;
         let first_new_row = self.store.rows.len() as u32;
         // Segment row → store row, for the rule masks.
@@ -301,6 +303,7 @@ impl Loader {
                             id: first + index as u32,
                         },
                         len,
+                        kept_sizes.get(index).copied().unwrap_or(0) as usize,
                     ),
                     None => self.store.append_raw_block(compressed, len),
                 };
@@ -380,7 +383,9 @@ impl Loader {
 
     /// Whether the store has reached its memory limit: further files are refused.
     pub fn is_full(&self) -> bool {
+        // A parser that keeps raw JSON fills its own memory the same way.
         self.store.heap_bytes() >= self.limits.max_store_bytes
+            || self.store.raw_store().fullest_home_bytes() >= self.limits.max_store_bytes
     }
 
     /// Loads one file's bytes. Never fails: problems go to the report.

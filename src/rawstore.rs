@@ -58,6 +58,8 @@ pub struct RawStore {
     deferred_bytes: usize,
     defer: bool,
     open: Vec<u8>,
+    /// Compressed bytes of the blocks that live elsewhere, by home.
+    away_bytes: rustc_hash::FxHashMap<u32, usize>,
     /// Blocks fetched from their homes, by index (see [`RawStore::install`]).
     fetched: rustc_hash::FxHashMap<u32, Fetched>,
     /// Blocks read while away and not fetched, since the last
@@ -193,10 +195,12 @@ impl RawStore {
         u32::try_from(self.sealed.len() - 1).expect("fewer than 4 billion blocks")
     }
 
-    /// Appends a block that stays in another worker; returns its index here.
-    pub fn append_away(&mut self, away: Away, len: usize) -> u32 {
+    /// Appends a block that stays in another worker (`compressed` bytes
+    /// there); returns its index here.
+    pub fn append_away(&mut self, away: Away, len: usize, compressed: usize) -> u32 {
         self.seal();
         self.sealed_bytes += 32;
+        *self.away_bytes.entry(away.home).or_default() += compressed;
         self.sealed.push(SealedBlock {
             compressed: Box::default(),
             len,
@@ -245,6 +249,16 @@ impl RawStore {
         self.fetched = Default::default();
     }
 
+    /// Compressed bytes of the blocks other workers keep.
+    pub fn away_bytes(&self) -> usize {
+        self.away_bytes.values().sum()
+    }
+
+    /// The most any one other worker keeps (each has its own memory to fill).
+    pub fn fullest_home_bytes(&self) -> usize {
+        self.away_bytes.values().copied().max().unwrap_or(0)
+    }
+
     /// Every block that lives in `home` is lost with it: it reads as empty
     /// from now on. Returns how many there were.
     pub fn lose_home(&mut self, home: u32) -> usize {
@@ -256,6 +270,7 @@ impl RawStore {
                 lost += 1;
             }
         }
+        self.away_bytes.remove(&home);
         lost
     }
 

@@ -23,6 +23,8 @@ pub struct Segment {
     /// Set when the parser kept the raw blocks (`parts.blocks` then holds
     /// their lengths and no bytes): the parser's index of the first block.
     pub kept: Option<u32>,
+    /// When kept: each block's compressed size there (for the memory figures).
+    pub kept_sizes: Vec<u32>,
 }
 
 /// Guards against bytes that were not written by [`Segment::encode`].
@@ -40,6 +42,10 @@ impl Segment {
         ));
         out.0.extend_from_slice(MAGIC);
         out.u32(self.kept.unwrap_or(u32::MAX));
+        out.count(self.kept_sizes.len());
+        for &size in &self.kept_sizes {
+            out.u32(size);
+        }
         out.count(parts.strings.len());
         for value in &parts.strings {
             out.text(value);
@@ -117,6 +123,10 @@ impl Segment {
             return Err("not a segment written by this version".into());
         }
         let kept = Some(input.u32()?).filter(|&first| first != u32::MAX);
+        let mut kept_sizes = Vec::new();
+        for _ in 0..input.count()? {
+            kept_sizes.push(input.u32()?);
+        }
         let mut parts = StoreParts::default();
         for _ in 0..input.count()? {
             parts.strings.push(input.text()?);
@@ -204,6 +214,7 @@ impl Segment {
             report,
             rule_masks,
             kept,
+            kept_sizes,
         };
         segment.check()?;
         Ok(segment)
@@ -235,6 +246,15 @@ impl Segment {
             if u64::from(first) + parts.blocks.len() as u64 > u64::from(u32::MAX) {
                 return Err("kept raw blocks past the last index".into());
             }
+        }
+        if self.kept_sizes.len()
+            != if self.kept.is_some() {
+                parts.blocks.len()
+            } else {
+                0
+            }
+        {
+            return Err("kept raw blocks without their sizes".into());
         }
         let strings = parts.strings.len() as u64;
         for (index, row) in parts.rows.iter().enumerate() {

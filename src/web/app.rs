@@ -668,6 +668,7 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
             html! {
                 <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
+                    data-raw-kept-bytes={format!("{:.0}", load.raw_kept_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
                     data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ counted(load.files, "file", "files") }</span>

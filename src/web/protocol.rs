@@ -142,6 +142,8 @@ pub struct LoadSummary {
     pub bytes_read: f64,
     pub text_bytes: f64,
     pub store_bytes: f64,
+    /// Of the raw JSON, what the parsers keep (compressed; not in `store_bytes`).
+    pub raw_kept_bytes: f64,
     /// Files not loaded because the store reached its memory limit.
     pub files_refused: usize,
     /// The worker's whole WebAssembly memory (what the tab really holds).

@@ -22,8 +22,15 @@ pub fn LoadReport(props: &ReportProps) -> Html {
                     counted(load.files, "file", "files"), bytes(load.bytes_read), bytes(load.text_bytes),
                     counted(load.events, "event", "events"), counted(load.duplicates, "duplicate", "duplicates"),
                     counted(load.diagnostics_total, "problem", "problems")) }
-                { format!("The store holds them in {} ({:.0}% of the JSON).", bytes(load.store_bytes),
-                    if load.text_bytes > 0.0 { load.store_bytes * 100.0 / load.text_bytes } else { 0.0 }) }
+                { format!("The store holds them in {} ({:.0}% of the JSON)", bytes(load.store_bytes + load.raw_kept_bytes),
+                    if load.text_bytes > 0.0 { (load.store_bytes + load.raw_kept_bytes) * 100.0 / load.text_bytes } else { 0.0 }) }
+                if load.raw_kept_bytes > 0.0 {
+                    <span data-testid="raw-kept" data-bytes={format!("{:.0}", load.raw_kept_bytes)}>
+                        { format!(": {} of raw JSON kept by the parsers that read it, who answer free text, JSON paths and event detail for it, and {} here",
+                            bytes(load.raw_kept_bytes), bytes(load.store_bytes)) }
+                    </span>
+                }
+                {"."}
             </p>
             if !load.diagnostics.is_empty() {
                 <details open={load.diagnostics_total <= 50}>
