@@ -546,6 +546,7 @@ pub fn App() -> Html {
                     <SearchBar query={AttrValue::from(app.request.query.clone())} error={app.query_error.clone()}
                         facets={view.facets.clone()} on_query={on_query} />
                     <span class="count" data-testid="event-count" data-total={view.total.to_string()} data-shown={view.shown.to_string()}
+                        data-query={view.request.query.clone()}
                         data-elapsed-ms={format!("{:.1}", view.elapsed_ms)} title={format!("answered in {:.0} ms", view.elapsed_ms)}>
                         { if view.shown == view.total { format!("{} events", thousands(view.total)) }
                           else { format!("{} of {} events", thousands(view.shown), thousands(view.total)) } }

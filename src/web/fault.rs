@@ -2,8 +2,10 @@
 //! failure costs only the file at fault: a page opened with
 //! `?fault=MODE:NAME` (MODE `panic`, `trap` or `hang`) has its parsers fail
 //! that way on the file whose name ends with NAME, and `&watchdog=MS` sets
-//! how long the store worker waits for a silent parser. The switch lives in
-//! the URL, so it only ever affects the tab it is opened in.
+//! how long the store worker waits for a silent parser; `?parsers=0` has the
+//! store worker parse and hold everything itself (the reference the
+//! parsers' answers are compared with). The switch lives in the URL, so it
+//! only ever affects the tab it is opened in.
 
 /// How a parser fails on the chosen file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,13 +66,22 @@ pub fn watchdog_ms(search: &str) -> Option<f64> {
     query_value(search, "watchdog")?.parse().ok()
 }
 
+/// Whether the URL asks for no parse workers at all.
+pub fn no_parsers(search: &str) -> bool {
+    query_value(search, "parsers") == Some("0")
+}
+
 /// The part of a page's query string that the store worker passes on to
 /// its own URL (and so to its parsers): the fault switch only.
 pub fn forwarded(search: &str) -> String {
     let kept: Vec<&str> = search
         .trim_start_matches('?')
         .split('&')
-        .filter(|pair| pair.starts_with("fault=") || pair.starts_with("watchdog="))
+        .filter(|pair| {
+            ["fault=", "watchdog=", "parsers="]
+                .iter()
+                .any(|key| pair.starts_with(key))
+        })
         .collect();
     if kept.is_empty() {
         String::new()
@@ -118,5 +129,7 @@ mod tests {
             "?fault=hang:x&watchdog=9"
         );
         assert_eq!(forwarded("?q=secret"), "");
+        assert!(no_parsers("?parsers=0") && !no_parsers("?parsers=2") && !no_parsers(""));
+        assert_eq!(forwarded("?parsers=0&q=x"), "?parsers=0");
     }
 }

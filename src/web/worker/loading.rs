@@ -95,6 +95,9 @@ impl WarmPool {
     }
 
     fn take(&self) -> Option<ParsePool> {
+        if fault::no_parsers(&fault::location_search()) {
+            return None;
+        }
         let mut pools = self.0.borrow_mut();
         let asker = pools.asker.clone();
         pools.ready.take().or_else(|| ParsePool::start(&asker).ok())
@@ -117,7 +120,9 @@ impl WarmPool {
         let mut pools = self.0.borrow_mut();
         pools.more.clear();
         pools.ready = None;
-        pools.ready = ParsePool::start(&pools.asker).ok();
+        if !fault::no_parsers(&fault::location_search()) {
+            pools.ready = ParsePool::start(&pools.asker).ok();
+        }
     }
 }
 
