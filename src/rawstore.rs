@@ -249,6 +249,42 @@ impl RawStore {
         self.fetched = Default::default();
     }
 
+    /// Moves blocks to a new home: the blocks `old.id..` of `old.home`,
+    /// `lens` long each, are now `new.id..` of `new.home`, `sizes` bytes
+    /// there (a parser that parsed the same files again, after the first
+    /// one stopped: parsing is deterministic, so the blocks are the same).
+    /// Blocks whose length differs are left where they were. Returns how
+    /// many moved.
+    pub fn rehome(
+        &mut self,
+        old: Away,
+        lens: &[usize],
+        new: Away,
+        sizes: &[(usize, u32)],
+    ) -> usize {
+        if lens.len() != sizes.len() || lens.iter().zip(sizes).any(|(a, (b, _))| a != b) {
+            return 0;
+        }
+        let mut moved = 0;
+        let end = u64::from(old.id) + lens.len() as u64;
+        for block in &mut self.sealed {
+            let Some(away) = block.away.filter(|a| a.home == old.home) else {
+                continue;
+            };
+            if u64::from(away.id) >= end || away.id < old.id {
+                continue;
+            }
+            let at = (away.id - old.id) as usize;
+            block.away = Some(Away {
+                home: new.home,
+                id: new.id + at as u32,
+            });
+            *self.away_bytes.entry(new.home).or_default() += sizes[at].1 as usize;
+            moved += 1;
+        }
+        moved
+    }
+
     /// Compressed bytes of the blocks other workers keep.
     pub fn away_bytes(&self) -> usize {
         self.away_bytes.values().sum()

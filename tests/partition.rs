@@ -255,3 +255,71 @@ fn a_parser_that_is_gone_takes_its_blocks_and_nothing_else() {
     assert!(json > 0 && json < whole.store.len());
     assert_eq!(rounds, 2);
 }
+
+/// As the browser's store worker does when a parser stops during a load:
+/// the batches it had parsed are parsed again by another, whose blocks are
+/// the same, and the store points at them there. Nothing is lost.
+#[test]
+fn batches_of_a_parser_that_stopped_are_parsed_again_and_found_there() {
+    let files = inputs();
+    let mut whole = Loader::new(Limits::default());
+    let mut partitioned = Loader::new(Limits::default());
+    let mut keeps: Vec<RawStore> = (0..HOMES + 1).map(|_| RawStore::default()).collect();
+    let parse = |files: &[(String, Vec<u8>)]| {
+        let mut parse = BatchParse::new(Limits::default());
+        for (name, bytes) in files {
+            parse.load(name, bytes);
+        }
+        parse
+    };
+    let mut parsed_by_home_1 = Vec::new();
+    for (n, batch) in files.chunks(25).enumerate() {
+        whole.merge(Segment::decode(&parse(batch).finish()).unwrap());
+        let home = n as u32 % HOMES;
+        let segment =
+            Segment::decode(&parse(batch).finish_keeping(&mut keeps[home as usize])).unwrap();
+        if home == 1 {
+            let lens: Vec<usize> = segment.parts.blocks.iter().map(|b| b.1).collect();
+            parsed_by_home_1.push((batch, segment.kept.unwrap(), lens));
+        }
+        partitioned.merge_from(segment, home);
+    }
+    // Home 1 stops: its keep is gone; home 3 parses its batches again.
+    keeps[1] = RawStore::default();
+    let mut moved = 0;
+    for (batch, first, lens) in parsed_by_home_1 {
+        let again = Segment::decode(&parse(batch).finish_keeping(&mut keeps[3])).unwrap();
+        let sizes: Vec<(usize, u32)> = again
+            .parts
+            .blocks
+            .iter()
+            .map(|b| b.1)
+            .zip(again.kept_sizes.iter().copied())
+            .collect();
+        moved += partitioned.store.raw_store_mut().rehome(
+            trailglass::rawstore::Away { home: 1, id: first },
+            &lens,
+            trailglass::rawstore::Away {
+                home: 3,
+                id: again.kept.unwrap(),
+            },
+            &sizes,
+        );
+    }
+    assert!(moved > 0);
+    assert_eq!(
+        partitioned.store.raw_store_mut().lose_home(1),
+        0,
+        "every block moved"
+    );
+    let json = |loader: &Loader| -> Vec<Vec<u8>> {
+        let mut reader = loader.store.raw_reader();
+        loader
+            .store
+            .rows
+            .iter()
+            .map(|row| reader.json(row).to_vec())
+            .collect()
+    };
+    assert_eq!(with_raw(&mut partitioned, &keeps, json).0, json(&whole));
+}

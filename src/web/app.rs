@@ -671,7 +671,8 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-raw-kept-bytes={format!("{:.0}", load.raw_kept_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
-                    data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}>
+                    data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}
+                    data-parsed-again={load.parsed_again.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ counted(load.files, "file", "files") }</span>
                     <span>{ bytes(load.bytes_read) }</span>
                     <span>{ format!("{} events", thousands(load.events)) }</span>
@@ -684,6 +685,9 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                         (parsers, 1) => format!("loaded in {:.2} s on {parsers} parsers (the archive split across them)", load.load_ms / 1000.0),
                         (parsers, n) => format!("loaded in {:.2} s on {parsers} parsers ({n} archives split across them)", load.load_ms / 1000.0),
                     } }</span>
+                    if load.parsed_again > 0 {
+                        <span class="muted">{ format!("({} parsed again after a parser stopped)", counted(load.parsed_again, "batch", "batches")) }</span>
+                    }
                     if load.cancelled { <strong class="warn">{"cancelled: what was read so far is kept"}</strong> }
                     if load.files_refused > 0 {
                         <strong class="warn" data-testid="files-refused">

@@ -2,7 +2,8 @@
 //! failure costs only the file at fault: a page opened with
 //! `?fault=MODE:NAME` (MODE `panic`, `trap` or `hang`) has its parsers fail
 //! that way on the file whose name ends with NAME, and `&watchdog=MS` sets
-//! how long the store worker waits for a silent parser; `?parsers=0` has the
+//! how long the store worker waits for a silent parser, `&batch=N` how many
+//! files a batch holds at most; `?parsers=0` has the
 //! store worker parse and hold everything itself (the reference the
 //! parsers' answers are compared with). The switch lives in the URL, so it
 //! only ever affects the tab it is opened in.
@@ -66,6 +67,15 @@ pub fn watchdog_ms(search: &str) -> Option<f64> {
     query_value(search, "watchdog")?.parse().ok()
 }
 
+/// The most files a batch may hold, when the URL sets it (`batch=N`): small
+/// batches put several on each parser, as a big load does.
+pub fn batch_jobs(search: &str) -> Option<usize> {
+    query_value(search, "batch")?
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+}
+
 /// Whether the URL asks for no parse workers at all.
 pub fn no_parsers(search: &str) -> bool {
     query_value(search, "parsers") == Some("0")
@@ -78,7 +88,7 @@ pub fn forwarded(search: &str) -> String {
         .trim_start_matches('?')
         .split('&')
         .filter(|pair| {
-            ["fault=", "watchdog=", "parsers="]
+            ["fault=", "watchdog=", "parsers=", "batch="]
                 .iter()
                 .any(|key| pair.starts_with(key))
         })
@@ -131,5 +141,7 @@ mod tests {
         assert_eq!(forwarded("?q=secret"), "");
         assert!(no_parsers("?parsers=0") && !no_parsers("?parsers=2") && !no_parsers(""));
         assert_eq!(forwarded("?parsers=0&q=x"), "?parsers=0");
+        assert_eq!(batch_jobs("?fault=hang:x&batch=4"), Some(4));
+        assert_eq!(batch_jobs("?batch=0"), None);
     }
 }

@@ -153,6 +153,8 @@ pub struct LoadSummary {
     pub parsers: usize,
     /// Archives big enough that their members were spread over every parser.
     pub split_archives: usize,
+    /// Batches parsed again because the parser that kept their raw JSON stopped.
+    pub parsed_again: usize,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,
     pub diagnostics_total: usize,

@@ -42,6 +42,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
         load_ms,
         parsers: 0,
         split_archives: 0,
+        parsed_again: 0,
         cancelled,
         diagnostics_total: report.diagnostics.len(),
         diagnostics: report

@@ -8,6 +8,7 @@
 use super::display::load_summary;
 use super::session::Session;
 use super::IngestWorker;
+use crate::rawstore::Away;
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
@@ -46,7 +47,23 @@ pub(super) struct LoadTask {
     gate: Rc<Gate>,
     /// Where the detections are queued once the load has answered.
     after: super::Commands,
+    /// The batches each parser parsed in this load, by home: a parser that
+    /// stops takes their raw JSON, and another parses them again.
+    kept: rustc_hash::FxHashMap<u32, Vec<KeptBatch>>,
+    /// Batches of parsers that stopped, to parse again (with the home that had them).
+    orphans: Vec<(u32, KeptBatch)>,
+    parsed_again: usize,
 }
+
+/// A batch whose raw blocks a parser keeps: `first..` there, each `lens` long.
+struct KeptBatch {
+    jobs: Vec<Job<FileHandle>>,
+    first: u32,
+    lens: Vec<usize>,
+}
+
+/// How long a batch parsed again may take before its blocks are given up.
+const PARSE_AGAIN_MS: u32 = 60_000;
 
 /// Keeps loads and views that read raw JSON from the parsers apart: such a
 /// view holds the session while it waits for the parsers' answers, and a
@@ -149,6 +166,9 @@ impl LoadTask {
             pool: worker.pool.clone(),
             gate: worker.gate.clone(),
             after: worker.commands.clone(),
+            kept: Default::default(),
+            orphans: Vec::new(),
+            parsed_again: 0,
         }
     }
 
@@ -189,6 +209,7 @@ impl LoadTask {
         let summary = LoadSummary {
             parsers: self.parsers,
             split_archives: self.split_archives,
+            parsed_again: self.parsed_again,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
@@ -224,13 +245,20 @@ impl LoadTask {
         let mut pool = self.pool.take();
         self.parsers = pool.as_ref().map_or(0, ParsePool::size);
         let mut settings = Settings::default();
-        if let Some(watchdog) = fault::watchdog_ms(&fault::location_search()) {
+        let search = fault::location_search();
+        if let Some(watchdog) = fault::watchdog_ms(&search) {
             settings.answer_ms = watchdog;
+        }
+        if let Some(jobs) = fault::batch_jobs(&search) {
+            settings.batch_jobs = jobs;
         }
         let mut schedule = Schedule::new(self.parsers, total_files, settings);
         let leftover = self
             .run_schedule(pool.as_mut(), &mut schedule, &mut incoming)
             .await;
+        if let Some(pool) = pool.as_mut() {
+            self.parse_orphans_again(pool).await;
+        }
         // Its parsers stay: they keep the raw JSON they parsed.
         if let Some(pool) = pool {
             self.pool.give_back(pool, self.cancelled());
@@ -295,7 +323,7 @@ impl LoadTask {
                         None => {
                             if let Some(parser) = schedule.overdue() {
                                 let (restarted, home) = pool.kill(parser);
-                                self.lose_home(home);
+                                self.orphan(home);
                                 if let Crash::Culprit(job) = schedule.crashed(parser, restarted) {
                                     self.not_parsed(
                                         &job,
@@ -319,7 +347,16 @@ impl LoadTask {
             } => {
                 let batch = schedule.parsed(worker);
                 match Segment::decode(&segment) {
-                    Ok(segment) => self.session.borrow_mut().loader.merge_from(segment, home),
+                    Ok(segment) => {
+                        if let Some(first) = segment.kept {
+                            self.kept.entry(home).or_default().push(KeptBatch {
+                                jobs: batch.clone(),
+                                first,
+                                lens: segment.parts.blocks.iter().map(|(_, len)| *len).collect(),
+                            });
+                        }
+                        self.session.borrow_mut().loader.merge_from(segment, home);
+                    }
                     Err(problem) => {
                         let why = format!("its parse was lost: {problem}");
                         let loader = &mut self.session.borrow_mut().loader;
@@ -338,7 +375,7 @@ impl LoadTask {
                 message,
                 restarted,
             } => {
-                self.lose_home(home);
+                self.orphan(home);
                 if let Crash::Culprit(job) = schedule.crashed(worker, restarted) {
                     let why = format!("the parser stopped on this file ({message})");
                     self.not_parsed(&job, &why);
@@ -347,9 +384,88 @@ impl LoadTask {
         }
     }
 
-    /// A parser that stopped took the raw JSON it kept from earlier batches.
-    fn lose_home(&mut self, home: u32) {
-        super::fanout::lose_homes(&mut self.session.borrow_mut(), &[home]);
+    /// A parser stopped: the batches it parsed in this load are parsed
+    /// again once the load's files are in ([`LoadTask::parse_orphans_again`]).
+    fn orphan(&mut self, home: u32) {
+        let batches = self.kept.remove(&home).unwrap_or_default();
+        self.orphans
+            .extend(batches.into_iter().map(|batch| (home, batch)));
+        if self.orphans.iter().all(|(orphaned, _)| *orphaned != home) {
+            // Nothing of this load; what it kept of earlier loads is gone.
+            super::fanout::lose_homes(&mut self.session.borrow_mut(), &[home]);
+        }
+    }
+
+    /// Parses the batches of parsers that stopped again, one at a time, and
+    /// points the store at their blocks' new home (parsing is
+    /// deterministic: the blocks are the same). What cannot be parsed again
+    /// (and what those parsers kept of earlier loads) is reported lost.
+    async fn parse_orphans_again(&mut self, pool: &mut ParsePool) {
+        let orphans = std::mem::take(&mut self.orphans);
+        let mut homes: Vec<u32> = orphans.iter().map(|(home, _)| *home).collect();
+        homes.sort_unstable();
+        homes.dedup();
+        for (old_home, batch) in orphans {
+            if self.cancelled() || pool.send(0, &batch.jobs).is_err() {
+                break;
+            }
+            // Answers of batches still out (a load cut short) are passed over.
+            let answer = {
+                let own = async {
+                    loop {
+                        match pool.next().await {
+                            Some(PoolEvent::Parsed {
+                                worker: 0,
+                                home,
+                                segment,
+                            }) => return Some((home, segment)),
+                            Some(PoolEvent::Crashed { worker: 0, .. }) | None => return None,
+                            Some(_) => {}
+                        }
+                    }
+                };
+                let give_up = gloo::timers::future::TimeoutFuture::new(PARSE_AGAIN_MS);
+                match futures_util::future::select(std::pin::pin!(own), give_up).await {
+                    futures_util::future::Either::Left((answer, _)) => answer,
+                    futures_util::future::Either::Right(_) => None,
+                }
+            };
+            let Some((home, segment)) = answer else {
+                break;
+            };
+            let Ok(again) = Segment::decode(&segment) else {
+                continue;
+            };
+            let sizes: Vec<(usize, u32)> = again
+                .parts
+                .blocks
+                .iter()
+                .map(|(_, len)| *len)
+                .zip(again.kept_sizes.iter().copied())
+                .collect();
+            if let Some(first) = again.kept {
+                self.kept.entry(home).or_default().push(KeptBatch {
+                    jobs: batch.jobs,
+                    first,
+                    lens: sizes.iter().map(|(len, _)| *len).collect(),
+                });
+                self.session
+                    .borrow_mut()
+                    .loader
+                    .store
+                    .raw_store_mut()
+                    .rehome(
+                        Away {
+                            home: old_home,
+                            id: batch.first,
+                        },
+                        &batch.lens,
+                        Away { home, id: first },
+                        &sizes,
+                    );
+            }
+        }
+        super::fanout::lose_homes(&mut self.session.borrow_mut(), &homes);
     }
 
     fn not_parsed(&mut self, job: &Job<FileHandle>, why: &str) {
