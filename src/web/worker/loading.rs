@@ -449,7 +449,8 @@ impl LoadTask {
                     first,
                     lens: sizes.iter().map(|(len, _)| *len).collect(),
                 });
-                self.session
+                let moved = self
+                    .session
                     .borrow_mut()
                     .loader
                     .store
@@ -463,6 +464,7 @@ impl LoadTask {
                         Away { home, id: first },
                         &sizes,
                     );
+                self.parsed_again += usize::from(moved > 0);
             }
         }
         super::fanout::lose_homes(&mut self.session.borrow_mut(), &homes);
