@@ -5,6 +5,7 @@
 
 use crate::identity::PrincipalKind;
 use crate::query::{Field, Query, Test};
+use crate::rawstore::RawStore;
 use crate::store::{flags, EventRow, EventStore};
 use crate::time::EpochMs;
 use crate::view::Selection;
@@ -347,24 +348,34 @@ impl<'q> RawMatcher<'q> {
         }
     }
 
-    /// Which of the events at `spans` (offset and length in `block`,
-    /// ascending) pass, as indexes into `spans`. `lower` is scratch space.
-    pub fn hits(&self, block: &[u8], spans: &[(u32, u32)], lower: &mut Vec<u8>) -> Vec<u32> {
-        let event = |&(offset, len): &(u32, u32)| {
-            let start = offset as usize;
-            block.get(start..start + len as usize).unwrap_or_default()
-        };
+    /// Which of the events at `spans` (offset and length in block `index`
+    /// of `raw`, ascending) pass, as indexes into `spans`. `scratch` holds
+    /// the block: free text inflates it there and lower-cases it in place.
+    pub fn hits(
+        &self,
+        raw: &RawStore,
+        index: u32,
+        spans: &[(u32, u32)],
+        scratch: &mut Vec<u8>,
+    ) -> Vec<u32> {
         match self {
             Self::Everything => (0..spans.len() as u32).collect(),
-            Self::Path(path, test) => (0..spans.len() as u32)
-                .filter(|&i| path_matches(event(&spans[i as usize]), path, test))
-                .collect(),
+            Self::Path(path, test) => {
+                let block = raw.block(index);
+                (0..spans.len() as u32)
+                    .filter(|&i| {
+                        let (offset, len) = spans[i as usize];
+                        let start = offset as usize;
+                        let json = block.get(start..start + len as usize).unwrap_or_default();
+                        path_matches(json, path, test)
+                    })
+                    .collect()
+            }
             Self::Text(finder) => {
-                lower.clear();
-                lower.extend_from_slice(block);
-                lower.make_ascii_lowercase();
+                raw.block_into(index, scratch);
+                scratch.make_ascii_lowercase();
                 let needle = finder.needle().len();
-                let mut found = finder.find_iter(lower).peekable();
+                let mut found = finder.find_iter(scratch).peekable();
                 let mut hits = Vec::new();
                 for (i, &(offset, len)) in spans.iter().enumerate() {
                     let (start, end) = (offset as usize, offset as usize + len as usize);
@@ -396,12 +407,12 @@ pub fn scan_here(store: &EventStore, term: &Query, rows: &[usize]) -> Vec<usize>
         let mut matched = Vec::new();
         let mut lower = Vec::new();
         for rows in groups {
-            let block = store.raw_block(store.rows[rows[0]].raw_block);
             let spans: Vec<(u32, u32)> = rows
                 .iter()
                 .map(|&i| (store.rows[i].raw_offset, store.rows[i].raw_len))
                 .collect();
-            let hits = matcher.hits(&block, &spans, &mut lower);
+            let block = store.rows[rows[0]].raw_block;
+            let hits = matcher.hits(store.raw_store(), block, &spans, &mut lower);
             matched.extend(hits.into_iter().map(|hit| rows[hit as usize]));
         }
         matched

@@ -85,14 +85,15 @@ pub fn answer_scan(keep: &RawStore, term: &str, work: &[u8]) -> Result<Vec<u32>,
             };
             spans.push((offset, len));
         }
-        let block = if id < keep.block_count() {
-            keep.block(id)
+        // A block it does not hold is scanned as empty.
+        let id = if id < keep.block_count() {
+            id
         } else {
-            std::borrow::Cow::Borrowed(&[][..])
+            u32::MAX
         };
         hits.extend(
             matcher
-                .hits(&block, &spans, &mut lower)
+                .hits(keep, id, &spans, &mut lower)
                 .into_iter()
                 .map(|hit| first + hit),
         );

@@ -164,6 +164,26 @@ impl RawStore {
         }
     }
 
+    /// One block's uncompressed bytes into `out` (replacing what it held),
+    /// without a buffer of its own: for scans, which go block by block.
+    pub fn block_into(&self, index: u32, out: &mut Vec<u8>) {
+        out.clear();
+        match self.sealed.get(index as usize) {
+            Some(SealedBlock {
+                compressed,
+                len,
+                away: None,
+            }) => {
+                out.resize(*len, 0);
+                match lz4_flex::block::decompress_into(compressed, out) {
+                    Ok(written) => out.truncate(written),
+                    Err(_) => out.clear(),
+                }
+            }
+            _ => out.extend_from_slice(&self.block(index)),
+        }
+    }
+
     /// One event's bytes; empty where its block is damaged.
     pub fn get(&self, raw: RawRef) -> Cow<'_, [u8]> {
         let start = raw.offset as usize;
