@@ -26,7 +26,7 @@ pub fn LoadReport(props: &ReportProps) -> Html {
                     if load.text_bytes > 0.0 { (load.store_bytes + load.raw_kept_bytes) * 100.0 / load.text_bytes } else { 0.0 }) }
                 if load.raw_kept_bytes > 0.0 {
                     <span data-testid="raw-kept" data-bytes={format!("{:.0}", load.raw_kept_bytes)}>
-                        { format!(": {} of raw JSON kept by the parsers that read it, who answer free text, JSON paths and event detail for it, and {} here",
+                        { format!(": {} of raw JSON kept by the parsers that read it (they answer free text, JSON paths and event detail for it) and {} in the store worker",
                             bytes(load.raw_kept_bytes), bytes(load.store_bytes)) }
                     </span>
                 }
