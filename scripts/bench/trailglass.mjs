@@ -89,7 +89,8 @@ export async function pickFolder(page, target, { input = 'folder-input' } = {}) 
     window.__handedOverWall = Date.now();
   }, { capture: true, once: true }));
   const calledAt = Date.now();
-  await page.setInputFiles(`[data-testid=${input}]`, target);
+  // No time limit: Playwright lists a folder of hundreds of thousands of files for minutes.
+  await page.setInputFiles(`[data-testid=${input}]`, target, { timeout: 0 });
   const { picked, at } = await page.evaluate(() => ({ picked: window.__picked ?? 0, at: window.__handedOverWall }));
   if (picked === 0) throw new Error(`no file picked from ${target}`);
   return { picked, pickMs: at - calledAt };
