@@ -54,20 +54,21 @@ mod native {
         Ok(())
     }
 
-    /// A file's name and size, and whether it is a zip worth splitting
-    /// (only big files have their first bytes read here).
+    /// A file's name and size, and whether it is worth splitting: a zip
+    /// or an uncompressed text (only big files have their first bytes read
+    /// here; a gzipped file is read from its start, whole).
     fn describe(path: &Path, split_bytes: u64) -> Described {
         let size = std::fs::metadata(path).map_or(0, |meta| meta.len());
-        let archive = size >= split_bytes && {
+        let splittable = size >= split_bytes && {
             let mut head = [0u8; 4];
             std::fs::File::open(path)
                 .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
-                .is_ok_and(|()| sniff(&head) == Container::Zip)
+                .is_ok_and(|()| sniff(&head) != Container::Gzip)
         };
         Described {
             name: path.display().to_string(),
             size,
-            archive,
+            splittable,
         }
     }
 
@@ -87,7 +88,8 @@ mod native {
             collect_files(Path::new(path), &mut files)?;
         }
         // Files are parsed on every core, in batches merged as they finish;
-        // the members of a big zip are spread over every core too.
+        // the members of a big zip, and the records of a big uncompressed
+        // text, are spread over every core too.
         let settings = Settings::default();
         let loader = load_jobs(
             &files,
