@@ -148,6 +148,16 @@ pub fn part_bytes_with(part: Part, file_len: u64, bom: u64, lookahead: u64) -> (
     (from, (to + bom).min(file_len))
 }
 
+/// The bytes of a file (from, to) that part `part` of it needs, when its
+/// first bytes `head` say it is a text that can be cut; `None` when the
+/// part needs the whole file (a zip's parts do).
+pub fn part_window(head: &[u8], file_len: u64, part: Part) -> Option<(u64, u64)> {
+    if part.is_whole() {
+        return None;
+    }
+    cutting(head).map(|_| part_bytes(part, file_len, bom_len(head)))
+}
+
 /// The length of the byte order mark a file starting with `head` has.
 pub fn bom_len(head: &[u8]) -> u64 {
     (head.len() - strip_bom(head).len()) as u64

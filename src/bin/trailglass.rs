@@ -14,9 +14,10 @@ mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use trailglass::container::{sniff, Container};
-    use trailglass::ingest::Limits;
+    use trailglass::ingest::{FileBytes, Limits};
     use trailglass::parallel::{available_threads, load_jobs, Described};
-    use trailglass::schedule::Settings;
+    use trailglass::schedule::{Part, Settings};
+    use trailglass::split;
     use trailglass::summary::summarize;
 
     const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
@@ -72,6 +73,44 @@ mod native {
         }
     }
 
+    /// What a part of a file reads of it.
+    enum Read {
+        Whole(Vec<u8>),
+        /// A part of a text that is cut: the file's first bytes and the
+        /// part's window, from offset `at` of a file `len` bytes long.
+        Window {
+            head: Vec<u8>,
+            bytes: Vec<u8>,
+            at: u64,
+            len: u64,
+        },
+    }
+
+    /// Reads what a part of a file needs: the whole file, or of a text
+    /// that is cut, its first bytes and the part's window.
+    fn read_part(path: &Path, part: Part) -> std::io::Result<Read> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        if part.is_whole() {
+            return std::fs::read(path).map(Read::Whole);
+        }
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut head = Vec::new();
+        (&mut file).take(split::HEAD_BYTES).read_to_end(&mut head)?;
+        let Some((from, to)) = split::part_window(&head, len, part) else {
+            return std::fs::read(path).map(Read::Whole);
+        };
+        file.seek(SeekFrom::Start(from))?;
+        let mut bytes = Vec::with_capacity((to - from) as usize);
+        file.take(to - from).read_to_end(&mut bytes)?;
+        Ok(Read::Window {
+            head,
+            bytes,
+            at: from,
+            len,
+        })
+    }
+
     fn summary(args: &[String]) -> Result<(), String> {
         let (threads, paths) = match args {
             [flag, count, paths @ ..] if flag == "--threads" => {
@@ -99,8 +138,22 @@ mod native {
             Limits::default(),
             |loader, file, part| {
                 let name = file.display().to_string();
-                match std::fs::read(file) {
-                    Ok(bytes) => loader.load_part(&name, &bytes, part),
+                match read_part(file, part) {
+                    Ok(Read::Whole(bytes)) => loader.load_part(&name, &bytes, part),
+                    Ok(Read::Window {
+                        head,
+                        bytes,
+                        at,
+                        len,
+                    }) => {
+                        let window = FileBytes {
+                            head: &head,
+                            bytes: &bytes,
+                            at,
+                            len,
+                        };
+                        loader.load_bytes(&name, window, part);
+                    }
                     Err(error) if part.index == 0 => loader.unreadable(&name, &error.to_string()),
                     Err(_) => {}
                 }
