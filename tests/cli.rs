@@ -71,6 +71,22 @@ fn gen_writes_the_s3_layout_and_it_loads_back_whole() {
     std::fs::remove_dir_all(out_dir).unwrap();
 }
 
+/// The summaries of `paths` on one thread and on three.
+fn on_one_thread_and_on_three(paths: &[&str]) -> Vec<serde_json::Value> {
+    ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = trailglass(&[&["summary", "--threads", threads], paths].concat());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
 #[test]
 fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
     use std::io::Write;
@@ -92,18 +108,7 @@ fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
     zip.finish().unwrap();
     assert!(std::fs::metadata(&zip_path).unwrap().len() > 8_000_000);
     let zip_arg = zip_path.to_str().unwrap();
-    let summaries: Vec<serde_json::Value> = ["1", "3"]
-        .iter()
-        .map(|threads| {
-            let out = trailglass(&["summary", "--threads", threads, zip_arg]);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            serde_json::from_slice(&out.stdout).unwrap()
-        })
-        .collect();
+    let summaries = on_one_thread_and_on_three(&[zip_arg]);
     std::fs::remove_dir_all(&out_dir).unwrap();
     assert_eq!(summaries[0]["events"], 30_000);
     assert_eq!(summaries[0]["files"], 1);
@@ -152,20 +157,8 @@ fn big_json_lines_and_records_files_summarise_the_same_on_one_thread_and_on_thre
     for path in [&lines, &records] {
         assert!(std::fs::metadata(path).unwrap().len() > 8_000_000);
     }
-    let summaries: Vec<serde_json::Value> = ["1", "3"]
-        .iter()
-        .map(|threads| {
-            let args = ["summary", "--threads", threads];
-            let paths = [lines.to_str().unwrap(), records.to_str().unwrap()];
-            let out = trailglass(&[&args[..], &paths[..]].concat());
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            serde_json::from_slice(&out.stdout).unwrap()
-        })
-        .collect();
+    let summaries =
+        on_one_thread_and_on_three(&[lines.to_str().unwrap(), records.to_str().unwrap()]);
     std::fs::remove_dir_all(&out_dir).unwrap();
     // Each file holds every event: the second copy of each is a duplicate.
     assert_eq!(summaries[0]["events"], 30_000);
