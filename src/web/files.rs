@@ -3,6 +3,8 @@
 //! a load over, the small files as bytes the page reads, the big ones as
 //! handles the parsers read.
 
+use crate::ingest::FileBytes;
+use crate::schedule::Part;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -76,8 +78,42 @@ impl FileHandle {
         }
     }
 
-    /// Whether its first bytes say zip (only a handle's first bytes are read).
-    pub async fn is_zip(&self) -> bool {
+    /// What a job needs of the file: all of it, or of a big text cut into
+    /// parts, its first bytes and the part's window ([`crate::split`]), read
+    /// as slices of the file.
+    pub fn read_part(
+        &self,
+        part: Part,
+    ) -> impl std::future::Future<Output = Result<PartRead, String>> + 'static {
+        let file = match &self.content {
+            Content::File(file) if !part.is_whole() => Some(file.clone()),
+            _ => None,
+        };
+        let whole = file.is_none().then(|| self.read());
+        async move {
+            let Some(file) = file else {
+                return whole
+                    .expect("read when not sliced")
+                    .await
+                    .map(PartRead::Whole);
+            };
+            let len = file.size() as u64;
+            let head = read_slice(&file, 0, crate::split::HEAD_BYTES.min(len)).await?;
+            match crate::split::part_window(&head, len, part) {
+                Some((at, to)) => Ok(PartRead::Window {
+                    bytes: read_slice(&file, at, to).await?,
+                    head,
+                    at,
+                    len,
+                }),
+                None => read_slice(&file, 0, len).await.map(PartRead::Whole),
+            }
+        }
+    }
+
+    /// Whether it can be parsed in parts: a zip, or an uncompressed text
+    /// (only its first bytes are read); a gzip stream is read from its start.
+    pub async fn splittable(&self) -> bool {
         let head = match &self.content {
             Content::Bytes(buffer) => js_sys::Uint8Array::new_with_byte_offset_and_length(
                 buffer,
@@ -85,18 +121,61 @@ impl FileHandle {
                 buffer.byte_length().min(4),
             )
             .to_vec(),
-            Content::File(file) => {
-                let Ok(head) = file.slice_with_i32_and_i32(0, 4) else {
-                    return false;
-                };
-                match JsFuture::from(head.array_buffer()).await {
-                    Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-                    Err(_) => return false,
-                }
-            }
+            Content::File(file) => match read_slice(file, 0, (file.size() as u64).min(4)).await {
+                Ok(head) => head,
+                Err(_) => return false,
+            },
         };
-        crate::container::sniff(&head) == crate::container::Container::Zip
+        crate::container::sniff(&head) != crate::container::Container::Gzip
     }
+}
+
+/// What a parser read of a file for one job (see [`FileHandle::read_part`]).
+pub enum PartRead {
+    Whole(Vec<u8>),
+    /// The file's first bytes and a window of it from offset `at`, of a
+    /// file `len` bytes long.
+    Window {
+        head: Vec<u8>,
+        bytes: Vec<u8>,
+        at: u64,
+        len: u64,
+    },
+}
+
+impl PartRead {
+    pub fn file_bytes(&self) -> FileBytes<'_> {
+        match self {
+            Self::Whole(bytes) => FileBytes {
+                head: bytes,
+                bytes,
+                at: 0,
+                len: bytes.len() as u64,
+            },
+            Self::Window {
+                head,
+                bytes,
+                at,
+                len,
+            } => FileBytes {
+                head,
+                bytes,
+                at: *at,
+                len: *len,
+            },
+        }
+    }
+}
+
+/// Bytes `from..to` of a file.
+async fn read_slice(file: &web_sys::File, from: u64, to: u64) -> Result<Vec<u8>, String> {
+    let slice = file
+        .slice_with_f64_and_f64(from as f64, to as f64)
+        .map_err(|error| super::js_error_text(&error))?;
+    let buffer = JsFuture::from(slice.array_buffer())
+        .await
+        .map_err(|error| super::js_error_text(&error))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 impl crate::schedule::Input for FileHandle {

@@ -149,8 +149,9 @@ pub struct LoadSummary {
     pub load_ms: f64,
     /// Parse workers the load was spread over (0: parsed in the store worker).
     pub parsers: usize,
-    /// Archives big enough that their members were spread over every parser.
-    pub split_archives: usize,
+    /// Files big enough that they were spread over every parser (a zip's
+    /// members, an uncompressed text's records).
+    pub split_files: usize,
     pub cancelled: bool,
     pub diagnostics: Vec<DiagnosticView>,
     pub diagnostics_total: usize,

@@ -75,7 +75,7 @@ os.replace(out + '.part', out)
   const summary = page.locator('[data-testid=load-summary]');
   const parsers = Number(await summary.getAttribute('data-parsers'));
   assert.ok(parsers >= 2, `parsers: ${parsers}`);
-  assert.equal(await summary.getAttribute('data-split-archives'), '1');
+  assert.equal(await summary.getAttribute('data-split-files'), '1');
   assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), '1');
   assert.equal(await page.textContent('[data-testid=diagnostic-count]'), '0 problems');
   console.log(`one zip (${(size / 1e6).toFixed(1)} MB): 90,000 events in ${await summary.getAttribute('data-load-ms')} ms on ${parsers} parsers`);

@@ -7,9 +7,11 @@
 use super::display::{load_summary, FIRST_ROWS};
 use super::session::Session;
 use super::IngestWorker;
+use crate::ingest::{Limits, Loader};
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
+use crate::split::SplitLoads;
 use crate::view::{time_order, window};
 use crate::web::fault;
 use crate::web::files::FileHandle;
@@ -39,8 +41,10 @@ pub(super) struct LoadTask {
     progress: Progress,
     /// Parse workers used by this load (0: parsed in this worker).
     parsers: usize,
-    /// Archives whose members were spread over the parsers.
-    split_archives: usize,
+    /// Files (zips, texts) spread over the parsers.
+    split_files: usize,
+    /// Parts of split texts waiting for their file's other parts.
+    split: SplitLoads<FileHandle>,
     pool: WarmPool,
 }
 
@@ -91,7 +95,8 @@ impl LoadTask {
             last_progress_ms: 0.0,
             progress: Progress::default(),
             parsers: 0,
-            split_archives: 0,
+            split_files: 0,
+            split: SplitLoads::default(),
             pool: worker.pool.clone(),
         }
     }
@@ -113,16 +118,17 @@ impl LoadTask {
         }
     }
 
-    pub(super) fn finish(self) {
+    pub(super) fn finish(mut self) {
         let elapsed = js_sys::Date::now() - self.started_ms;
         let mut session = self.session.borrow_mut();
+        self.split.finish(&mut session.loader);
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
         session.lineage = None;
         session.rules_by_row.clear();
         let summary = LoadSummary {
             parsers: self.parsers,
-            split_archives: self.split_archives,
+            split_files: self.split_files,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
@@ -256,7 +262,7 @@ impl LoadTask {
             PoolEvent::Parsed { worker, segment } => {
                 let batch = schedule.parsed(worker);
                 match Segment::decode(&segment) {
-                    Ok(segment) => self.session.borrow_mut().loader.merge(segment),
+                    Ok(segment) => self.arrived(&batch, segment, schedule),
                     Err(problem) => {
                         let why = format!("its parse was lost: {problem}");
                         let loader = &mut self.session.borrow_mut().loader;
@@ -282,6 +288,28 @@ impl LoadTask {
         }
     }
 
+    /// A batch's segment: merged, or (a part of a split text) held until
+    /// its file's other parts are in; a file whose parts could not be
+    /// joined is parsed again whole.
+    fn arrived(
+        &mut self,
+        batch: &[Job<FileHandle>],
+        segment: Segment,
+        schedule: &mut Schedule<FileHandle>,
+    ) {
+        let loader = &mut self.session.borrow_mut().loader;
+        let Some(job) = batch.first() else {
+            return loader.merge(segment);
+        };
+        if let Some(file) = self
+            .split
+            .arrived(loader, job.file.clone(), &job.file.name, segment)
+        {
+            self.split_files = self.split_files.saturating_sub(1);
+            schedule.redo(file);
+        }
+    }
+
     fn not_parsed(&mut self, job: &Job<FileHandle>, why: &str) {
         self.session
             .borrow_mut()
@@ -299,8 +327,8 @@ impl LoadTask {
     }
 
     /// Takes in a slice of the load's files as it arrives from the page.
-    /// A big zip becomes one job per parser (only big files have their
-    /// first bytes read here, to tell).
+    /// A big zip or uncompressed text becomes one job per parser (only big
+    /// files have their first bytes read here, to tell).
     async fn absorb(&mut self, slice: Vec<FileHandle>, schedule: &mut Schedule<FileHandle>) {
         let mut slice = slice;
         for handle in &mut slice {
@@ -309,10 +337,10 @@ impl LoadTask {
         self.progress.bytes_total += slice.iter().map(|f| f.size).sum::<f64>();
         for handle in slice {
             let mut parts = schedule.parts_for(handle.size as u64);
-            if parts > 1 && !handle.is_zip().await {
+            if parts > 1 && !handle.splittable().await {
                 parts = 1;
             }
-            self.split_archives += usize::from(parts > 1);
+            self.split_files += usize::from(parts > 1);
             schedule.arrive(handle, parts);
         }
     }
@@ -341,7 +369,7 @@ impl LoadTask {
         while !self.cancelled() {
             while in_flight.len() < READS_AHEAD {
                 let Some(job) = pending.next() else { break };
-                let read = job.file.read();
+                let read = job.file.read_part(job.part);
                 in_flight.push_back((job, read));
             }
             let Some((job, read)) = in_flight.pop_front() else {
@@ -353,11 +381,30 @@ impl LoadTask {
                 continue;
             }
             match bytes {
-                Ok(bytes) => {
-                    self.session
-                        .borrow_mut()
-                        .loader
-                        .load_part(&job.file.name, &bytes, job.part);
+                Ok(read) if !job.part.is_whole() => {
+                    // Parsed as a parser would, to be joined with the other parts.
+                    let mut part = Loader::for_segment(Limits::browser());
+                    part.load_bytes(&job.file.name, read.file_bytes(), job.part);
+                    let segment = part.into_segment();
+                    let redo = {
+                        let loader = &mut self.session.borrow_mut().loader;
+                        self.split
+                            .arrived(loader, job.file.clone(), &job.file.name, segment)
+                    };
+                    if let Some(file) = redo {
+                        // Parts that could not be joined: the file whole, here.
+                        if let Ok(bytes) = file.read().await {
+                            self.session.borrow_mut().loader.load(&file.name, &bytes);
+                        }
+                    }
+                    self.job_done(&job);
+                }
+                Ok(read) => {
+                    self.session.borrow_mut().loader.load_bytes(
+                        &job.file.name,
+                        read.file_bytes(),
+                        job.part,
+                    );
                     self.job_done(&job);
                 }
                 Err(error) => self.unreadable(&job, &error),
