@@ -530,6 +530,59 @@ fn join(loader: &mut Loader, name: &str, parts: Vec<(Segment, PartTally)>, whole
     loader.report.file_reports.push(joined);
 }
 
+/// Loads `bytes` in `of` parts as the parsers of a load do, for tests and
+/// fuzzing: each part into its own segment that crosses as bytes, reading
+/// all of the file or (with `lookahead`) only its window as the browser
+/// does, the segments joined in file order or `backwards`. Says whether the
+/// parts were joined (or the file loaded again whole, as a load does when
+/// its parts cannot prove their cuts).
+pub fn load_in_parts(
+    name: &str,
+    bytes: &[u8],
+    of: u32,
+    lookahead: Option<u64>,
+    backwards: bool,
+    limits: crate::ingest::Limits,
+) -> (Loader, bool) {
+    let head = &bytes[..bytes.len().min(HEAD_BYTES as usize)];
+    let mut segments = Vec::new();
+    for index in 0..of {
+        let part = Part { index, of };
+        let mut loader = Loader::for_segment(limits);
+        match lookahead {
+            Some(lookahead) if !part.is_whole() && cutting(head).is_some() => {
+                let (from, to) =
+                    part_bytes_with(part, bytes.len() as u64, bom_len(head), lookahead);
+                let window = FileBytes {
+                    head,
+                    bytes: &bytes[from as usize..to as usize],
+                    at: from,
+                    len: bytes.len() as u64,
+                };
+                loader.load_bytes(name, window, part);
+            }
+            _ => loader.load_part(name, bytes, part),
+        }
+        let segment = loader.into_segment().encode();
+        segments.push(Segment::decode(&segment).expect("a segment decodes"));
+    }
+    if backwards {
+        segments.reverse();
+    }
+    let mut merged = Loader::new(limits);
+    let mut split = SplitLoads::default();
+    let mut joined = true;
+    for segment in segments {
+        if split.arrived(&mut merged, (), name, segment).is_some() {
+            merged.load(name, bytes);
+            joined = false;
+        }
+    }
+    assert!(split.is_empty(), "every part came back");
+    merged.store.seal();
+    (merged, joined)
+}
+
 fn saturate(value: u64) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }

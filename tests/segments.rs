@@ -8,7 +8,7 @@ use std::path::Path;
 use trailglass::container::{sniff, Container};
 use trailglass::ingest::{Limits, Loader};
 use trailglass::parallel::{load_batches, load_jobs, Described};
-use trailglass::schedule::{Part, Settings};
+use trailglass::schedule::Settings;
 use trailglass::segment::Segment;
 
 mod common;
@@ -322,12 +322,7 @@ fn the_parts_of_a_damaged_zip_report_its_problem_once() {
     }
 }
 
-/// Loads one file in `of` parts as the parsers of a load do: each part
-/// into its own segment that crosses as bytes, reading all of the file or
-/// (with `lookahead`) only the part's window of it as the browser does,
-/// joined in file order or backwards. Says whether the parts were joined
-/// (or the file loaded again whole, as the driver does when they could not
-/// prove their cuts).
+/// Loads one file in `of` parts (see [`trailglass::split::load_in_parts`]).
 fn load_in_parts(
     name: &str,
     bytes: &[u8],
@@ -335,50 +330,8 @@ fn load_in_parts(
     lookahead: Option<u64>,
     backwards: bool,
 ) -> (Loader, bool) {
-    use trailglass::ingest::FileBytes;
-    use trailglass::split;
-    let head = &bytes[..bytes.len().min(split::HEAD_BYTES as usize)];
-    let mut segments = Vec::new();
-    for index in 0..of {
-        let part = Part { index, of };
-        let mut loader = Loader::for_segment(Limits::default());
-        match lookahead {
-            Some(lookahead) if split::cutting(head).is_some() => {
-                let (from, to) = split::part_bytes_with(
-                    part,
-                    bytes.len() as u64,
-                    split::bom_len(head),
-                    lookahead,
-                );
-                let window = FileBytes {
-                    head,
-                    bytes: &bytes[from as usize..to as usize],
-                    at: from,
-                    len: bytes.len() as u64,
-                };
-                loader.load_bytes(name, window, part);
-            }
-            _ => loader.load_part(name, bytes, part),
-        }
-        let segment = loader.into_segment().encode();
-        segments.push(Segment::decode(&segment).expect("a segment decodes"));
-    }
-    if backwards {
-        segments.reverse();
-    }
-    let mut merged = Loader::default();
-    let mut split = split::SplitLoads::default();
-    let mut joined = true;
-    for segment in segments {
-        if split.arrived(&mut merged, (), name, segment).is_some() {
-            merged.load(name, bytes);
-            joined = false;
-        }
-    }
-    assert!(split.is_empty(), "every part came back");
-    split.finish(&mut merged);
-    merged.store.seal();
-    (merged, joined)
+    let limits = Limits::default();
+    trailglass::split::load_in_parts(name, bytes, of, lookahead, backwards, limits)
 }
 
 /// Loads one file whole, as [`load_in_parts`] compares with.
