@@ -148,14 +148,32 @@ pub fn part_bytes_with(part: Part, file_len: u64, bom: u64, lookahead: u64) -> (
     (from, (to + bom).min(file_len))
 }
 
-/// The bytes of a file (from, to) that part `part` of it needs, when its
-/// first bytes `head` say it is a text that can be cut; `None` when the
-/// part needs the whole file (a zip's parts do).
-pub fn part_window(head: &[u8], file_len: u64, part: Part) -> Option<(u64, u64)> {
+/// What one part of a file needs to read of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// All of it (a whole file, a zip's part, the first part of what is not cut).
+    Whole,
+    /// Bytes (from, to): a part of a text that is cut.
+    Window(u64, u64),
+    /// Nothing: a later part of a file that is loaded whole by the first.
+    Nothing,
+}
+
+/// What part `part` of a file `file_len` bytes long needs, told by the
+/// file's first bytes `head`.
+pub fn part_needs(head: &[u8], file_len: u64, part: Part) -> Need {
     if part.is_whole() {
-        return None;
+        return Need::Whole;
     }
-    cutting(head).map(|_| part_bytes(part, file_len, bom_len(head)))
+    if cutting(head).is_some() {
+        let (from, to) = part_bytes(part, file_len, bom_len(head));
+        return Need::Window(from, to);
+    }
+    if part.index == 0 || sniff(head) == Container::Zip {
+        Need::Whole
+    } else {
+        Need::Nothing
+    }
 }
 
 /// The length of the byte order mark a file starting with `head` has.
@@ -658,6 +676,21 @@ mod tests {
             part_bytes(first, 30_000_003, 3),
             (0, 10_000_003 + LOOKAHEAD_BYTES)
         );
+    }
+
+    #[test]
+    fn a_part_reads_its_window_all_of_the_file_or_nothing() {
+        let part = |index| Part { index, of: 2 };
+        let lines = b"{\"a\":1}\n{";
+        assert_eq!(part_needs(lines, 100, Part::WHOLE), Need::Whole);
+        assert_eq!(
+            part_needs(lines, 30_000_000, part(1)),
+            Need::Window(15_000_000 - LOOKBEHIND_BYTES, 30_000_000)
+        );
+        assert_eq!(part_needs(b"a,b\n", 100, part(0)), Need::Whole);
+        assert_eq!(part_needs(b"a,b\n", 100, part(1)), Need::Nothing);
+        assert_eq!(part_needs(b"PK\x03\x04", 100, part(1)), Need::Whole);
+        assert_eq!(part_needs(b"\x1f\x8b\x08", 100, part(1)), Need::Nothing);
     }
 
     #[test]

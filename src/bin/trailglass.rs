@@ -97,8 +97,11 @@ mod native {
         let len = file.metadata()?.len();
         let mut head = Vec::new();
         (&mut file).take(split::HEAD_BYTES).read_to_end(&mut head)?;
-        let Some((from, to)) = split::part_window(&head, len, part) else {
-            return std::fs::read(path).map(Read::Whole);
+        let (from, to) = match split::part_needs(&head, len, part) {
+            split::Need::Whole => return std::fs::read(path).map(Read::Whole),
+            // Nothing of the file: the part loads nothing.
+            split::Need::Nothing => return Ok(Read::Whole(Vec::new())),
+            split::Need::Window(from, to) => (from, to),
         };
         file.seek(SeekFrom::Start(from))?;
         let mut bytes = Vec::with_capacity((to - from) as usize);

@@ -5,6 +5,7 @@
 
 use crate::ingest::FileBytes;
 use crate::schedule::Part;
+use crate::split::Need;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -99,14 +100,16 @@ impl FileHandle {
             };
             let len = file.size() as u64;
             let head = read_slice(&file, 0, crate::split::HEAD_BYTES.min(len)).await?;
-            match crate::split::part_window(&head, len, part) {
-                Some((at, to)) => Ok(PartRead::Window {
+            match crate::split::part_needs(&head, len, part) {
+                Need::Window(at, to) => Ok(PartRead::Window {
                     bytes: read_slice(&file, at, to).await?,
                     head,
                     at,
                     len,
                 }),
-                None => read_slice(&file, 0, len).await.map(PartRead::Whole),
+                Need::Whole => read_slice(&file, 0, len).await.map(PartRead::Whole),
+                // Nothing of the file: the part loads nothing.
+                Need::Nothing => Ok(PartRead::Whole(Vec::new())),
             }
         }
     }
