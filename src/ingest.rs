@@ -410,7 +410,9 @@ impl Loader {
             return;
         }
         if !part.is_whole() && self.row_keys.is_some() {
-            if let Some(cutting) = crate::split::cutting(file.head) {
+            // Every part decides from the same first bytes, however many it has.
+            let head = &file.head[..file.head.len().min(crate::split::HEAD_BYTES as usize)];
+            if let Some(cutting) = crate::split::cutting(head) {
                 crate::split::load_part(self, name, file, &cutting, part);
                 return;
             }

@@ -162,11 +162,17 @@ pub enum Need {
 /// What part `part` of a file `file_len` bytes long needs, told by the
 /// file's first bytes `head`.
 pub fn part_needs(head: &[u8], file_len: u64, part: Part) -> Need {
+    part_needs_with(head, file_len, part, LOOKAHEAD_BYTES)
+}
+
+/// [`part_needs`] with another margin past the share (tests use small ones).
+pub fn part_needs_with(head: &[u8], file_len: u64, part: Part, lookahead: u64) -> Need {
+    let head = &head[..head.len().min(HEAD_BYTES as usize)];
     if part.is_whole() {
         return Need::Whole;
     }
     if cutting(head).is_some() {
-        let (from, to) = part_bytes(part, file_len, bom_len(head));
+        let (from, to) = part_bytes_with(part, file_len, bom_len(head), lookahead);
         return Need::Window(from, to);
     }
     if part.index == 0 || sniff(head) == Container::Zip {
@@ -550,8 +556,8 @@ fn join(loader: &mut Loader, name: &str, parts: Vec<(Segment, PartTally)>, whole
 
 /// Loads `bytes` in `of` parts as the parsers of a load do, for tests and
 /// fuzzing: each part into its own segment that crosses as bytes, reading
-/// all of the file or (with `lookahead`) only its window as the browser
-/// does, the segments joined in file order or `backwards`. Says whether the
+/// all of the file or (with `lookahead`) what the browser and the CLI read
+/// of it ([`part_needs`]), the segments joined in file order or `backwards`. Says whether the
 /// parts were joined (or the file loaded again whole, as a load does when
 /// its parts cannot prove their cuts).
 pub fn load_in_parts(
@@ -567,10 +573,9 @@ pub fn load_in_parts(
     for index in 0..of {
         let part = Part { index, of };
         let mut loader = Loader::for_segment(limits);
-        match lookahead {
-            Some(lookahead) if !part.is_whole() && cutting(head).is_some() => {
-                let (from, to) =
-                    part_bytes_with(part, bytes.len() as u64, bom_len(head), lookahead);
+        let need = lookahead.map(|l| part_needs_with(head, bytes.len() as u64, part, l));
+        match need {
+            Some(Need::Window(from, to)) => {
                 let window = FileBytes {
                     head,
                     bytes: &bytes[from as usize..to as usize],
@@ -579,7 +584,8 @@ pub fn load_in_parts(
                 };
                 loader.load_bytes(name, window, part);
             }
-            _ => loader.load_part(name, bytes, part),
+            Some(Need::Nothing) => loader.load_part(name, &[], part),
+            Some(Need::Whole) | None => loader.load_part(name, bytes, part),
         }
         let segment = loader.into_segment().encode();
         segments.push(Segment::decode(&segment).expect("a segment decodes"));

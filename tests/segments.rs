@@ -588,3 +588,18 @@ fn every_fixture_loads_the_same_with_every_text_split_on_every_thread() {
         assert_eq!(parallel.report.files, files.len());
     }
 }
+
+#[test]
+fn a_text_whose_first_bytes_do_not_tell_its_shape_is_loaded_whole_by_its_first_part() {
+    let events = generated_events(200);
+    let [lines, ..] = shapes(&events, b",");
+    let mut padded = vec![b' '; trailglass::split::HEAD_BYTES as usize];
+    padded.extend(&lines);
+    let whole = in_order(&load_whole("padded.jsonl", &padded));
+    assert_eq!(whole.0.len(), 200);
+    for (of, lookahead) in [(2, None), (3, Some(1_000))] {
+        let (parts, joined) = load_in_parts("padded.jsonl", &padded, of, lookahead, false);
+        assert!(joined, "nothing to join: no part is a part of a cut text");
+        assert_same_as_whole(&whole, &parts, &format!("{of} parts"));
+    }
+}
