@@ -164,7 +164,7 @@ pub fn load_jobs<I: Sync>(
         }
         drop(senders);
     });
-    split.finish(&mut merged);
+    split.finish(&mut merged, "a part of it was lost");
     merged.store.seal();
     merged
 }

@@ -448,22 +448,31 @@ impl<F> SplitLoads<F> {
         }
     }
 
-    /// Files whose parts never all came back (a parser lost one): what the
-    /// first parts proved is merged, and the rest of the file is reported
-    /// as not loaded.
-    pub fn finish(&mut self, loader: &mut Loader) {
+    /// Files whose parts never all came back (a parser lost one, or the
+    /// load was cancelled: `why`): what the first parts proved is merged,
+    /// and the rest of the file is reported as not loaded.
+    pub fn finish(&mut self, loader: &mut Loader, why: &str) {
         for held in self.held.drain(..) {
+            // A lost first part was reported as the parser lost it.
+            let first_came = held.parts.first().is_some_and(Option::is_some);
             let parts: Vec<(Segment, PartTally)> =
                 held.parts.into_iter().map_while(|part| part).collect();
             let proven = chained(&parts);
             let parts: Vec<(Segment, PartTally)> = parts.into_iter().take(proven).collect();
-            if !parts.is_empty() {
-                join(loader, &held.name, parts, false);
+            if parts.is_empty() {
+                if first_came {
+                    loader.not_parsed(&held.name, &format!("not loaded: {why}"));
+                }
+                continue;
             }
+            join(loader, &held.name, parts, false);
             loader.report.diagnostics.push(Diagnostic::whole_file(
                 &held.name,
-                "the rest of this file was not loaded: a part of it was lost",
+                format!("the rest of this file was not loaded: {why}"),
             ));
+            if let Some(line) = loader.report.file_reports.last_mut() {
+                line.problems += 1;
+            }
         }
     }
 

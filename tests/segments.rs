@@ -603,3 +603,44 @@ fn a_text_whose_first_bytes_do_not_tell_its_shape_is_loaded_whole_by_its_first_p
         assert_same_as_whole(&whole, &parts, &format!("{of} parts"));
     }
 }
+
+#[test]
+fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_rest_is_lost() {
+    use trailglass::split::SplitLoads;
+    let events = generated_events(300);
+    let [lines, ..] = shapes(&events, b",");
+    let part_segment = |index| {
+        let mut loader = Loader::for_segment(Limits::default());
+        loader.load_part("big.jsonl", &lines, trailglass::schedule::Part { index, of: 3 });
+        loader.into_segment()
+    };
+    let whole = load_whole("big.jsonl", &lines);
+    // Part 1 of 3 lost: part 0 is kept.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    for index in [0, 2] {
+        assert!(split.arrived(&mut loader, (), "big.jsonl", part_segment(index)).is_none());
+    }
+    assert!(!split.is_empty(), "waiting for part 1");
+    split.finish(&mut loader, "a part of it was lost");
+    let kept = loader.store.len();
+    assert!(kept > 50 && kept < 150, "about a third: {kept}");
+    assert_eq!(&events_json(&loader)[..], &events_json(&whole)[..kept]);
+    assert_eq!(loader.report.files, 1);
+    assert_eq!(loader.report.file_reports.len(), 1);
+    assert_eq!(loader.report.file_reports[0].problems, 1);
+    assert_eq!(
+        loader.report.diagnostics[0].to_string(),
+        "big.jsonl: the rest of this file was not loaded: a part of it was lost"
+    );
+    // Part 0 lost (its parser reported it): nothing is kept, nothing counted again.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    for index in [1, 2] {
+        assert!(split.arrived(&mut loader, (), "big.jsonl", part_segment(index)).is_none());
+    }
+    split.finish(&mut loader, "a part of it was lost");
+    assert_eq!(loader.store.len(), 0);
+    assert_eq!(loader.report.files, 0);
+    assert!(loader.report.diagnostics.is_empty());
+}

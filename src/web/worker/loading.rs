@@ -121,7 +121,12 @@ impl LoadTask {
     pub(super) fn finish(mut self) {
         let elapsed = js_sys::Date::now() - self.started_ms;
         let mut session = self.session.borrow_mut();
-        self.split.finish(&mut session.loader);
+        let why = if self.cancelled() {
+            "the load was cancelled"
+        } else {
+            "a part of it was lost"
+        };
+        self.split.finish(&mut session.loader, why);
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
         session.lineage = None;
