@@ -385,6 +385,7 @@ impl PartTally {
 /// handle to a file, handed back for that.
 pub struct SplitLoads<F> {
     held: Vec<Held<F>>,
+    joined: usize,
 }
 
 struct Held<F> {
@@ -395,7 +396,10 @@ struct Held<F> {
 
 impl<F> Default for SplitLoads<F> {
     fn default() -> Self {
-        Self { held: Vec::new() }
+        Self {
+            held: Vec::new(),
+            joined: 0,
+        }
     }
 }
 
@@ -442,6 +446,7 @@ impl<F> SplitLoads<F> {
             && parts.last().is_some_and(|(_, t)| t.span.stop == t.text_len)
         {
             join(loader, &held.name, parts, true);
+            self.joined += 1;
             None
         } else {
             Some(held.file)
@@ -474,6 +479,11 @@ impl<F> SplitLoads<F> {
                 line.problems += 1;
             }
         }
+    }
+
+    /// Files whose parts were all joined.
+    pub fn joined(&self) -> usize {
+        self.joined
     }
 
     /// Whether any part is still waiting for others.

@@ -611,7 +611,11 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     let [lines, ..] = shapes(&events, b",");
     let part_segment = |index| {
         let mut loader = Loader::for_segment(Limits::default());
-        loader.load_part("big.jsonl", &lines, trailglass::schedule::Part { index, of: 3 });
+        loader.load_part(
+            "big.jsonl",
+            &lines,
+            trailglass::schedule::Part { index, of: 3 },
+        );
         loader.into_segment()
     };
     let whole = load_whole("big.jsonl", &lines);
@@ -619,7 +623,9 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     let mut loader = Loader::default();
     let mut split = SplitLoads::default();
     for index in [0, 2] {
-        assert!(split.arrived(&mut loader, (), "big.jsonl", part_segment(index)).is_none());
+        assert!(split
+            .arrived(&mut loader, (), "big.jsonl", part_segment(index))
+            .is_none());
     }
     assert!(!split.is_empty(), "waiting for part 1");
     split.finish(&mut loader, "a part of it was lost");
@@ -637,7 +643,9 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     let mut loader = Loader::default();
     let mut split = SplitLoads::default();
     for index in [1, 2] {
-        assert!(split.arrived(&mut loader, (), "big.jsonl", part_segment(index)).is_none());
+        assert!(split
+            .arrived(&mut loader, (), "big.jsonl", part_segment(index))
+            .is_none());
     }
     split.finish(&mut loader, "a part of it was lost");
     assert_eq!(loader.store.len(), 0);

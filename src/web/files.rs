@@ -114,9 +114,8 @@ impl FileHandle {
         }
     }
 
-    /// Whether it can be parsed in parts: a zip, or an uncompressed text
-    /// (only its first bytes are read); a gzip stream is read from its start.
-    pub async fn splittable(&self) -> bool {
+    /// What its first bytes say wraps it (only a handle's first bytes are read).
+    pub async fn container(&self) -> crate::container::Container {
         let head = match &self.content {
             Content::Bytes(buffer) => js_sys::Uint8Array::new_with_byte_offset_and_length(
                 buffer,
@@ -124,12 +123,11 @@ impl FileHandle {
                 buffer.byte_length().min(4),
             )
             .to_vec(),
-            Content::File(file) => match read_slice(file, 0, (file.size() as u64).min(4)).await {
-                Ok(head) => head,
-                Err(_) => return false,
-            },
+            Content::File(file) => read_slice(file, 0, (file.size() as u64).min(4))
+                .await
+                .unwrap_or_default(),
         };
-        crate::container::sniff(&head) != crate::container::Container::Gzip
+        crate::container::sniff(&head)
     }
 }
 

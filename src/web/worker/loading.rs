@@ -7,6 +7,7 @@
 use super::display::{load_summary, FIRST_ROWS};
 use super::session::Session;
 use super::IngestWorker;
+use crate::container::Container;
 use crate::ingest::{Limits, Loader};
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
@@ -41,8 +42,8 @@ pub(super) struct LoadTask {
     progress: Progress,
     /// Parse workers used by this load (0: parsed in this worker).
     parsers: usize,
-    /// Files (zips, texts) spread over the parsers.
-    split_files: usize,
+    /// Zips whose members were spread over the parsers.
+    split_zips: usize,
     /// Parts of split texts waiting for their file's other parts.
     split: SplitLoads<FileHandle>,
     pool: WarmPool,
@@ -95,7 +96,7 @@ impl LoadTask {
             last_progress_ms: 0.0,
             progress: Progress::default(),
             parsers: 0,
-            split_files: 0,
+            split_zips: 0,
             split: SplitLoads::default(),
             pool: worker.pool.clone(),
         }
@@ -133,7 +134,7 @@ impl LoadTask {
         session.rules_by_row.clear();
         let summary = LoadSummary {
             parsers: self.parsers,
-            split_files: self.split_files,
+            split_files: self.split_zips + self.split.joined(),
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
         self.scope.respond(self.id, FromWorker::Loaded(summary));
@@ -310,7 +311,6 @@ impl LoadTask {
             .split
             .arrived(loader, job.file.clone(), &job.file.name, segment)
         {
-            self.split_files = self.split_files.saturating_sub(1);
             schedule.redo(file);
         }
     }
@@ -342,10 +342,15 @@ impl LoadTask {
         self.progress.bytes_total += slice.iter().map(|f| f.size).sum::<f64>();
         for handle in slice {
             let mut parts = schedule.parts_for(handle.size as u64);
-            if parts > 1 && !handle.splittable().await {
-                parts = 1;
+            if parts > 1 {
+                // A gzip stream is read from its start; a text is counted
+                // as split once its parts are joined.
+                match handle.container().await {
+                    Container::Gzip => parts = 1,
+                    Container::Zip => self.split_zips += 1,
+                    Container::Plain => {}
+                }
             }
-            self.split_files += usize::from(parts > 1);
             schedule.arrive(handle, parts);
         }
     }
