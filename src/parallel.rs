@@ -149,11 +149,9 @@ pub fn load_jobs<I: Sync>(
                             continue;
                         }
                         // A part is parsed as a parser would, to be joined with the others.
-                        let mut loader = Loader::for_segment(limits);
-                        load_part(&mut loader, job.file.item, job.part);
-                        let segment = loader.into_segment();
-                        if let Some(file) =
-                            split.arrived(&mut merged, job.file.clone(), &job.file.name, segment)
+                        let (file, name) = (job.file.clone(), &job.file.name);
+                        let load = |part: &mut Loader| load_part(part, job.file.item, job.part);
+                        if let Some(file) = split.parse_here(&mut merged, file, name, limits, load)
                         {
                             load_part(&mut merged, file.item, Part::WHOLE);
                         }

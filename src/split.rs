@@ -453,6 +453,22 @@ impl<F> SplitLoads<F> {
         }
     }
 
+    /// Parses a part where no parser is left to take it (in the driver),
+    /// as a parser would (`load` fills a segment's loader), and takes the
+    /// segment as [`SplitLoads::arrived`] does.
+    pub fn parse_here(
+        &mut self,
+        loader: &mut Loader,
+        file: F,
+        name: &str,
+        limits: crate::ingest::Limits,
+        load: impl FnOnce(&mut Loader),
+    ) -> Option<F> {
+        let mut part = Loader::for_segment(limits);
+        load(&mut part);
+        self.arrived(loader, file, name, part.into_segment())
+    }
+
     /// Files whose parts never all came back (a parser lost one, or the
     /// load was cancelled: `why`): what the first parts proved is merged,
     /// and the rest of the file is reported as not loaded.

@@ -393,13 +393,13 @@ impl LoadTask {
             match bytes {
                 Ok(read) if !job.part.is_whole() => {
                     // Parsed as a parser would, to be joined with the other parts.
-                    let mut part = Loader::for_segment(Limits::browser());
-                    part.load_bytes(&job.file.name, read.file_bytes(), job.part);
-                    let segment = part.into_segment();
+                    let (file, name) = (job.file.clone(), &job.file.name);
+                    let load =
+                        |part: &mut Loader| part.load_bytes(name, read.file_bytes(), job.part);
                     let redo = {
                         let loader = &mut self.session.borrow_mut().loader;
                         self.split
-                            .arrived(loader, job.file.clone(), &job.file.name, segment)
+                            .parse_here(loader, file, name, Limits::browser(), load)
                     };
                     if let Some(file) = redo {
                         // Parts that could not be joined: the file whole, here.
