@@ -123,7 +123,7 @@ pub fn load_jobs<I: Sync>(
                                 Some(job) => {
                                     let (file, name) = (job.file.clone(), &job.file.name);
                                     if let Some(file) =
-                                        split.arrived(&mut merged, file, name, segment)
+                                        split.arrived(&mut merged, file, name, job.part, segment)
                                     {
                                         schedule.redo(file);
                                     }
@@ -151,7 +151,8 @@ pub fn load_jobs<I: Sync>(
                         // A part is parsed as a parser would, to be joined with the others.
                         let (file, name) = (job.file.clone(), &job.file.name);
                         let load = |part: &mut Loader| load_part(part, job.file.item, job.part);
-                        if let Some(file) = split.parse_here(&mut merged, file, name, limits, load)
+                        if let Some(file) =
+                            split.parse_here(&mut merged, file, name, job.part, limits, load)
                         {
                             load_part(&mut merged, file.item, Part::WHOLE);
                         }

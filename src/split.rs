@@ -406,25 +406,25 @@ impl<F> Default for SplitLoads<F> {
 impl<F> SplitLoads<F> {
     /// A segment parsed from a batch: merged into `loader` at once unless
     /// it holds a part of a split text (such a part is a batch of its own:
-    /// `file` and `name` are its file's). Returns a file to load again
-    /// whole, when its parts could not prove their cuts.
+    /// `file`, `name` and `part` are its job's). Returns a file to load
+    /// again whole, when its parts could not prove their cuts.
     pub fn arrived(
         &mut self,
         loader: &mut Loader,
         file: F,
         name: &str,
+        part: Part,
         mut segment: Segment,
     ) -> Option<F> {
         let Some(tally) = segment.report.text_parts.pop() else {
             loader.merge(segment);
             return None;
         };
-        let of = tally.of.max(1) as usize;
-        let index = tally.index as usize;
-        if index >= of {
-            loader.not_parsed(name, "its parser sent back a part that does not exist");
+        if (tally.index, tally.of) != (part.index, part.of) || part.is_whole() {
+            loader.not_parsed(name, "its parser sent back another part than it was sent");
             return None;
         }
+        let (index, of) = (part.index as usize, part.of as usize);
         let slot = self.held.iter().position(|held| {
             held.name == name && held.parts.len() == of && held.parts[index].is_none()
         });
@@ -461,12 +461,13 @@ impl<F> SplitLoads<F> {
         loader: &mut Loader,
         file: F,
         name: &str,
+        part: Part,
         limits: crate::ingest::Limits,
         load: impl FnOnce(&mut Loader),
     ) -> Option<F> {
-        let mut part = Loader::for_segment(limits);
-        load(&mut part);
-        self.arrived(loader, file, name, part.into_segment())
+        let mut parsed = Loader::for_segment(limits);
+        load(&mut parsed);
+        self.arrived(loader, file, name, part, parsed.into_segment())
     }
 
     /// Files whose parts never all came back (a parser lost one, or the
@@ -623,7 +624,7 @@ pub fn load_in_parts(
             Some(Need::Whole) | None => loader.load_part(name, bytes, part),
         }
         let segment = loader.into_segment().encode();
-        segments.push(Segment::decode(&segment).expect("a segment decodes"));
+        segments.push((part, Segment::decode(&segment).expect("a segment decodes")));
     }
     if backwards {
         segments.reverse();
@@ -631,8 +632,11 @@ pub fn load_in_parts(
     let mut merged = Loader::new(limits);
     let mut split = SplitLoads::default();
     let mut joined = true;
-    for segment in segments {
-        if split.arrived(&mut merged, (), name, segment).is_some() {
+    for (part, segment) in segments {
+        if split
+            .arrived(&mut merged, (), name, part, segment)
+            .is_some()
+        {
             merged.load(name, bytes);
             joined = false;
         }

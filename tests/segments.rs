@@ -609,13 +609,10 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     use trailglass::split::SplitLoads;
     let events = generated_events(300);
     let [lines, ..] = shapes(&events, b",");
+    let part = |index| trailglass::schedule::Part { index, of: 3 };
     let part_segment = |index| {
         let mut loader = Loader::for_segment(Limits::default());
-        loader.load_part(
-            "big.jsonl",
-            &lines,
-            trailglass::schedule::Part { index, of: 3 },
-        );
+        loader.load_part("big.jsonl", &lines, part(index));
         loader.into_segment()
     };
     let whole = load_whole("big.jsonl", &lines);
@@ -624,7 +621,13 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     let mut split = SplitLoads::default();
     for index in [0, 2] {
         assert!(split
-            .arrived(&mut loader, (), "big.jsonl", part_segment(index))
+            .arrived(
+                &mut loader,
+                (),
+                "big.jsonl",
+                part(index),
+                part_segment(index)
+            )
             .is_none());
     }
     assert!(!split.is_empty(), "waiting for part 1");
@@ -644,11 +647,26 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     let mut split = SplitLoads::default();
     for index in [1, 2] {
         assert!(split
-            .arrived(&mut loader, (), "big.jsonl", part_segment(index))
+            .arrived(
+                &mut loader,
+                (),
+                "big.jsonl",
+                part(index),
+                part_segment(index)
+            )
             .is_none());
     }
     split.finish(&mut loader, "a part of it was lost");
     assert_eq!(loader.store.len(), 0);
     assert_eq!(loader.report.files, 0);
     assert!(loader.report.diagnostics.is_empty());
+    // A segment that says it is another part than its job's is not held.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    let other = trailglass::schedule::Part { index: 1, of: 2 };
+    assert!(split
+        .arrived(&mut loader, (), "big.jsonl", other, part_segment(1))
+        .is_none());
+    assert!(split.is_empty());
+    assert_eq!(loader.report.file_reports[0].shape, "not parsed");
 }

@@ -307,9 +307,9 @@ impl LoadTask {
         let Some(job) = batch.first() else {
             return loader.merge(segment);
         };
-        if let Some(file) = self
-            .split
-            .arrived(loader, job.file.clone(), &job.file.name, segment)
+        if let Some(file) =
+            self.split
+                .arrived(loader, job.file.clone(), &job.file.name, job.part, segment)
         {
             schedule.redo(file);
         }
@@ -399,7 +399,7 @@ impl LoadTask {
                     let redo = {
                         let loader = &mut self.session.borrow_mut().loader;
                         self.split
-                            .parse_here(loader, file, name, Limits::browser(), load)
+                            .parse_here(loader, file, name, job.part, Limits::browser(), load)
                     };
                     if let Some(file) = redo {
                         // Parts that could not be joined: the file whole, here.
