@@ -182,6 +182,43 @@ pub fn part_needs_with(head: &[u8], file_len: u64, part: Part, lookahead: u64) -
     }
 }
 
+/// What a part read of a file ([`part_needs`]), in the browser or the CLI.
+pub enum PartRead {
+    Whole(Vec<u8>),
+    /// The file's first bytes and a window of it from offset `at`, of a
+    /// file `len` bytes long.
+    Window {
+        head: Vec<u8>,
+        bytes: Vec<u8>,
+        at: u64,
+        len: u64,
+    },
+}
+
+impl PartRead {
+    pub fn file_bytes(&self) -> FileBytes<'_> {
+        match self {
+            Self::Whole(bytes) => FileBytes {
+                head: bytes,
+                bytes,
+                at: 0,
+                len: bytes.len() as u64,
+            },
+            Self::Window {
+                head,
+                bytes,
+                at,
+                len,
+            } => FileBytes {
+                head,
+                bytes,
+                at: *at,
+                len: *len,
+            },
+        }
+    }
+}
+
 /// The length of the byte order mark a file starting with `head` has.
 pub fn bom_len(head: &[u8]) -> u64 {
     (head.len() - strip_bom(head).len()) as u64

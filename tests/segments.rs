@@ -619,17 +619,14 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     // Part 1 of 3 lost: part 0 is kept.
     let mut loader = Loader::default();
     let mut split = SplitLoads::default();
-    for index in [0, 2] {
-        assert!(split
-            .arrived(
-                &mut loader,
-                (),
-                "big.jsonl",
-                part(index),
-                part_segment(index)
-            )
-            .is_none());
-    }
+    let hand_in = |loader: &mut Loader, split: &mut SplitLoads<()>, indices: [u32; 2]| {
+        for index in indices {
+            let segment = part_segment(index);
+            let redo = split.arrived(loader, (), "big.jsonl", part(index), segment);
+            assert!(redo.is_none());
+        }
+    };
+    hand_in(&mut loader, &mut split, [0, 2]);
     assert!(!split.is_empty(), "waiting for part 1");
     split.finish(&mut loader, "a part of it was lost");
     let kept = loader.store.len();
@@ -645,17 +642,7 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
     // Part 0 lost (its parser reported it): nothing is kept, nothing counted again.
     let mut loader = Loader::default();
     let mut split = SplitLoads::default();
-    for index in [1, 2] {
-        assert!(split
-            .arrived(
-                &mut loader,
-                (),
-                "big.jsonl",
-                part(index),
-                part_segment(index)
-            )
-            .is_none());
-    }
+    hand_in(&mut loader, &mut split, [1, 2]);
     split.finish(&mut loader, "a part of it was lost");
     assert_eq!(loader.store.len(), 0);
     assert_eq!(loader.report.files, 0);

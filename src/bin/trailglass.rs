@@ -14,10 +14,10 @@ mod native {
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use trailglass::container::{sniff, Container};
-    use trailglass::ingest::{FileBytes, Limits};
+    use trailglass::ingest::Limits;
     use trailglass::parallel::{available_threads, load_jobs, Described};
     use trailglass::schedule::{Part, Settings};
-    use trailglass::split;
+    use trailglass::split::{self, PartRead};
     use trailglass::summary::summarize;
 
     const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
@@ -73,40 +73,27 @@ mod native {
         }
     }
 
-    /// What a part of a file reads of it.
-    enum Read {
-        Whole(Vec<u8>),
-        /// A part of a text that is cut: the file's first bytes and the
-        /// part's window, from offset `at` of a file `len` bytes long.
-        Window {
-            head: Vec<u8>,
-            bytes: Vec<u8>,
-            at: u64,
-            len: u64,
-        },
-    }
-
     /// Reads what a part of a file needs: the whole file, or of a text
     /// that is cut, its first bytes and the part's window.
-    fn read_part(path: &Path, part: Part) -> std::io::Result<Read> {
+    fn read_part(path: &Path, part: Part) -> std::io::Result<PartRead> {
         use std::io::{Read as _, Seek, SeekFrom};
         if part.is_whole() {
-            return std::fs::read(path).map(Read::Whole);
+            return std::fs::read(path).map(PartRead::Whole);
         }
         let mut file = std::fs::File::open(path)?;
         let len = file.metadata()?.len();
         let mut head = Vec::new();
         (&mut file).take(split::HEAD_BYTES).read_to_end(&mut head)?;
         let (from, to) = match split::part_needs(&head, len, part) {
-            split::Need::Whole => return std::fs::read(path).map(Read::Whole),
+            split::Need::Whole => return std::fs::read(path).map(PartRead::Whole),
             // Nothing of the file: the part loads nothing.
-            split::Need::Nothing => return Ok(Read::Whole(Vec::new())),
+            split::Need::Nothing => return Ok(PartRead::Whole(Vec::new())),
             split::Need::Window(from, to) => (from, to),
         };
         file.seek(SeekFrom::Start(from))?;
         let mut bytes = Vec::with_capacity((to - from) as usize);
         file.take(to - from).read_to_end(&mut bytes)?;
-        Ok(Read::Window {
+        Ok(PartRead::Window {
             head,
             bytes,
             at: from,
@@ -142,21 +129,7 @@ mod native {
             |loader, file, part| {
                 let name = file.display().to_string();
                 match read_part(file, part) {
-                    Ok(Read::Whole(bytes)) => loader.load_part(&name, &bytes, part),
-                    Ok(Read::Window {
-                        head,
-                        bytes,
-                        at,
-                        len,
-                    }) => {
-                        let window = FileBytes {
-                            head: &head,
-                            bytes: &bytes,
-                            at,
-                            len,
-                        };
-                        loader.load_bytes(&name, window, part);
-                    }
+                    Ok(read) => loader.load_bytes(&name, read.file_bytes(), part),
                     Err(error) if part.index == 0 => loader.unreadable(&name, &error.to_string()),
                     Err(_) => {}
                 }

@@ -3,9 +3,8 @@
 //! a load over, the small files as bytes the page reads, the big ones as
 //! handles the parsers read.
 
-use crate::ingest::FileBytes;
 use crate::schedule::Part;
-use crate::split::Need;
+use crate::split::{Need, PartRead};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -128,43 +127,6 @@ impl FileHandle {
                 .unwrap_or_default(),
         };
         crate::container::sniff(&head)
-    }
-}
-
-/// What a parser read of a file for one job (see [`FileHandle::read_part`]).
-pub enum PartRead {
-    Whole(Vec<u8>),
-    /// The file's first bytes and a window of it from offset `at`, of a
-    /// file `len` bytes long.
-    Window {
-        head: Vec<u8>,
-        bytes: Vec<u8>,
-        at: u64,
-        len: u64,
-    },
-}
-
-impl PartRead {
-    pub fn file_bytes(&self) -> FileBytes<'_> {
-        match self {
-            Self::Whole(bytes) => FileBytes {
-                head: bytes,
-                bytes,
-                at: 0,
-                len: bytes.len() as u64,
-            },
-            Self::Window {
-                head,
-                bytes,
-                at,
-                len,
-            } => FileBytes {
-                head,
-                bytes,
-                at: *at,
-                len: *len,
-            },
-        }
     }
 }
 
