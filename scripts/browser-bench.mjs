@@ -2,7 +2,7 @@
 // folder, Trailglass in headless Chromium against Chromium's own
 // pick-and-read of the same files, DuckDB-Wasm and a plain JavaScript loader
 // in the same Chromium, and natively `trailglass summary` against jq and
-// DuckDB; then the same trail packed as one zip, and the public corpus's real
+// DuckDB; then the same trail packed as one zip and as one JSON Lines file, and the public corpus's real
 // trail folders, each beside Chromium's pick-and-read of it. Prints Markdown
 // tables with absolute times, ratios and every figure beside its target
 // (ratios within one run are what to compare: the machine is noisy). Exits
@@ -11,7 +11,7 @@
 //   node scripts/browser-bench.mjs [EVENTS]     (default 100000; needs dist/, target/release/trailglass,
 //                                                jq and target/bench-venv: scripts/setup.sh --bench)
 // Above 1,000,000 events (EVENTS=10000000 for the ten-million target) the slow
-// peers (jq, the plain JavaScript loader) and the one-zip run are left out, and
+// peers (jq, the plain JavaScript loader) and the one-zip and one-file runs are left out, and
 // the run says so.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,14 +56,25 @@ if (!large && !fs.existsSync(`${zip}.complete`)) {
   fs.renameSync(`${zip}.partial`, zip);
   fs.writeFileSync(`${zip}.complete`, '');
 }
+// The same trail as one JSON Lines file (an export's shape), cut into a part per parser.
+const jsonl = `${folder}.jsonl`;
+if (!large && !fs.existsSync(`${jsonl}.complete`)) {
+  step(`writing the trail as one JSON Lines file: ${jsonl}`);
+  execFileSync(VENV_PYTHON, [path.join(ROOT, 'scripts', 'bench', 'jsonl_trail.py'), realFolder, `${jsonl}.partial`], { stdio: 'inherit' });
+  fs.renameSync(`${jsonl}.partial`, jsonl);
+  fs.writeFileSync(`${jsonl}.complete`, '');
+}
 const extra = [
-  ...(large ? [] : [{ key: 'zip', path: zip, input: 'file-input' }]),
+  ...(large ? [] : [
+    { key: 'zip', path: zip, input: 'file-input' },
+    { key: 'jsonl', path: jsonl, input: 'file-input' },
+  ]),
   ...Object.entries(CORPUS).map(([name, what]) => ({ key: name, what, path: path.join(FIXTURES, name), input: 'folder-input' })),
 ];
 const above = `Left out above ${SLOW_PEERS_UP_TO.toLocaleString('en')} events`;
 const skipped = large
   ? [`${above}: jq, the plain JavaScript loader and DecompressionStream alone (each would take many minutes at ${events.toLocaleString('en')} events)`,
-    `${above}: the one-zip run (its target is for 1,000,000 events; at this size the archive alone would be over a gigabyte and take minutes to pack)`]
+    `${above}: the one-zip and one-JSON-Lines-file runs (the zip's target is for 1,000,000 events; at this size either file alone would be over a gigabyte and take minutes to write)`]
   : [];
 for (const what of skipped) step(what);
 

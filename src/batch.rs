@@ -33,6 +33,17 @@ impl BatchParse {
         self.loader.load_part(name, bytes, part);
     }
 
+    /// Parses one part of a file from what was read of it (see
+    /// [`crate::ingest::Loader::load_bytes`]).
+    pub fn load_bytes(
+        &mut self,
+        name: &str,
+        file: crate::ingest::FileBytes<'_>,
+        part: crate::schedule::Part,
+    ) {
+        self.loader.load_bytes(name, file, part);
+    }
+
     /// Records a file of the batch that could not be read.
     pub fn unreadable(&mut self, name: &str, why: &str) {
         self.loader.unreadable(name, why);

@@ -18,7 +18,7 @@ pub trait EventSink {
 }
 
 /// At most this many detailed diagnostics per file; the rest are counted.
-const DIAGNOSTICS_PER_FILE: usize = 20;
+pub(crate) const DIAGNOSTICS_PER_FILE: usize = 20;
 /// Envelopes nest at most this deep (EventBridge inside a JSON array…).
 const MAX_NESTING: u8 = 4;
 
@@ -53,6 +53,105 @@ impl Shape {
             Self::S3Notification => "S3 event notification",
         }
     }
+
+    const ALL: [Shape; 10] = [
+        Self::Unknown,
+        Self::TrailFile,
+        Self::EventArray,
+        Self::SingleEvent,
+        Self::JsonLines,
+        Self::EventBridge,
+        Self::LookupEvents,
+        Self::Csv,
+        Self::Digest,
+        Self::S3Notification,
+    ];
+
+    /// A number for the shape, to cross between workers.
+    pub fn code(self) -> u8 {
+        Self::ALL
+            .iter()
+            .position(|shape| *shape == self)
+            .unwrap_or(0) as u8
+    }
+
+    pub fn from_code(code: u8) -> Self {
+        Self::ALL.get(code as usize).copied().unwrap_or_default()
+    }
+}
+
+/// What a scan says of a file once its values are read: its shape (several
+/// single events make JSON Lines), and the diagnostics that close it (the
+/// problems past the cap, no records at all). `ended`: the scan ran to the
+/// file's end.
+pub(crate) fn closing(
+    file: &str,
+    shape: Shape,
+    values: usize,
+    problems: usize,
+    events: usize,
+    ended: bool,
+) -> (Shape, Vec<Diagnostic>) {
+    let mut shape = shape;
+    let mut diagnostics = Vec::new();
+    if values > 1 && matches!(shape, Shape::SingleEvent | Shape::EventBridge) {
+        shape = Shape::JsonLines;
+    }
+    if problems > DIAGNOSTICS_PER_FILE {
+        let hidden = problems - DIAGNOSTICS_PER_FILE;
+        diagnostics.push(Diagnostic::whole_file(
+            file,
+            format!("… and {hidden} more problems in this file"),
+        ));
+    }
+    if events == 0 && problems == 0 && ended && shape == Shape::Unknown {
+        diagnostics.push(Diagnostic::whole_file(
+            file,
+            "no CloudTrail records in this file",
+        ));
+    }
+    (shape, diagnostics)
+}
+
+/// The loop a split text is cut in (see [`crate::split`]): every cut lies
+/// at the start of a record in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The top level of JSON Lines: one record a line.
+    Lines,
+    /// The `Records` (or `Events`) list of a top-level object.
+    Wrapper,
+    /// A top-level JSON array of events.
+    Array,
+}
+
+/// One part of a text split at record starts: where its scan stops, and
+/// whether it resumes inside the loop (every part but the first).
+#[derive(Debug, Clone, Copy)]
+pub struct PartScan {
+    pub level: Level,
+    /// The text starts at a record start inside the loop, not at the file's start.
+    pub resume: bool,
+    /// Where the next part starts (a record start of the loop), if any.
+    pub stop: Option<usize>,
+    /// The text is cut before the file's end: a scan that needs the bytes
+    /// after the cut cannot be trusted (see [`PartOutcome::proven`]).
+    pub open_ended: bool,
+}
+
+/// What a part's scan found, for joining the parts (see [`crate::split`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PartOutcome {
+    /// The scan did just what a scan of the whole file does over this
+    /// part's bytes: it stopped exactly at the next part's start (or, in the
+    /// last part, ran to the end), nothing it read was cut off, and no
+    /// record stopped the file (an S3 notification).
+    pub proven: bool,
+    pub shape: Shape,
+    /// Top-level values begun in this part.
+    pub values: usize,
+    pub problems: usize,
+    pub events: usize,
 }
 
 /// Walks one file's text, handing events to `sink` and problems to `diagnostics`.
@@ -68,6 +167,15 @@ pub struct TextScan<'t, 'x, S: EventSink> {
     refused: bool,
     pub shape: Shape,
     pub events: usize,
+    /// Set when scanning one part of a split text.
+    part: Option<PartScan>,
+    /// The part's scan has stopped (at its end, or given up).
+    stopped: bool,
+    /// It stopped exactly at the next part's start.
+    reached: bool,
+    /// It needed bytes it does not have (or cannot tell what the whole scan
+    /// would do): the part proves nothing.
+    unsure: bool,
 }
 
 impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
@@ -87,39 +195,117 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             refused: false,
             shape: Shape::Unknown,
             events: 0,
+            part: None,
+            stopped: false,
+            reached: false,
+            unsure: false,
         }
     }
 
     /// Scans the whole text; returns the number of events handed to the sink.
     pub fn run(mut self) -> (Shape, usize) {
+        if let Some(at) = self.preamble() {
+            let values = self.top_level(at, 0);
+            self.finish(values);
+        }
+        (self.shape, self.events)
+    }
+
+    /// Scans one part of a split text: the text starts at the file's start
+    /// or, when `part.resume`, at a record start of `part.level`'s loop.
+    /// What a whole scan says of the file as a whole (its shape from the
+    /// count of values, the problems past the cap, no records at all) is
+    /// left to the join, which sees every part.
+    pub fn run_part(mut self, part: PartScan) -> PartOutcome {
+        self.part = Some(part);
+        // The text of a part that ends before the file does may end inside
+        // a character: the quick path reads the whole characters before it.
+        if part.open_ended && self.utf8.is_none() {
+            if let Err(error) = std::str::from_utf8(self.text) {
+                if error.error_len().is_none() {
+                    self.utf8 = std::str::from_utf8(&self.text[..error.valid_up_to()]).ok();
+                }
+            }
+        }
+        let values = if !part.resume {
+            self.preamble().map_or(0, |at| self.top_level(at, 0))
+        } else {
+            let text = self.text;
+            let after = match part.level {
+                Level::Lines => Some(0),
+                Level::Array => {
+                    let end = self.items(0, None, 0, Some(Level::Array));
+                    Some(end)
+                }
+                Level::Wrapper => {
+                    let end = self.items(0, None, 1, Some(Level::Wrapper));
+                    if self.stopped {
+                        None
+                    } else {
+                        match self.after_member(end, None) {
+                            Ok(next) => Some(self.members(next, None, Shape::TrailFile, 0)),
+                            Err(end) => Some(end),
+                        }
+                    }
+                }
+            };
+            // The value the part resumed in was counted by the part it began in.
+            match after {
+                Some(at) if !self.stopped => self.top_level(skip_ws(text, at), 0),
+                _ => 0,
+            }
+        };
+        let reached = match part.stop {
+            Some(_) => self.reached,
+            None => !self.stopped,
+        };
+        PartOutcome {
+            proven: reached && !self.unsure && !self.refused,
+            shape: self.shape,
+            values,
+            problems: self.problems,
+            events: self.events,
+        }
+    }
+
+    /// The checks on the start of the text; where its JSON starts, if it does.
+    fn preamble(&mut self) -> Option<usize> {
         let text = self.text;
-        let mut at = skip_ws(text, 0);
+        let at = skip_ws(text, 0);
         if at == text.len() {
             self.whole_file("empty file: no CloudTrail records in it");
-            return (self.shape, 0);
+            return None;
         }
         if text[at] == b'"' {
             self.whole_file(
                 "not CloudTrail: a JSON fragment (members without their enclosing `{ }`, as printed in documentation)",
             );
-            return (self.shape, 0);
+            return None;
         }
         if looks_like_csv(&text[at..]) {
             self.csv(at);
-            return (self.shape, self.events);
+            return None;
         }
         if !matches!(text[at], b'{' | b'[') {
             self.whole_file(&format!(
                 "not CloudTrail: expected JSON (a `{{` or `[`), found {}",
                 describe_at(text, at)
             ));
-            return (self.shape, 0);
+            return None;
         }
-        let mut values = 0usize;
+        Some(at)
+    }
+
+    /// The top-level values from `at` on; returns how many were begun.
+    fn top_level(&mut self, mut at: usize, mut values: usize) -> usize {
+        let text = self.text;
         while at < text.len() && !self.refused {
+            if self.halt(at, Some(Level::Lines)) {
+                break;
+            }
             at = match text[at] {
                 b'{' => self.object(at, 0),
-                b'[' => self.array(at, 0),
+                b'[' => self.array(at, 0, Some(Level::Array)),
                 _ => {
                     self.problem(
                         at,
@@ -135,22 +321,68 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                 }
             };
             values += 1;
+            if self.stopped {
+                break;
+            }
             at = skip_ws(text, at);
         }
-        if values > 1 && matches!(self.shape, Shape::SingleEvent | Shape::EventBridge) {
-            self.shape = Shape::JsonLines;
+        values
+    }
+
+    /// What a whole scan says of the file once every value is read.
+    fn finish(&mut self, values: usize) {
+        let (shape, closing) = closing(
+            self.file,
+            self.shape,
+            values,
+            self.problems,
+            self.events,
+            !self.refused,
+        );
+        self.shape = shape;
+        self.diagnostics.extend(closing);
+    }
+
+    /// Whether a part's scan stops before a record start at `at` of the
+    /// loop `level` (`None`: any other loop): once it reached the next
+    /// part's start, or gave up.
+    fn halt(&mut self, at: usize, level: Option<Level>) -> bool {
+        if self.stopped {
+            return true;
         }
-        if self.problems > DIAGNOSTICS_PER_FILE {
-            let hidden = self.problems - DIAGNOSTICS_PER_FILE;
-            self.diagnostics.push(Diagnostic::whole_file(
-                self.file,
-                format!("… and {hidden} more problems in this file"),
-            ));
+        let Some(part) = self.part else {
+            return false;
+        };
+        match part.stop {
+            Some(stop) if level == Some(part.level) && at >= stop => {
+                self.reached = at == stop;
+                self.stopped = true;
+                true
+            }
+            _ => false,
         }
-        if self.events == 0 && self.problems == 0 && !self.refused && self.shape == Shape::Unknown {
-            self.whole_file("no CloudTrail records in this file");
+    }
+
+    /// A part's scan cannot tell what a whole scan would do here (the bytes
+    /// it needs lie past its text): it stops, proving nothing.
+    fn give_up(&mut self) -> usize {
+        self.unsure = true;
+        self.stopped = true;
+        self.text.len()
+    }
+
+    fn open_ended(&self) -> bool {
+        self.part.is_some_and(|part| part.open_ended)
+    }
+
+    /// Where the object opening at `open` ends by its brackets (the end of
+    /// the text if never): what a broken envelope is skipped to. A part
+    /// that resumed inside the object does not have its opening.
+    fn skip_from(&mut self, open: Option<usize>) -> usize {
+        match open {
+            Some(open) => skip_container(self.text, open).unwrap_or(self.text.len()),
+            None => self.give_up(),
         }
-        (self.shape, self.events)
     }
 
     fn set_shape(&mut self, shape: Shape) {
@@ -180,19 +412,36 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
         }
     }
 
-    /// An array of records (top level, `Records` or `Events`); returns the offset after it.
-    fn array(&mut self, open: usize, depth: u8) -> usize {
+    /// An array of records (top level, `Records` or `Events`); returns the
+    /// offset after it. A split text is cut in it when `level` is its loop.
+    fn array(&mut self, open: usize, depth: u8, level: Option<Level>) -> usize {
         let text = self.text;
         if depth == 0 {
             self.set_shape(Shape::EventArray);
         }
-        let mut at = skip_ws(text, open + 1);
+        let at = skip_ws(text, open + 1);
         if text.get(at) == Some(&b']') {
             return at + 1;
         }
+        self.items(at, Some(open), depth, level)
+    }
+
+    /// The records of an array from `at` on (a record start, or junk):
+    /// where a part resumes. `open` is the array's `[`, when the text holds it.
+    fn items(
+        &mut self,
+        mut at: usize,
+        open: Option<usize>,
+        depth: u8,
+        level: Option<Level>,
+    ) -> usize {
+        let text = self.text;
         loop {
+            if self.halt(at, level) {
+                return at;
+            }
             if self.refused {
-                return skip_container(text, open).unwrap_or(text.len());
+                return self.skip_from(open);
             }
             match text.get(at) {
                 Some(b'{') => at = self.object(at, depth + 1),
@@ -217,6 +466,9 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                         None => return text.len(),
                     }
                 }
+            }
+            if self.stopped {
+                return at;
             }
             at = skip_ws(text, at);
             match text.get(at) {
@@ -282,8 +534,14 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                 self.classify(&record, open, end, depth);
                 end
             }
+            // A record cut off by the end of a part's text may go on in the file.
+            Some(Err(error))
+                if self.open_ended() && error.classify() == serde_json::error::Category::Eof =>
+            {
+                self.give_up()
+            }
             Some(Err(error)) => self
-                .with_invalid_utf8_replaced(open)
+                .with_invalid_utf8_replaced(open, &error)
                 .unwrap_or_else(|| self.broken_record(open, &error)),
             None => text.len(),
         }
@@ -291,9 +549,28 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
 
     /// A record that failed because of bytes that are not UTF-8 is kept with
     /// those bytes replaced, and reported. Returns where it ends when it was kept.
-    fn with_invalid_utf8_replaced(&mut self, open: usize) -> Option<usize> {
+    fn with_invalid_utf8_replaced(
+        &mut self,
+        open: usize,
+        error: &serde_json::Error,
+    ) -> Option<usize> {
         let text = self.text;
-        let end = skip_container(text, open)?;
+        let Some(end) = skip_container(text, open) else {
+            // Where a part's text ends, the record's brackets may close
+            // further on in the file. Repairing it fails all the same when
+            // nothing before the error needs repair.
+            if self.open_ended() {
+                let error_at = offset_of(text, open, error.line(), error.column());
+                let valid = match std::str::from_utf8(&text[open..]) {
+                    Ok(valid) => valid.len(),
+                    Err(invalid) => invalid.valid_up_to(),
+                };
+                if valid <= error_at - open {
+                    self.give_up();
+                }
+            }
+            return None;
+        };
         let slice = &text[open..end];
         let bad_at = open + std::str::from_utf8(slice).err()?.valid_up_to();
         let repaired = String::from_utf8_lossy(slice).into_owned();
@@ -338,8 +615,14 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
     /// An object whose first member is `Records` or `Events`: walk members,
     /// streaming the record list without decoding the whole object first.
     fn wrapper(&mut self, open: usize, shape: Shape, depth: u8) -> usize {
+        let at = skip_ws(self.text, open + 1);
+        self.members(at, Some(open), shape, depth)
+    }
+
+    /// The members of a wrapper from `at` on (a member name, or its end).
+    /// `open` is its `{`, when the text holds it.
+    fn members(&mut self, mut at: usize, open: Option<usize>, shape: Shape, depth: u8) -> usize {
         let text = self.text;
-        let mut at = skip_ws(text, open + 1);
         loop {
             match text.get(at) {
                 Some(b'}') => return at + 1,
@@ -349,7 +632,7 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                         at,
                         format!("expected a member name, found {}", describe_at(text, at)),
                     );
-                    return skip_container(text, open).unwrap_or(text.len());
+                    return self.skip_from(open);
                 }
             }
             let key_end = skip_string(text, at).unwrap_or(text.len());
@@ -359,29 +642,44 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
                     key_end,
                     format!("expected `:`, found {}", describe_at(text, key_end)),
                 );
-                return skip_container(text, open).unwrap_or(text.len());
+                return self.skip_from(open);
             };
             at = if (key == b"Records" || key == b"Events") && text.get(value) == Some(&b'[') {
                 self.set_shape(shape);
-                self.array(value, depth + 1)
+                let level = (depth == 0).then_some(Level::Wrapper);
+                let end = self.array(value, depth + 1, level);
+                if self.stopped {
+                    return end;
+                }
+                end
             } else {
                 skip_value(text, value)
             };
-            at = skip_ws(text, at);
-            match text.get(at) {
-                Some(b',') => at = skip_ws(text, at + 1),
-                Some(b'}') => return at + 1,
-                None => {
-                    self.problem(at, "the file ends before the closing `}`".into());
-                    return text.len();
-                }
-                Some(_) => {
-                    self.problem(
-                        at,
-                        format!("expected `,` or `}}`, found {}", describe_at(text, at)),
-                    );
-                    return skip_container(text, open).unwrap_or(text.len());
-                }
+            match self.after_member(at, open) {
+                Ok(next) => at = next,
+                Err(end) => return end,
+            }
+        }
+    }
+
+    /// After a member's value: the next member's name (`Ok`), or where the
+    /// wrapper ends (`Err`).
+    fn after_member(&mut self, at: usize, open: Option<usize>) -> Result<usize, usize> {
+        let text = self.text;
+        let at = skip_ws(text, at);
+        match text.get(at) {
+            Some(b',') => Ok(skip_ws(text, at + 1)),
+            Some(b'}') => Err(at + 1),
+            None => {
+                self.problem(at, "the file ends before the closing `}`".into());
+                Err(text.len())
+            }
+            Some(_) => {
+                self.problem(
+                    at,
+                    format!("expected `,` or `}}`, found {}", describe_at(text, at)),
+                );
+                Err(self.skip_from(open))
             }
         }
     }
@@ -399,7 +697,7 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             self.set_shape(shape);
             let at = offset_in_text(list);
             if text[at] == b'[' {
-                self.array(at, depth + 1);
+                self.array(at, depth + 1, None);
             } else {
                 self.problem(at, "expected a list of records".into());
             }

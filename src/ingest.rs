@@ -6,7 +6,7 @@ use crate::container::{gunzip, gunzip_whole, looks_binary, sniff, strip_bom, Con
 use crate::diagnostic::Diagnostic;
 use crate::digest::Digest;
 use crate::fingerprint::Fingerprint;
-use crate::formats::{EventSink, Shape, TextScan};
+use crate::formats::{EventSink, PartOutcome, PartScan, Shape, TextScan};
 use crate::identity::{credential_facts, principal_fingerprint, resolve_principal, CredentialKind};
 use crate::record::EventRecord;
 use crate::schedule::Part;
@@ -80,6 +80,23 @@ pub struct LoadReport {
     pub file_reports: Vec<FileReport>,
     /// Files refused because the store reached its memory limit.
     pub files_refused: usize,
+    /// What each part of a split text found, until its parts are joined
+    /// (see [`crate::split`]): only a segment's report holds any.
+    #[serde(skip)]
+    pub text_parts: Vec<crate::split::PartTally>,
+}
+
+/// Some or all of a file's bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct FileBytes<'b> {
+    /// The file's first bytes (at least [`crate::split::HEAD_BYTES`] of
+    /// them, or all), which tell how it can be cut.
+    pub head: &'b [u8],
+    /// The bytes at hand, from offset `at` of the file.
+    pub bytes: &'b [u8],
+    pub at: u64,
+    /// The whole file's length.
+    pub len: u64,
 }
 
 /// Loads files one by one into an [`EventStore`].
@@ -182,8 +199,8 @@ impl EventSink for StoreSink<'_> {
 
 /// What loading one text produced, besides its events in the store.
 #[derive(Default)]
-struct TextOutcome {
-    shape: Shape,
+pub(crate) struct TextOutcome {
+    pub(crate) shape: Shape,
     stored: usize,
     duplicates: usize,
     events_fingerprint: u128,
@@ -395,15 +412,29 @@ impl Loader {
 
     /// Loads one part of a file that is parsed in `part.of` parts at once
     /// (see [`crate::schedule`]): of a zip archive, the members whose local
-    /// header lies in this part's share of the archive's bytes; of anything
+    /// header lies in this part's share of the archive's bytes; of a big
+    /// uncompressed JSON text, when this loader builds a segment, the
+    /// records of this part's share (see [`crate::split`]); of anything
     /// else, the whole file in part 0 and nothing in the others. The parts
     /// together load exactly what [`Loader::load`] does; the file itself
     /// (its count, bytes and archive-level problems) belongs to part 0.
     pub fn load_part(&mut self, name: &str, bytes: &[u8], part: Part) {
+        let whole = FileBytes {
+            head: bytes,
+            bytes,
+            at: 0,
+            len: bytes.len() as u64,
+        };
+        self.load_bytes(name, whole, part);
+    }
+
+    /// [`Loader::load_part`] given only some of the file's bytes: those a
+    /// part of a split text reads ([`crate::split::part_bytes`]), or all of them.
+    pub fn load_bytes(&mut self, name: &str, file: FileBytes<'_>, part: Part) {
         let owner = part.index == 0;
         if owner {
             self.report.files += 1;
-            self.report.bytes_read += bytes.len() as u64;
+            self.report.bytes_read += file.len;
         }
         if self.is_full() {
             if owner {
@@ -411,6 +442,15 @@ impl Loader {
             }
             return;
         }
+        if !part.is_whole() && self.row_keys.is_some() {
+            // Every part decides from the same first bytes, however many it has.
+            let head = &file.head[..file.head.len().min(crate::split::HEAD_BYTES as usize)];
+            if let Some(cutting) = crate::split::cutting(head) {
+                crate::split::load_part(self, name, file, &cutting, part);
+                return;
+            }
+        }
+        let bytes = file.bytes;
         if part.is_whole() || owner || sniff(bytes) == Container::Zip {
             self.load_nested(name, bytes, 0, part);
         }
@@ -493,7 +533,12 @@ impl Loader {
     }
 
     /// The report line of a file (or archive member) just loaded.
-    fn file_done(&mut self, name: &str, outcome: TextOutcome, diagnostics_before: usize) {
+    pub(crate) fn file_done(
+        &mut self,
+        name: &str,
+        outcome: TextOutcome,
+        diagnostics_before: usize,
+    ) {
         self.report.events += outcome.stored;
         self.report.duplicates += outcome.duplicates;
         self.report.file_reports.push(FileReport {
@@ -609,6 +654,16 @@ impl Loader {
             ));
             return TextOutcome::default();
         }
+        self.scan_text(name, text, None).0
+    }
+
+    /// Scans a text (or a part of one) into the store.
+    pub(crate) fn scan_text(
+        &mut self,
+        name: &str,
+        text: &[u8],
+        part: Option<PartScan>,
+    ) -> (TextOutcome, PartOutcome) {
         let mut sink = StoreSink {
             store: &mut self.store,
             seen_event_ids: &mut self.seen_event_ids,
@@ -620,13 +675,25 @@ impl Loader {
             events_fingerprint: 0,
             digest: None,
         };
-        let (shape, _) = TextScan::new(name, text, &mut sink, &mut self.report.diagnostics).run();
-        TextOutcome {
-            shape,
+        let scan = TextScan::new(name, text, &mut sink, &mut self.report.diagnostics);
+        let found = match part {
+            None => {
+                let (shape, events) = scan.run();
+                PartOutcome {
+                    shape,
+                    events,
+                    ..PartOutcome::default()
+                }
+            }
+            Some(part) => scan.run_part(part),
+        };
+        let outcome = TextOutcome {
+            shape: found.shape,
             stored: sink.stored,
             duplicates: sink.duplicates,
             events_fingerprint: sink.events_fingerprint,
             digest: sink.digest,
-        }
+        };
+        (outcome, found)
     }
 }

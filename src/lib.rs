@@ -11,7 +11,8 @@
 //! - [`store`] keeps every event as a fixed-size row of interned ids;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
 //!   a parallel load parses batches into [`segment`]s and merges them
-//!   (one parser's batch, files in and segment out, is [`batch`]);
+//!   (one parser's batch, files in and segment out, is [`batch`]; a big
+//!   uncompressed text is cut into parts by [`split`]);
 //! - [`coverage`] tells which accounts, regions and hours the files cover,
 //!   and checks log files against [`digest`] files;
 //! - [`partition`] lets other workers keep the raw JSON and answer for it;
@@ -45,6 +46,7 @@ pub mod sample;
 pub mod scan;
 pub mod schedule;
 pub mod segment;
+pub mod split;
 pub mod sql;
 pub mod store;
 pub mod summary;

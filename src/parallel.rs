@@ -5,6 +5,7 @@
 
 use crate::ingest::{Limits, Loader};
 use crate::schedule::{Crash, Input, Job, Next, Part, Schedule, Settings};
+use crate::split::SplitLoads;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
@@ -12,9 +13,9 @@ use std::sync::mpsc;
 pub struct Described {
     pub name: String,
     pub size: u64,
-    /// An archive whose members can be parsed apart (a zip): big ones are
-    /// spread over every thread.
-    pub archive: bool,
+    /// It can be parsed in parts (a zip's members, an uncompressed text's
+    /// records): big ones are spread over every thread.
+    pub splittable: bool,
 }
 
 struct Entry<'a, I> {
@@ -61,12 +62,17 @@ pub fn load_jobs<I: Sync>(
         let Described {
             name,
             size,
-            archive,
+            splittable,
         } = describe(item);
-        let parts = if archive { schedule.parts_for(size) } else { 1 };
+        let parts = if splittable {
+            schedule.parts_for(size)
+        } else {
+            1
+        };
         schedule.arrive(Entry { item, name, size }, parts);
     }
     let mut merged = Loader::new(limits);
+    let mut split = SplitLoads::default();
     std::thread::scope(|scope| {
         let (answer, answers) = mpsc::channel();
         let mut senders = Vec::with_capacity(threads);
@@ -112,8 +118,18 @@ pub fn load_jobs<I: Sync>(
                     };
                     match segment {
                         Some(segment) => {
-                            schedule.parsed(parser);
-                            merged.merge(segment);
+                            let batch = schedule.parsed(parser);
+                            match batch.first() {
+                                Some(job) => {
+                                    let (file, name) = (job.file.clone(), &job.file.name);
+                                    if let Some(file) =
+                                        split.arrived(&mut merged, file, name, job.part, segment, 0)
+                                    {
+                                        schedule.redo(file);
+                                    }
+                                }
+                                None => merged.merge(segment),
+                            }
                         }
                         None => {
                             if let Crash::Culprit(job) = schedule.crashed(parser, true) {
@@ -128,7 +144,18 @@ pub fn load_jobs<I: Sync>(
                 Next::WaitForFiles => break,
                 Next::Done { leftover } => {
                     for job in leftover {
-                        load_part(&mut merged, job.file.item, job.part);
+                        if job.part.is_whole() {
+                            load_part(&mut merged, job.file.item, job.part);
+                            continue;
+                        }
+                        // A part is parsed as a parser would, to be joined with the others.
+                        let (file, name) = (job.file.clone(), &job.file.name);
+                        let load = |part: &mut Loader| load_part(part, job.file.item, job.part);
+                        if let Some(file) =
+                            split.parse_here(&mut merged, file, name, job.part, limits, load)
+                        {
+                            load_part(&mut merged, file.item, Part::WHOLE);
+                        }
                     }
                     break;
                 }
@@ -136,6 +163,7 @@ pub fn load_jobs<I: Sync>(
         }
         drop(senders);
     });
+    split.finish(&mut merged, "a part of it was lost");
     merged.store.seal();
     merged
 }
@@ -157,7 +185,7 @@ pub fn load_batches<I: Sync>(
     let describe = |_: &I| Described {
         name: String::new(),
         size: 0,
-        archive: false,
+        splittable: false,
     };
     load_jobs(
         inputs,

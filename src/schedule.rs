@@ -15,8 +15,9 @@ pub trait Input {
     fn size(&self) -> u64;
 }
 
-/// Which share of a file a job covers: the members of an archive are spread
-/// over `of` parts, and part `index` parses its own (see
+/// Which share of a file a job covers: the members of an archive, or the
+/// records of a big uncompressed text ([`crate::split`]), are spread over
+/// `of` parts, and part `index` parses its own (see
 /// [`crate::ingest::Loader::load_part`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
@@ -82,8 +83,8 @@ impl<F: Input> Job<F> {
     }
 }
 
-/// Files at least this big are archives worth splitting (when they are
-/// zips), and the page hands them over as handles rather than bytes.
+/// Files at least this big are worth splitting (when they are zips or
+/// uncompressed text), and the page hands them over as handles rather than bytes.
 pub const SPLIT_BYTES: u64 = 8_000_000;
 
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +95,7 @@ pub struct Settings {
     pub batch_jobs: usize,
     /// Batches given to each parser at once, so it never waits for the next.
     pub queued_per_parser: usize,
-    /// Archives at least this big are spread over every parser.
+    /// Files at least this big (zips, uncompressed texts) are spread over every parser.
     pub split_bytes: u64,
     /// A parser that has not answered its oldest batch within this many
     /// milliseconds, plus `answer_ms_per_mb` for each MB of the batch, is
@@ -175,8 +176,8 @@ impl<F: Input + Clone> Schedule<F> {
         self.alive.len()
     }
 
-    /// How many parts a file should be parsed in, if it is an archive
-    /// (whose members can be parsed apart): one per living parser once it is big.
+    /// How many parts a file should be parsed in, if it can be parsed apart
+    /// (a zip, an uncompressed text): one per living parser once it is big.
     pub fn parts_for(&self, size: u64) -> u32 {
         let alive = self.alive.iter().filter(|alive| **alive).count() as u32;
         if size >= self.settings.split_bytes && alive > 1 {
@@ -196,6 +197,15 @@ impl<F: Input + Clone> Schedule<F> {
                 part: Part { index, of },
             });
         }
+    }
+
+    /// A file whose parts could not be joined, to be parsed again whole,
+    /// before anything else waiting.
+    pub fn redo(&mut self, file: F) {
+        self.pending.push_front(Job {
+            file,
+            part: Part::WHOLE,
+        });
     }
 
     /// Files still to come from the page (or the disk).
@@ -335,24 +345,29 @@ impl<F: Input + Clone> Schedule<F> {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while bytes < self.settings.batch_bytes && batch.len() < self.settings.batch_jobs {
-            // The parts of one file go to different parsers.
-            if let (Some(last), Some(next)) = (batch.last(), self.pending.front()) {
-                if !next.part.is_whole() && same_file::<F>(last, next) {
-                    break;
-                }
+            // A part of a split file is a batch of its own: the parts of one
+            // file go to different parsers, and a split text's part waits
+            // for its file's other parts before it is merged.
+            if self
+                .pending
+                .front()
+                .is_some_and(|next| !next.part.is_whole())
+                && !batch.is_empty()
+            {
+                break;
             }
             let Some(job) = self.pending.pop_front() else {
                 break;
             };
             bytes += job.bytes();
+            let split = !job.part.is_whole();
             batch.push(job);
+            if split {
+                break;
+            }
         }
         batch
     }
-}
-
-fn same_file<F: Input>(a: &Job<F>, b: &Job<F>) -> bool {
-    a.part.of == b.part.of && a.file.name() == b.file.name()
 }
 
 #[cfg(test)]

@@ -103,6 +103,10 @@ impl Segment {
                 None => out.count(0),
             }
         }
+        out.count(report.text_parts.len());
+        for tally in &report.text_parts {
+            out.bytes(&tally.encode());
+        }
         match &self.rule_masks {
             None => out.0.push(0),
             Some(masks) => {
@@ -193,6 +197,11 @@ impl Segment {
                     )),
                 },
             });
+        }
+        for _ in 0..input.count()? {
+            report
+                .text_parts
+                .push(crate::split::PartTally::decode(input.bytes()?)?);
         }
         let rule_masks = match input.byte()? {
             0 => None,

@@ -71,6 +71,22 @@ fn gen_writes_the_s3_layout_and_it_loads_back_whole() {
     std::fs::remove_dir_all(out_dir).unwrap();
 }
 
+/// The summaries of `paths` on one thread and on three.
+fn on_one_thread_and_on_three(paths: &[&str]) -> Vec<serde_json::Value> {
+    ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = trailglass(&[&["summary", "--threads", threads], paths].concat());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
 #[test]
 fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
     use std::io::Write;
@@ -92,18 +108,7 @@ fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
     zip.finish().unwrap();
     assert!(std::fs::metadata(&zip_path).unwrap().len() > 8_000_000);
     let zip_arg = zip_path.to_str().unwrap();
-    let summaries: Vec<serde_json::Value> = ["1", "3"]
-        .iter()
-        .map(|threads| {
-            let out = trailglass(&["summary", "--threads", threads, zip_arg]);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            serde_json::from_slice(&out.stdout).unwrap()
-        })
-        .collect();
+    let summaries = on_one_thread_and_on_three(&[zip_arg]);
     std::fs::remove_dir_all(&out_dir).unwrap();
     assert_eq!(summaries[0]["events"], 30_000);
     assert_eq!(summaries[0]["files"], 1);
@@ -119,4 +124,71 @@ fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
         .status
         .code()
         .is_some_and(|code| code == 2));
+}
+
+#[test]
+fn big_json_lines_and_records_files_summarise_the_same_on_one_thread_and_on_three() {
+    // Big enough (over 8 MB each) that their records are spread over the threads.
+    let out_dir = std::env::temp_dir().join(format!("trailglass-cli-split-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut events = Vec::new();
+    for file in trailglass::sample::generate(&trailglass::sample::SampleConfig {
+        events: 30_000,
+        gzip: false,
+        ..Default::default()
+    }) {
+        let trail: serde_json::Value = serde_json::from_slice(&file.bytes).unwrap();
+        for event in trail["Records"].as_array().unwrap() {
+            events.push(event.to_string());
+            // A broken record now and then: each is reported at its line and column.
+            if events.len() % 2_000 == 1_000 {
+                events.push(r#"{"eventVersion":"1.08","eventName":"CutOff","eventTime":"#.into());
+            }
+        }
+    }
+    let lines = out_dir.join("export.jsonl");
+    std::fs::write(&lines, events.join("\n")).unwrap();
+    let records = out_dir.join("trail.json");
+    std::fs::write(
+        &records,
+        format!("{{\"Records\":[\n{}\n]}}", events.join(",\n")),
+    )
+    .unwrap();
+    for path in [&lines, &records] {
+        assert!(std::fs::metadata(path).unwrap().len() > 8_000_000);
+    }
+    let summaries =
+        on_one_thread_and_on_three(&[lines.to_str().unwrap(), records.to_str().unwrap()]);
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    // Each file holds every event: the second copy of each is a duplicate.
+    assert_eq!(summaries[0]["events"], 30_000);
+    assert_eq!(summaries[0]["duplicates"], 30_000);
+    assert_eq!(summaries[0]["files"], 2);
+    let sorted = |summary: &serde_json::Value, key: &str| {
+        let mut items = summary[key].as_array().unwrap().clone();
+        items.sort_by_key(|item| item.to_string());
+        items
+    };
+    let diagnostics = sorted(&summaries[0], "diagnostics");
+    let in_file = |name: &str| {
+        diagnostics
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(name))
+            .count()
+    };
+    // A cut-off line is one problem; in the list each costs two (the record
+    // after it is read as its value), thirty in all: twenty are listed and
+    // the rest counted in one line.
+    assert_eq!(in_file("export.jsonl"), 15, "{diagnostics:#?}");
+    assert_eq!(in_file("trail.json"), 21, "{diagnostics:#?}");
+    for key in ["events", "duplicates", "files"] {
+        assert_eq!(summaries[1][key], summaries[0][key], "{key}");
+    }
+    for key in ["principals", "diagnostics"] {
+        assert_eq!(
+            sorted(&summaries[1], key),
+            sorted(&summaries[0], key),
+            "{key}"
+        );
+    }
 }

@@ -250,6 +250,23 @@ fn fixtures_as_one_zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
+/// Settings that split every file that can be split, however small.
+fn split_all() -> Settings {
+    Settings {
+        split_bytes: 0,
+        ..Settings::default()
+    }
+}
+
+/// A file as the CLI describes it, splittable when its container is.
+fn describe((name, bytes): &(String, Vec<u8>), splittable: fn(Container) -> bool) -> Described {
+    Described {
+        name: name.clone(),
+        size: bytes.len() as u64,
+        splittable: splittable(sniff(bytes)),
+    }
+}
+
 #[test]
 fn a_zip_parsed_in_parts_on_every_thread_loads_what_it_loads_whole() {
     let files = fixture_files();
@@ -258,15 +275,8 @@ fn a_zip_parsed_in_parts_on_every_thread_loads_what_it_loads_whole() {
     let expected = sequential(&inputs);
     assert!(expected.store.len() > 3000, "the zip's members load");
     for threads in [2, 3] {
-        let settings = Settings {
-            split_bytes: 0,
-            ..Settings::default()
-        };
-        let describe = |(name, bytes): &(String, Vec<u8>)| Described {
-            name: name.clone(),
-            size: bytes.len() as u64,
-            archive: sniff(bytes) == Container::Zip,
-        };
+        let settings = split_all();
+        let describe = |file: &(String, Vec<u8>)| describe(file, |c| c == Container::Zip);
         let seen_parts = std::sync::Mutex::new(Vec::new());
         let parallel = load_jobs(
             &inputs,
@@ -310,4 +320,340 @@ fn the_parts_of_a_damaged_zip_report_its_problem_once() {
         assert_eq!(loader.report.diagnostics.len(), 1, "{of} parts");
         assert_eq!(loader.report.file_reports.len(), 1, "{of} parts");
     }
+}
+
+/// Loads one file in `of` parts (see [`trailglass::split::load_in_parts`]).
+fn load_in_parts(
+    name: &str,
+    bytes: &[u8],
+    of: u32,
+    lookahead: Option<u64>,
+    backwards: bool,
+) -> (Loader, bool) {
+    let limits = Limits::default();
+    trailglass::split::load_in_parts(name, bytes, of, lookahead, backwards, limits)
+}
+
+/// Loads one file whole, as [`load_in_parts`] compares with.
+fn load_whole(name: &str, bytes: &[u8]) -> Loader {
+    sequential(&[(name.to_owned(), bytes.to_vec())])
+}
+
+/// Everything a person can see of a load of one file, in load order: each
+/// event (its columns and JSON as stored), the diagnostics, the file line
+/// and the totals.
+fn in_order(loader: &Loader) -> View {
+    let store = &loader.store;
+    let events = store
+        .rows
+        .iter()
+        .map(|row| {
+            let strings = row.string_ids().map(|id| store.strings.get(id).to_owned());
+            format!(
+                "{}|{}|{}|{:?}|{:?}|{}",
+                row.time_ms,
+                row.flags,
+                row.credential,
+                strings,
+                store.principals[row.principal as usize].principal,
+                String::from_utf8_lossy(&store.raw_json(row)),
+            )
+        })
+        .collect();
+    let report = &loader.report;
+    let diagnostics = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    let files = report
+        .file_reports
+        .iter()
+        .map(|f| {
+            format!(
+                "{}|{}|{}|{}|{}|{:x}|{:?}",
+                f.name, f.shape, f.events, f.duplicates, f.problems, f.events_fingerprint, f.digest
+            )
+        })
+        .collect();
+    let totals = [
+        report.files as u64,
+        report.events as u64,
+        report.duplicates as u64,
+        report.bytes_read,
+        report.text_bytes,
+    ];
+    (events, diagnostics, files, totals)
+}
+
+type View = (Vec<String>, Vec<String>, Vec<String>, [u64; 5]);
+
+/// Asserts a load in parts equals the whole load (seen through [`in_order`]).
+fn assert_same_as_whole(want: &View, parts: &Loader, what: &str) {
+    let got = in_order(parts);
+    assert_eq!(got.1, want.1, "{what}: diagnostics");
+    assert_eq!(got.2, want.2, "{what}: file line");
+    assert_eq!(got.3, want.3, "{what}: totals");
+    assert_eq!(got.0.len(), want.0.len(), "{what}: events");
+    for (got, want) in got.0.iter().zip(&want.0) {
+        assert_eq!(got, want, "{what}");
+    }
+}
+
+/// The text of a fixture: inflated when gzipped; `None` for archives.
+fn fixture_text(bytes: &[u8]) -> Option<Vec<u8>> {
+    match sniff(bytes) {
+        Container::Zip => None,
+        Container::Gzip => {
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut text)
+                .ok()?;
+            Some(text)
+        }
+        Container::Plain => Some(bytes.to_vec()),
+    }
+}
+
+/// Each event's JSON, as loaded.
+fn events_json(loader: &Loader) -> Vec<Vec<u8>> {
+    let store = &loader.store;
+    store
+        .rows
+        .iter()
+        .map(|row| store.raw_json(row).to_vec())
+        .collect()
+}
+
+/// The events as JSON Lines, a `{"Records":[…]}` file (its records
+/// apart by `between`) and a JSON array.
+fn shapes(events: &[Vec<u8>], between: &[u8]) -> [Vec<u8>; 3] {
+    let lines = events.join(&b'\n');
+    let mut records = br#"{"Records":["#.to_vec();
+    records.extend(events.join(between));
+    records.extend(b"]}\n");
+    let mut array = b"[\n  ".to_vec();
+    array.extend(events.join(&b",\n  "[..]));
+    array.extend(b"\n]");
+    [lines, records, array]
+}
+
+#[test]
+fn every_fixture_text_and_its_events_as_lines_records_and_array_load_the_same_in_parts() {
+    let mut joined_parts = 0;
+    let mut tried = 0;
+    for (name, bytes) in fixture_files() {
+        let Some(text) = fixture_text(&bytes) else {
+            continue;
+        };
+        let events = events_json(&load_whole(&name, &text));
+        let mut texts = vec![text];
+        if !events.is_empty() {
+            texts.extend(shapes(&events, b","));
+        }
+        for text in &texts {
+            let whole = in_order(&load_whole(&name, text));
+            // Each part reads the whole file, or only its window (as in the
+            // browser) with a margin past its share that is often too short
+            // to finish its last record (120 bytes), or mostly long enough.
+            let loads = [
+                (1, None, false),
+                (2, None, false),
+                (3, None, true),
+                (4, Some(120), true),
+                (4, Some(6000), false),
+            ];
+            for (of, lookahead, backwards) in loads {
+                let (parts, joined) = load_in_parts(&name, text, of, lookahead, backwards);
+                let what = format!("{name} ({} bytes) in {of} parts, {lookahead:?}", text.len());
+                assert_same_as_whole(&whole, &parts, &what);
+                if of > 1 && lookahead != Some(120) {
+                    tried += 1;
+                    joined_parts += usize::from(joined);
+                }
+            }
+        }
+    }
+    assert!(tried > 3000, "{tried} loads in parts");
+    // Nearly every cut is proven: the parts are joined, not loaded again whole.
+    assert!(
+        joined_parts * 100 > tried * 95,
+        "{joined_parts} of {tried} joined"
+    );
+}
+
+/// Generated events, each as its JSON.
+fn generated_events(events: usize) -> Vec<Vec<u8>> {
+    let config = trailglass::sample::SampleConfig {
+        events,
+        gzip: false,
+        ..Default::default()
+    };
+    let mut loader = Loader::default();
+    for file in trailglass::sample::generate(&config) {
+        loader.load(&file.path, &file.bytes);
+    }
+    events_json(&loader)
+}
+
+/// Records that look like cuts but are not, or that break the scan near
+/// one: a string ending in `{` with escaped quotes and newlines, a nested
+/// object whose first member is `eventVersion`, a record cut off, a record
+/// over three lines whose middle line starts with `{`, junk, bytes that
+/// are not UTF-8.
+fn misleading(i: usize) -> Vec<u8> {
+    let time = r#""eventTime":"2026-11-02T10:00:00Z""#;
+    let text = match i % 7 {
+        0 => format!(
+            r#"{{"eventVersion":"1.08","userAgent":"x,{{","eventName":"A{{\"eventVersion\":1}}\n,{{","eventSource":"s3.amazonaws.com",{time},"eventID":"m{i}"}}"#
+        ),
+        1 => format!(
+            r#"{{"eventVersion":"1.08","eventName":"Nested",{time},"eventID":"m{i}","requestParameters":{{"items":[{{"a":1}}, {{"eventVersion":"fake","x":{{"y":[1,2]}}}}]}}}}"#
+        ),
+        2 => r#"{"eventVersion":"1.08","eventName":"CutOff","eventTime":"#.to_owned(),
+        3 => format!(
+            "{{\"eventVersion\":\"1.08\",\"eventName\":\"Multi\",\"requestParameters\":\n{{\"eventVersion\":\"inner\"}},\n{time},\"eventID\":\"m{i}\"}}"
+        ),
+        4 => "12, \"junk\"".to_owned(),
+        5 => format!(
+            r#"{{"eventVersion":"1.08","eventName":"Broken" "eventSource":"x",{time},"eventID":"m{i}"}}"#
+        ),
+        _ => format!(r#"{{"eventVersion":"1.08","eventName":"Latin1 \xFF",{time},"eventID":"m{i}"}}"#),
+    };
+    let mut bytes = text.into_bytes();
+    if i % 7 == 6 {
+        // The `\xFF` above is text; make it the byte.
+        let at = bytes.windows(4).position(|w| w == b"\\xFF").unwrap();
+        bytes.splice(at..at + 4, [0xFF]);
+    }
+    bytes
+}
+
+#[test]
+fn texts_with_broken_and_misleading_records_load_the_same_cut_anywhere() {
+    let events = generated_events(800);
+    let mut mixed = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        mixed.push(event.clone());
+        if i % 13 == 5 {
+            mixed.push(misleading(i / 13));
+        }
+    }
+    let (mut tried, mut joined_parts) = (0, 0);
+    // Records a line each: a record cut off takes the rest of its line with it.
+    for (shape, text) in ["lines", "records", "array"]
+        .iter()
+        .zip(shapes(&mixed, b",\n"))
+    {
+        let name = format!("big.{shape}");
+        let whole_loader = load_whole(&name, &text);
+        assert!(
+            whole_loader.report.file_reports[0].problems > 20,
+            "past the cap"
+        );
+        assert!(whole_loader.store.len() > 600, "{shape}");
+        let whole = in_order(&whole_loader);
+        for of in [2, 3, 7] {
+            for (lookahead, backwards) in [
+                (None, of % 2 == 0),
+                (Some(700), true),
+                (Some(20_000), false),
+            ] {
+                let (parts, joined) = load_in_parts(&name, &text, of, lookahead, backwards);
+                let what = format!("{shape} in {of} parts, {lookahead:?}");
+                assert_same_as_whole(&whole, &parts, &what);
+                tried += 1;
+                joined_parts += usize::from(joined);
+            }
+        }
+    }
+    assert!(joined_parts * 2 > tried, "{joined_parts} of {tried} joined");
+}
+
+#[test]
+fn every_fixture_loads_the_same_with_every_text_split_on_every_thread() {
+    let files = fixture_files();
+    let expected = sequential(&files);
+    for threads in [2, 3] {
+        let settings = split_all();
+        let describe = |file: &(String, Vec<u8>)| describe(file, |c| c != Container::Gzip);
+        let parallel = load_jobs(
+            &files,
+            describe,
+            threads,
+            settings,
+            Limits::default(),
+            |loader, (name, bytes), part| loader.load_part(name, bytes, part),
+        );
+        assert_eq!(
+            observable(&parallel, Order::Any),
+            observable(&expected, Order::Any),
+            "{threads} threads"
+        );
+        assert_eq!(parallel.report.files, files.len());
+    }
+}
+
+#[test]
+fn a_text_whose_first_bytes_do_not_tell_its_shape_is_loaded_whole_by_its_first_part() {
+    let events = generated_events(200);
+    let [lines, ..] = shapes(&events, b",");
+    let mut padded = vec![b' '; trailglass::split::HEAD_BYTES as usize];
+    padded.extend(&lines);
+    let whole = in_order(&load_whole("padded.jsonl", &padded));
+    assert_eq!(whole.0.len(), 200);
+    for (of, lookahead) in [(2, None), (3, Some(1_000))] {
+        let (parts, joined) = load_in_parts("padded.jsonl", &padded, of, lookahead, false);
+        assert!(joined, "nothing to join: no part is a part of a cut text");
+        assert_same_as_whole(&whole, &parts, &format!("{of} parts"));
+    }
+}
+
+#[test]
+fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_rest_is_lost() {
+    use trailglass::split::SplitLoads;
+    let events = generated_events(300);
+    let [lines, ..] = shapes(&events, b",");
+    let part = |index| trailglass::schedule::Part { index, of: 3 };
+    let part_segment = |index| {
+        let mut loader = Loader::for_segment(Limits::default());
+        loader.load_part("big.jsonl", &lines, part(index));
+        loader.into_segment()
+    };
+    let whole = load_whole("big.jsonl", &lines);
+    // Part 1 of 3 lost: part 0 is kept.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    let hand_in = |loader: &mut Loader, split: &mut SplitLoads<()>, indices: [u32; 2]| {
+        for index in indices {
+            let segment = part_segment(index);
+            let redo = split.arrived(loader, (), "big.jsonl", part(index), segment, 0);
+            assert!(redo.is_none());
+        }
+    };
+    hand_in(&mut loader, &mut split, [0, 2]);
+    assert!(!split.is_empty(), "waiting for part 1");
+    split.finish(&mut loader, "a part of it was lost");
+    let kept = loader.store.len();
+    assert!(kept > 50 && kept < 150, "about a third: {kept}");
+    assert_eq!(&events_json(&loader)[..], &events_json(&whole)[..kept]);
+    assert_eq!(loader.report.files, 1);
+    assert_eq!(loader.report.file_reports.len(), 1);
+    assert_eq!(loader.report.file_reports[0].problems, 1);
+    assert_eq!(
+        loader.report.diagnostics[0].to_string(),
+        "big.jsonl: the rest of this file was not loaded: a part of it was lost"
+    );
+    // Part 0 lost (its parser reported it): nothing is kept, nothing counted again.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    hand_in(&mut loader, &mut split, [1, 2]);
+    split.finish(&mut loader, "a part of it was lost");
+    assert_eq!(loader.store.len(), 0);
+    assert_eq!(loader.report.files, 0);
+    assert!(loader.report.diagnostics.is_empty());
+    // A segment that says it is another part than its job's is not held.
+    let mut loader = Loader::default();
+    let mut split = SplitLoads::default();
+    let other = trailglass::schedule::Part { index: 1, of: 2 };
+    assert!(split
+        .arrived(&mut loader, (), "big.jsonl", other, part_segment(1), 0)
+        .is_none());
+    assert!(split.is_empty());
+    assert_eq!(loader.report.file_reports[0].shape, "not parsed");
 }

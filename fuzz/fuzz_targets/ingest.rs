@@ -1,6 +1,8 @@
 //! Fuzz target: any bytes as a dropped file, through sniffing, inflating,
 //! record scanning, identity and the store; then a view over what loaded.
-//! Also: the quick record reader (eventscan) agrees with serde_json.
+//! Also: the quick record reader (eventscan) agrees with serde_json, and
+//! the bytes loaded in parts (a text cut at record starts) load what they
+//! load whole.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,20 +12,64 @@ fuzz_target!(|data: &[u8]| {
     // The quick record reader reads a record the way serde_json does, or not at all.
     if let Ok(text) = std::str::from_utf8(data) {
         for (open, _) in text.match_indices('{').take(32) {
-            assert!(trailglass::eventscan::agrees_with_serde(text, open), "at {open}");
+            assert!(
+                trailglass::eventscan::agrees_with_serde(text, open),
+                "at {open}"
+            );
         }
     }
-    let mut loader = Loader::new(Limits {
+    let limits = Limits {
         max_inflated_bytes: 16 << 20,
         ..Limits::default()
-    });
+    };
+    let mut loader = Loader::new(limits);
     loader.load("fuzz.json", data);
-    assert_eq!(loader.report.file_reports.len().max(1), loader.report.file_reports.len());
+    assert_eq!(
+        loader.report.file_reports.len().max(1),
+        loader.report.file_reports.len()
+    );
     let order = trailglass::view::time_order(&loader.store);
     let _ = trailglass::view::timeline(&loader.store, &order, None, 50);
     for row in &loader.store.rows {
         let raw = loader.store.raw_json(row);
         assert_eq!(raw.len(), row.raw_len as usize);
         let _ = trailglass::pretty::pretty_lines(&raw, 50);
+    }
+    // In 2 to 4 parts, each reading the whole file or a window of it.
+    let selector = data.last().copied().unwrap_or(0);
+    let of = 2 + u32::from(selector % 3);
+    let lookahead = (selector & 4 != 0).then_some(u64::from(selector) * 4);
+    let (parts, _) = trailglass::split::load_in_parts(
+        "fuzz.json",
+        data,
+        of,
+        lookahead,
+        selector & 8 != 0,
+        limits,
+    );
+    assert_eq!(parts.report.diagnostics, loader.report.diagnostics);
+    assert_eq!(parts.report.events, loader.report.events);
+    assert_eq!(parts.report.text_bytes, loader.report.text_bytes);
+    let lines = |l: &Loader| -> Vec<_> {
+        l.report
+            .file_reports
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.shape.clone(),
+                    f.events,
+                    f.duplicates,
+                    f.problems,
+                    f.events_fingerprint,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(lines(&parts), lines(&loader));
+    assert_eq!(parts.store.len(), loader.store.len());
+    for (a, b) in parts.store.rows.iter().zip(&loader.store.rows) {
+        assert_eq!(parts.store.raw_json(a), loader.store.raw_json(b));
+        assert_eq!((a.time_ms, a.flags), (b.time_ms, b.flags));
     }
 });

@@ -5,10 +5,16 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(query) = trailglass::query::parse(text) {
         let printed = query.to_string();
-        assert_eq!(trailglass::query::parse(&printed).as_ref(), Ok(&query), "{text:?} printed as {printed:?}");
+        assert_eq!(
+            trailglass::query::parse(&printed).as_ref(),
+            Ok(&query),
+            "{text:?} printed as {printed:?}"
+        );
         let _ = trailglass::sql::to_sql(&query, None, trailglass::sql::Dialect::Athena);
     }
 });

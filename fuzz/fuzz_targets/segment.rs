@@ -9,7 +9,9 @@ use trailglass::ingest::{Limits, Loader};
 use trailglass::segment::Segment;
 
 fn exercise(bytes: &[u8]) {
-    let Ok(segment) = Segment::decode(bytes) else { return };
+    let Ok(segment) = Segment::decode(bytes) else {
+        return;
+    };
     let mut loader = Loader::new(Limits::default());
     loader.merge(segment);
     let store = &loader.store;
@@ -17,7 +19,11 @@ fn exercise(bytes: &[u8]) {
     let _ = trailglass::view::timeline(store, &order, None, 20);
     let _ = trailglass::view::principal_stats(store, &order, 4);
     let query = trailglass::query::parse("denied or requestParameters.bucketName:a*").unwrap();
-    let filter = trailglass::filter::Filter { query, range: None, principal: None };
+    let filter = trailglass::filter::Filter {
+        query,
+        range: None,
+        principal: None,
+    };
     let _ = trailglass::filter::select(store, &order, &filter);
     let _ = trailglass::export::records_json(store, &order, false);
     for row in store.rows.iter().take(50) {
@@ -27,7 +33,10 @@ fn exercise(bytes: &[u8]) {
 
 fuzz_target!(|data: &[u8]| {
     exercise(data);
-    let mut parser = Loader::for_segment(Limits { max_inflated_bytes: 16 << 20, ..Limits::default() });
+    let mut parser = Loader::for_segment(Limits {
+        max_inflated_bytes: 16 << 20,
+        ..Limits::default()
+    });
     parser.load("fuzz.json", data);
     let mut bytes = parser.into_segment().encode();
     for flip in data.rchunks_exact(3).take(4) {

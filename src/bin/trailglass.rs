@@ -16,7 +16,8 @@ mod native {
     use trailglass::container::{sniff, Container};
     use trailglass::ingest::Limits;
     use trailglass::parallel::{available_threads, load_jobs, Described};
-    use trailglass::schedule::Settings;
+    use trailglass::schedule::{Part, Settings};
+    use trailglass::split::{self, PartRead};
     use trailglass::summary::summarize;
 
     const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
@@ -54,21 +55,50 @@ mod native {
         Ok(())
     }
 
-    /// A file's name and size, and whether it is a zip worth splitting
-    /// (only big files have their first bytes read here).
+    /// A file's name and size, and whether it is worth splitting: a zip
+    /// or an uncompressed text (only big files have their first bytes read
+    /// here; a gzipped file is read from its start, whole).
     fn describe(path: &Path, split_bytes: u64) -> Described {
         let size = std::fs::metadata(path).map_or(0, |meta| meta.len());
-        let archive = size >= split_bytes && {
+        let splittable = size >= split_bytes && {
             let mut head = [0u8; 4];
             std::fs::File::open(path)
                 .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut head))
-                .is_ok_and(|()| sniff(&head) == Container::Zip)
+                .is_ok_and(|()| sniff(&head) != Container::Gzip)
         };
         Described {
             name: path.display().to_string(),
             size,
-            archive,
+            splittable,
         }
+    }
+
+    /// Reads what a part of a file needs: the whole file, or of a text
+    /// that is cut, its first bytes and the part's window.
+    fn read_part(path: &Path, part: Part) -> std::io::Result<PartRead> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        if part.is_whole() {
+            return std::fs::read(path).map(PartRead::Whole);
+        }
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut head = Vec::new();
+        (&mut file).take(split::HEAD_BYTES).read_to_end(&mut head)?;
+        let (from, to) = match split::part_needs(&head, len, part) {
+            split::Need::Whole => return std::fs::read(path).map(PartRead::Whole),
+            // Nothing of the file: the part loads nothing.
+            split::Need::Nothing => return Ok(PartRead::Whole(Vec::new())),
+            split::Need::Window(from, to) => (from, to),
+        };
+        file.seek(SeekFrom::Start(from))?;
+        let mut bytes = Vec::with_capacity((to - from) as usize);
+        file.take(to - from).read_to_end(&mut bytes)?;
+        Ok(PartRead::Window {
+            head,
+            bytes,
+            at: from,
+            len,
+        })
     }
 
     fn summary(args: &[String]) -> Result<(), String> {
@@ -87,7 +117,8 @@ mod native {
             collect_files(Path::new(path), &mut files)?;
         }
         // Files are parsed on every core, in batches merged as they finish;
-        // the members of a big zip are spread over every core too.
+        // the members of a big zip, and the records of a big uncompressed
+        // text, are spread over every core too.
         let settings = Settings::default();
         let loader = load_jobs(
             &files,
@@ -97,8 +128,8 @@ mod native {
             Limits::default(),
             |loader, file, part| {
                 let name = file.display().to_string();
-                match std::fs::read(file) {
-                    Ok(bytes) => loader.load_part(&name, &bytes, part),
+                match read_part(file, part) {
+                    Ok(read) => loader.load_bytes(&name, read.file_bytes(), part),
                     Err(error) if part.index == 0 => loader.unreadable(&name, &error.to_string()),
                     Err(_) => {}
                 }

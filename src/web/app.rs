@@ -671,7 +671,7 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-raw-kept-bytes={format!("{:.0}", load.raw_kept_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
-                    data-parsers={load.parsers.to_string()} data-split-archives={load.split_archives.to_string()}
+                    data-parsers={load.parsers.to_string()} data-split-files={load.split_files.to_string()}
                     data-parsed-again={load.parsed_again.to_string()}>
                     <span data-testid="file-count" data-total={load.files.to_string()}>{ counted(load.files, "file", "files") }</span>
                     <span>{ bytes(load.bytes_read) }</span>
@@ -679,11 +679,11 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                     <span>{"duplicates dropped: "}<b data-testid="duplicate-count">{ thousands(load.duplicates) }</b></span>
                     <span data-testid="time-span">{ span }</span>
                     <span class={classes!((load.diagnostics_total > 0).then_some("warn"))} data-testid="diagnostic-count">{ counted(load.diagnostics_total, "problem", "problems") }</span>
-                    <span class="muted">{ match (load.parsers, load.split_archives) {
+                    <span class="muted">{ match (load.parsers, load.split_files) {
                         (0, _) => format!("loaded in {:.2} s", load.load_ms / 1000.0),
                         (parsers, 0) => format!("loaded in {:.2} s on {parsers} parsers", load.load_ms / 1000.0),
-                        (parsers, 1) => format!("loaded in {:.2} s on {parsers} parsers (the archive split across them)", load.load_ms / 1000.0),
-                        (parsers, n) => format!("loaded in {:.2} s on {parsers} parsers ({n} archives split across them)", load.load_ms / 1000.0),
+                        (parsers, 1) => format!("loaded in {:.2} s on {parsers} parsers (a big file split across them)", load.load_ms / 1000.0),
+                        (parsers, n) => format!("loaded in {:.2} s on {parsers} parsers ({n} big files split across them)", load.load_ms / 1000.0),
                     } }</span>
                     if load.parsed_again > 0 {
                         <span class="muted">{ format!("({} parsed again after a parser stopped)", counted(load.parsed_again, "batch", "batches")) }</span>

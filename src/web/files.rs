@@ -3,6 +3,8 @@
 //! a load over, the small files as bytes the page reads, the big ones as
 //! handles the parsers read.
 
+use crate::schedule::Part;
+use crate::split::{Need, PartRead};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -76,8 +78,43 @@ impl FileHandle {
         }
     }
 
-    /// Whether its first bytes say zip (only a handle's first bytes are read).
-    pub async fn is_zip(&self) -> bool {
+    /// What a job needs of the file: all of it, or of a big text cut into
+    /// parts, its first bytes and the part's window ([`crate::split`]), read
+    /// as slices of the file.
+    pub fn read_part(
+        &self,
+        part: Part,
+    ) -> impl std::future::Future<Output = Result<PartRead, String>> + 'static {
+        let file = match &self.content {
+            Content::File(file) if !part.is_whole() => Some(file.clone()),
+            _ => None,
+        };
+        let whole = file.is_none().then(|| self.read());
+        async move {
+            let Some(file) = file else {
+                return whole
+                    .expect("read when not sliced")
+                    .await
+                    .map(PartRead::Whole);
+            };
+            let len = file.size() as u64;
+            let head = read_slice(&file, 0, crate::split::HEAD_BYTES.min(len)).await?;
+            match crate::split::part_needs(&head, len, part) {
+                Need::Window(at, to) => Ok(PartRead::Window {
+                    bytes: read_slice(&file, at, to).await?,
+                    head,
+                    at,
+                    len,
+                }),
+                Need::Whole => read_slice(&file, 0, len).await.map(PartRead::Whole),
+                // Nothing of the file: the part loads nothing.
+                Need::Nothing => Ok(PartRead::Whole(Vec::new())),
+            }
+        }
+    }
+
+    /// What its first bytes say wraps it (only a handle's first bytes are read).
+    pub async fn container(&self) -> crate::container::Container {
         let head = match &self.content {
             Content::Bytes(buffer) => js_sys::Uint8Array::new_with_byte_offset_and_length(
                 buffer,
@@ -85,18 +122,23 @@ impl FileHandle {
                 buffer.byte_length().min(4),
             )
             .to_vec(),
-            Content::File(file) => {
-                let Ok(head) = file.slice_with_i32_and_i32(0, 4) else {
-                    return false;
-                };
-                match JsFuture::from(head.array_buffer()).await {
-                    Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-                    Err(_) => return false,
-                }
-            }
+            Content::File(file) => read_slice(file, 0, (file.size() as u64).min(4))
+                .await
+                .unwrap_or_default(),
         };
-        crate::container::sniff(&head) == crate::container::Container::Zip
+        crate::container::sniff(&head)
     }
+}
+
+/// Bytes `from..to` of a file.
+async fn read_slice(file: &web_sys::File, from: u64, to: u64) -> Result<Vec<u8>, String> {
+    let slice = file
+        .slice_with_f64_and_f64(from as f64, to as f64)
+        .map_err(|error| super::js_error_text(&error))?;
+    let buffer = JsFuture::from(slice.array_buffer())
+        .await
+        .map_err(|error| super::js_error_text(&error))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 impl crate::schedule::Input for FileHandle {

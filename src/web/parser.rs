@@ -177,7 +177,7 @@ async fn parse(
     let reads: Vec<_> = files
         .into_iter()
         .map(|job| {
-            let read = job.file.read();
+            let read = job.file.read_part(job.part);
             (job, read)
         })
         .collect();
@@ -188,7 +188,7 @@ async fn parse(
             fault.strike(&job.file.name).await;
         }
         match bytes {
-            Ok(bytes) => parse.load_part(&job.file.name, &bytes, job.part),
+            Ok(read) => parse.load_bytes(&job.file.name, read.file_bytes(), job.part),
             Err(error) if job.part.index == 0 => parse.unreadable(&job.file.name, &error),
             Err(_) => {}
         }

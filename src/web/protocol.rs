@@ -151,8 +151,9 @@ pub struct LoadSummary {
     pub load_ms: f64,
     /// Parse workers the load was spread over (0: parsed in the store worker).
     pub parsers: usize,
-    /// Archives big enough that their members were spread over every parser.
-    pub split_archives: usize,
+    /// Files big enough that they were spread over every parser (a zip's
+    /// members, an uncompressed text's records).
+    pub split_files: usize,
     /// Batches parsed again because the parser that kept their raw JSON stopped.
     pub parsed_again: usize,
     pub cancelled: bool,

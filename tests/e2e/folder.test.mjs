@@ -51,6 +51,26 @@ test('a folder of 3,000+ gzipped deliveries loads with progress and the page sta
   assert.deepEqual(errors, []);
 });
 
+/**
+ * Loads one big file of the generated trail through the file input: all
+ * 90,000 events, on at least two parsers, the file split across them.
+ */
+async function loadOneBigFile(filePath, what) {
+  const size = fs.statSync(filePath).size;
+  assert.ok(size > 8_000_000, `${what} is big enough to be split (${size} bytes)`);
+  const { page, errors } = await fresh();
+  await page.setInputFiles('[data-testid=file-input]', filePath);
+  await waitLoaded(page);
+  assert.equal((await eventCounts(page)).total, 90000);
+  const summary = page.locator('[data-testid=load-summary]');
+  const parsers = Number(await summary.getAttribute('data-parsers'));
+  assert.ok(parsers >= 2, `parsers: ${parsers}`);
+  assert.equal(await summary.getAttribute('data-split-files'), '1');
+  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), '1');
+  console.log(`${what} (${(size / 1e6).toFixed(1)} MB): 90,000 events in ${await summary.getAttribute('data-load-ms')} ms on ${parsers} parsers`);
+  return { page, errors };
+}
+
 test('the same trail as one zip is spread over every parser and loads the same events', async () => {
   const zipPath = path.join(ROOT, 'target', 'e2e-trail.zip');
   if (!fs.existsSync(zipPath)) {
@@ -66,20 +86,29 @@ with zipfile.ZipFile(out + '.part', 'w', zipfile.ZIP_STORED) as z:
 os.replace(out + '.part', out)
 `, GENERATED_TRAIL, zipPath]);
   }
-  const size = fs.statSync(zipPath).size;
-  assert.ok(size > 8_000_000, `the zip is big enough to be split (${size} bytes)`);
-  const { page, errors } = await fresh();
-  await page.setInputFiles('[data-testid=file-input]', zipPath);
-  await waitLoaded(page);
-  assert.equal((await eventCounts(page)).total, 90000);
-  const summary = page.locator('[data-testid=load-summary]');
-  const parsers = Number(await summary.getAttribute('data-parsers'));
-  assert.ok(parsers >= 2, `parsers: ${parsers}`);
-  assert.equal(await summary.getAttribute('data-split-archives'), '1');
-  assert.equal(await page.getAttribute('[data-testid=file-count]', 'data-total'), '1');
+  const { page, errors } = await loadOneBigFile(zipPath, 'one zip');
   assert.equal(await page.textContent('[data-testid=diagnostic-count]'), '0 problems');
-  console.log(`one zip (${(size / 1e6).toFixed(1)} MB): 90,000 events in ${await summary.getAttribute('data-load-ms')} ms on ${parsers} parsers`);
   await screenshot(page, 'one-zip');
+  assert.deepEqual(errors, []);
+});
+
+test('the same trail as one JSON Lines file is cut into a part per parser and loads the same events', async () => {
+  const jsonlPath = path.join(ROOT, 'target', 'e2e-trail.jsonl');
+  // One record cut off, past the middle: the file is cut into parts before
+  // it, and the report must still name its line in the whole file.
+  const brokenAfter = 70_000;
+  if (!fs.existsSync(`${jsonlPath}.complete`)) {
+    execFileSync('python3', [path.join(ROOT, 'scripts', 'bench', 'jsonl_trail.py'), GENERATED_TRAIL, jsonlPath,
+      '--broken-after', String(brokenAfter)]);
+    fs.writeFileSync(`${jsonlPath}.complete`, '');
+  }
+  // Counted as split only when its parts were joined, not loaded again whole.
+  const { page, errors } = await loadOneBigFile(jsonlPath, 'one JSON Lines file');
+  assert.equal(await page.textContent('[data-testid=diagnostic-count]'), '1 problem');
+  await page.click('[data-testid=tab-report]');
+  const cutOff = '{"eventVersion":"1.08","eventName":"CutOff","eventTime":';
+  assert.equal(await page.textContent('[data-testid=diagnostic] .where'),
+    `e2e-trail.jsonl:${brokenAfter + 1}:${cutOff.length + 1}`);
   assert.deepEqual(errors, []);
 });
 

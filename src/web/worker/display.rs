@@ -41,7 +41,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
             .byte_length() as f64,
         load_ms,
         parsers: 0,
-        split_archives: 0,
+        split_files: 0,
         parsed_again: 0,
         cancelled,
         diagnostics_total: report.diagnostics.len(),

@@ -8,10 +8,13 @@
 use super::display::load_summary;
 use super::session::Session;
 use super::IngestWorker;
+use crate::container::Container;
+use crate::ingest::{Limits, Loader};
 use crate::rawstore::Away;
 use crate::sample::{generate, SampleConfig};
 use crate::schedule::{Crash, Job, Next, Schedule, Settings};
 use crate::segment::Segment;
+use crate::split::SplitLoads;
 use crate::view::time_order;
 use crate::web::fault;
 use crate::web::files::FileHandle;
@@ -41,8 +44,10 @@ pub(super) struct LoadTask {
     progress: Progress,
     /// Parse workers used by this load (0: parsed in this worker).
     parsers: usize,
-    /// Archives whose members were spread over the parsers.
-    split_archives: usize,
+    /// Zips whose members were spread over the parsers.
+    split_zips: usize,
+    /// Parts of split texts waiting for their file's other parts.
+    split: SplitLoads<FileHandle>,
     pool: WarmPool,
     gate: Rc<Gate>,
     /// Where the detections are queued once the load has answered.
@@ -162,7 +167,8 @@ impl LoadTask {
             last_progress_ms: 0.0,
             progress: Progress::default(),
             parsers: 0,
-            split_archives: 0,
+            split_zips: 0,
+            split: SplitLoads::default(),
             pool: worker.pool.clone(),
             gate: worker.gate.clone(),
             after: worker.commands.clone(),
@@ -198,17 +204,23 @@ impl LoadTask {
 
     // The session is held while the parsers answer the first view: see `Gate`.
     #[allow(clippy::await_holding_refcell_ref)]
-    pub(super) async fn finish(self) {
+    pub(super) async fn finish(mut self) {
         let elapsed = js_sys::Date::now() - self.started_ms;
         let asker = self.pool.asker();
         let mut session = self.session.borrow_mut();
+        let why = if self.cancelled() {
+            "the load was cancelled"
+        } else {
+            "a part of it was lost"
+        };
+        self.split.finish(&mut session.loader, why);
         session.loader.store.seal();
         session.order = time_order(&session.loader.store);
         session.lineage = None;
         session.rules_by_row.clear();
         let summary = LoadSummary {
             parsers: self.parsers,
-            split_archives: self.split_archives,
+            split_files: self.split_zips + self.split.joined(),
             parsed_again: self.parsed_again,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
@@ -355,7 +367,7 @@ impl LoadTask {
                                 lens: segment.parts.blocks.iter().map(|(_, len)| *len).collect(),
                             });
                         }
-                        self.session.borrow_mut().loader.merge_from(segment, home);
+                        self.arrived(&batch, segment, schedule, home);
                     }
                     Err(problem) => {
                         let why = format!("its parse was lost: {problem}");
@@ -470,6 +482,32 @@ impl LoadTask {
         super::fanout::lose_homes(&mut self.session.borrow_mut(), &homes);
     }
 
+    /// A batch's segment: merged, or (a part of a split text) held until
+    /// its file's other parts are in; a file whose parts could not be
+    /// joined is parsed again whole.
+    fn arrived(
+        &mut self,
+        batch: &[Job<FileHandle>],
+        segment: Segment,
+        schedule: &mut Schedule<FileHandle>,
+        home: u32,
+    ) {
+        let loader = &mut self.session.borrow_mut().loader;
+        let Some(job) = batch.first() else {
+            return loader.merge_from(segment, home);
+        };
+        if let Some(file) = self.split.arrived(
+            loader,
+            job.file.clone(),
+            &job.file.name,
+            job.part,
+            segment,
+            home,
+        ) {
+            schedule.redo(file);
+        }
+    }
+
     fn not_parsed(&mut self, job: &Job<FileHandle>, why: &str) {
         self.session
             .borrow_mut()
@@ -487,8 +525,8 @@ impl LoadTask {
     }
 
     /// Takes in a slice of the load's files as it arrives from the page.
-    /// A big zip becomes one job per parser (only big files have their
-    /// first bytes read here, to tell).
+    /// A big zip or uncompressed text becomes one job per parser (only big
+    /// files have their first bytes read here, to tell).
     async fn absorb(&mut self, slice: Vec<FileHandle>, schedule: &mut Schedule<FileHandle>) {
         let mut slice = slice;
         for handle in &mut slice {
@@ -497,10 +535,15 @@ impl LoadTask {
         self.progress.bytes_total += slice.iter().map(|f| f.size).sum::<f64>();
         for handle in slice {
             let mut parts = schedule.parts_for(handle.size as u64);
-            if parts > 1 && !handle.is_zip().await {
-                parts = 1;
+            if parts > 1 {
+                // A gzip stream is read from its start; a text is counted
+                // as split once its parts are joined.
+                match handle.container().await {
+                    Container::Gzip => parts = 1,
+                    Container::Zip => self.split_zips += 1,
+                    Container::Plain => {}
+                }
             }
-            self.split_archives += usize::from(parts > 1);
             schedule.arrive(handle, parts);
         }
     }
@@ -529,7 +572,7 @@ impl LoadTask {
         while !self.cancelled() {
             while in_flight.len() < READS_AHEAD {
                 let Some(job) = pending.next() else { break };
-                let read = job.file.read();
+                let read = job.file.read_part(job.part);
                 in_flight.push_back((job, read));
             }
             let Some((job, read)) = in_flight.pop_front() else {
@@ -541,11 +584,30 @@ impl LoadTask {
                 continue;
             }
             match bytes {
-                Ok(bytes) => {
-                    self.session
-                        .borrow_mut()
-                        .loader
-                        .load_part(&job.file.name, &bytes, job.part);
+                Ok(read) if !job.part.is_whole() => {
+                    // Parsed as a parser would, to be joined with the other parts.
+                    let (file, name) = (job.file.clone(), &job.file.name);
+                    let load =
+                        |part: &mut Loader| part.load_bytes(name, read.file_bytes(), job.part);
+                    let redo = {
+                        let loader = &mut self.session.borrow_mut().loader;
+                        self.split
+                            .parse_here(loader, file, name, job.part, Limits::browser(), load)
+                    };
+                    if let Some(file) = redo {
+                        // Parts that could not be joined: the file whole, here.
+                        if let Ok(bytes) = file.read().await {
+                            self.session.borrow_mut().loader.load(&file.name, &bytes);
+                        }
+                    }
+                    self.job_done(&job);
+                }
+                Ok(read) => {
+                    self.session.borrow_mut().loader.load_bytes(
+                        &job.file.name,
+                        read.file_bytes(),
+                        job.part,
+                    );
                     self.job_done(&job);
                 }
                 Err(error) => self.unreadable(&job, &error),
