@@ -5,7 +5,8 @@
 //
 // What file:// changes, and how this page copes:
 // - A page opened from a file can neither fetch a file nor start a worker
-//   from one. Both wasm binaries are inlined (gzipped, base64) in data blocks
+//   from one. The site's one wasm binary (page, store worker and parse
+//   workers alike) is inlined (gzipped, base64) in a data block
 //   (<script type="application/octet-stream">, never executed) and
 //   instantiated from bytes; the worker is started from a blob: URL the page
 //   makes, named to the app through the `trailglassWorkerUrl` global
@@ -58,25 +59,16 @@ function safeInside(text, tag, what) {
 
 const index = read('index.html', 'utf8');
 
-// The page's wasm-bindgen glue ("web" target, an ES module) and its wasm, from Trunk's initializer.
-const init = one(index, /<script type="module">([\s\S]*?)<\/script>/g, 'module initializer');
-const appJsName = one(init[1], /from '\.\/(app-[0-9a-f]+\.js)'/g, 'app script import')[1];
-const appWasmName = one(init[1], /module_or_path: '\.\/(app-[0-9a-f]+_bg\.wasm)'/g, 'app wasm path')[1];
-let appJs = read(appJsName, 'utf8');
-const exportLine = /^export \{ initSync, __wbg_init as default \};$/m;
-if (!exportLine.test(appJs)) fail(`${appJsName} does not end with the export line this script knows`);
-if ((appJs.match(/^export /gm) ?? []).length !== 1) fail(`${appJsName} exports more than this script knows`);
-appJs = appJs.replace(exportLine, '');
-const appWasm = read(appWasmName);
-
-// The worker: wasm-bindgen "no-modules" glue (defines `wasm_bindgen`) and its wasm.
-const loader = read('worker_loader.js', 'utf8').trim();
-if (loader !== 'importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");') {
-  fail(`worker_loader.js is not the loader this script knows: ${loader}`);
+// The one binary: wasm-bindgen "no-modules" glue (defines `wasm_bindgen`), its wasm,
+// and the loader shim workers start it with; the page starts it from its body.
+const loader = read('app_loader.js', 'utf8').trim();
+if (loader !== 'importScripts("./app.js");wasm_bindgen("./app_bg.wasm");') {
+  fail(`app_loader.js is not the loader this script knows: ${loader}`);
 }
-const workerJs = read('worker.js', 'utf8');
-if (!/^let wasm_bindgen = /m.test(workerJs)) fail('worker.js does not define wasm_bindgen');
-const workerWasm = read('worker_bg.wasm');
+one(index, /<script>wasm_bindgen\(\{ module_or_path: '\.\/app_bg\.wasm' \}\);<\/script>/g, 'page initializer');
+const appJs = read('app.js', 'utf8');
+if (!/^let wasm_bindgen = /m.test(appJs)) fail('app.js does not define wasm_bindgen');
+const appWasm = read('app_bg.wasm');
 
 const css = read(one(index, /<link rel="stylesheet" href="\.\/(style-[0-9a-f]+\.css)"/g, 'stylesheet')[1], 'utf8');
 const favicon = read('favicon.svg');
@@ -87,9 +79,9 @@ const GUNZIP = `function trailglassGunzip(base64) {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
 }`;
 
-// The worker's whole source is this one function, called with its gzipped wasm.
+// The worker's whole source is this one function, called with the gzipped wasm.
 const workerFunction = `function trailglassWorker(wasmGzip) {
-${workerJs}
+${appJs}
 ${GUNZIP}
 // The store worker starts its parsers from a blob: URL of this same source:
 // from a file:// page, a worker may not use the page's blob: URL.
@@ -103,16 +95,17 @@ trailglassGunzip(wasmGzip).then((wasm) => wasm_bindgen({ module_or_path: wasm })
 }`;
 
 const script = `
-${safeInside(appJs, 'script', appJsName)}
-{ // A block of its own: the glue above owns names such as \`wasm\` at the top level.
+${safeInside(appJs, 'script', 'app.js')}
+{ // A block of its own, beside the glue's top-level names.
 ${GUNZIP}
 const block = (id) => document.getElementById(id).textContent;
+const wasmGzip = block('trailglass-app-wasm');
 const workerSource = new TextDecoder().decode(await trailglassGunzip(block('trailglass-worker-js')));
 window.trailglassWorkerUrl = URL.createObjectURL(new Blob(
-  ['(', workerSource, ')(', JSON.stringify(block('trailglass-worker-wasm')), ');'],
+  ['(', workerSource, ')(', JSON.stringify(wasmGzip), ');'],
   { type: 'text/javascript' },
 ));
-const wasm = await __wbg_init({ module_or_path: await trailglassGunzip(block('trailglass-app-wasm')) });
+const wasm = await wasm_bindgen({ module_or_path: await trailglassGunzip(wasmGzip) });
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 }
 `;
@@ -145,7 +138,6 @@ const html = `<!DOCTYPE html>
 ${safeInside(css, 'style', 'the stylesheet')}
 </style>
 <script type="application/octet-stream" id="trailglass-app-wasm">${gzipBase64(appWasm)}</script>
-<script type="application/octet-stream" id="trailglass-worker-wasm">${gzipBase64(workerWasm)}</script>
 <script type="application/octet-stream" id="trailglass-worker-js">${gzipBase64(Buffer.from(workerFunction, 'utf8'))}</script>
 <script type="module">${script}</script>
 </head>

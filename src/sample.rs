@@ -268,14 +268,36 @@ pub struct SampleFile {
 ///
 /// Files come in delivery order: by five-minute window, then account, then region. The time in a
 /// file name is the end of its window, as CloudTrail names files by delivery time.
+///
+/// Always inlined, so a caller that asks for plain files in a literal config (the browser's sample
+/// button) never names the gzip encoder and the site's wasm carries no deflate code.
+#[inline(always)]
 pub fn generate(config: &SampleConfig) -> SampleFiles {
+    if config.gzip {
+        generate_with(config, Some(gzip_fast))
+    } else {
+        generate_with(config, None)
+    }
+}
+
+/// What turns a file's JSON into its gzipped body.
+type Gzip = fn(&[u8]) -> Vec<u8>;
+
+/// A sample file's body gzipped as CloudTrail delivers it.
+fn gzip_fast(json: &[u8]) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::fast());
+    gz.write_all(json).expect("writing to a Vec cannot fail");
+    gz.finish().expect("writing to a Vec cannot fail")
+}
+
+fn generate_with(config: &SampleConfig, gzip: Option<Gzip>) -> SampleFiles {
     let n = config.events;
     let (deploy, incident) = (n * 30 / 100, n * 62 / 100);
     SampleFiles {
         world: World::new(config.seed),
         rng: Rng(mix(config.seed ^ 0x7472_6169_6c67_6c61)),
         seed: config.seed,
-        gzip: config.gzip,
+        gzip,
         total: n,
         emitted: 0,
         clock: config.start_ms,
@@ -293,7 +315,8 @@ pub struct SampleFiles {
     world: World,
     rng: Rng,
     seed: u64,
-    gzip: bool,
+    /// The encoder each file's body goes through, if gzipped.
+    gzip: Option<Gzip>,
     total: usize,
     emitted: usize,
     /// Time of the next event, epoch ms.
@@ -372,14 +395,14 @@ impl SampleFiles {
             let mut path = format!("AWSLogs/{acct}/CloudTrail/{region}/{y:04}/{mo:02}/{d:02}/{acct}_CloudTrail_{region}_{y:04}{mo:02}{d:02}T{h:02}{mi:02}Z_");
             let mut name_rng = Rng(self.seed ^ mix(self.window as u64) ^ b as u64);
             push_rand(&mut path, &mut name_rng, ALNUM, 16);
-            path.push_str(if self.gzip { ".json.gz" } else { ".json" });
+            path.push_str(if self.gzip.is_some() {
+                ".json.gz"
+            } else {
+                ".json"
+            });
             json.push_str("]}");
-            let bytes = if self.gzip {
-                let mut gz =
-                    GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::fast());
-                gz.write_all(json.as_bytes())
-                    .expect("writing to a Vec cannot fail");
-                gz.finish().expect("writing to a Vec cannot fail")
+            let bytes = if let Some(gzip) = self.gzip {
+                gzip(json.as_bytes())
             } else {
                 let capacity = json.capacity();
                 std::mem::replace(json, String::with_capacity(capacity)).into_bytes()

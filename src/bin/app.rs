@@ -1,8 +1,21 @@
-//! The page's entry point: mounts the Yew app.
+//! The one WebAssembly binary of the site. The browser downloads it once and
+//! runs it in three places, each told apart here: the page (mounts the Yew
+//! app), the store worker (registers the worker that owns the store) and,
+//! when started under the parser's name by that worker, a parse worker.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<trailglass::web::app::App>::new().render();
+    use gloo::worker::Registrable;
+    use wasm_bindgen::JsCast;
+    if js_sys::global().dyn_into::<web_sys::Window>().is_ok() {
+        yew::Renderer::<trailglass::web::app::App>::new().render();
+    } else if trailglass::web::parser::is_parser() {
+        trailglass::web::parser::run();
+    } else {
+        trailglass::web::worker::IngestWorker::registrar()
+            .encoding::<trailglass::web::codec::StructuredClone>()
+            .register();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -57,15 +57,56 @@ impl PartialEq for PageState {
     }
 }
 
-/// Saves bytes the worker produced as a file, through a blob URL (never a network request).
-fn download(file_name: &str, mime: &str, bytes: &[u8]) {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The browser's gzip encoder (web-sys has it only behind its unstable APIs).
+    type CompressionStream;
+    #[wasm_bindgen(constructor)]
+    fn new(format: &str) -> CompressionStream;
+    /// A `ReadableStream`, seen from the binding below.
+    #[wasm_bindgen(js_name = ReadableStream)]
+    type Readable;
+    #[wasm_bindgen(method, js_name = pipeThrough)]
+    fn pipe_through(this: &Readable, transform: &CompressionStream) -> web_sys::ReadableStream;
+}
+
+/// A blob of `parts` (byte arrays or blobs) typed `mime`.
+fn blob(parts: &wasm_bindgen::JsValue, mime: &str) -> Option<web_sys::Blob> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+    web_sys::Blob::new_with_blob_sequence_and_options(parts, &options).ok()
+}
+
+/// Saves bytes the worker produced as a file, through a blob URL (never a
+/// network request); gzipped first by the browser when `gzip` is set.
+fn download(file_name: String, mime: String, bytes: &[u8], gzip: bool) {
+    let Some(plain) = blob(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)), &mime) else {
         return;
     };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+    if !gzip {
+        save(&file_name, &plain);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let gzipped = plain
+            .stream()
+            .unchecked_into::<Readable>()
+            .pipe_through(&CompressionStream::new("gzip"));
+        let Ok(response) = web_sys::Response::new_with_opt_readable_stream(Some(&gzipped)) else {
+            return;
+        };
+        let Ok(promise) = response.blob() else { return };
+        if let Ok(body) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            if let Some(typed) = blob(&js_sys::Array::of1(&body), &mime) {
+                save(&file_name, &typed);
+            }
+        }
+    });
+}
+
+/// Hands `blob` to the browser's download, named `file_name`.
+fn save(file_name: &str, blob: &web_sys::Blob) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
         return;
     };
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -115,7 +156,8 @@ pub fn App() -> Html {
                         file_name,
                         mime,
                         bytes,
-                    } => download(&file_name, &mime, &bytes),
+                        gzip,
+                    } => download(file_name, mime, &bytes, gzip),
                     other => {
                         match &other {
                             FromWorker::Progress(progress) => parsed_bytes(progress.bytes_done),

@@ -22,9 +22,9 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
-/// Where Trunk puts the worker's loader, relative to the page so the site
-/// works under any sub-path.
-pub const WORKER_LOADER: &str = "./worker_loader.js";
+/// Where Trunk puts the loader that starts the site's one binary in a worker,
+/// relative to the page so the site works under any sub-path.
+pub const WORKER_LOADER: &str = "./app_loader.js";
 
 /// The global that, when it holds a string, names the script a worker is
 /// started from: in the page, the store worker (instead of

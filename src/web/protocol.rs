@@ -100,6 +100,9 @@ pub enum FromWorker {
         mime: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+        /// The page gzips `bytes` (the browser's `CompressionStream`) before
+        /// saving them: the site's wasm then carries no deflate encoder.
+        gzip: bool,
     },
     Coverage(Box<crate::coverage::CoverageReport>),
 }

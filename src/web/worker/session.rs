@@ -144,7 +144,7 @@ impl Session {
             ExportFormat::EventsJsonGz => (
                 "trailglass-events.json.gz",
                 "application/gzip",
-                crate::export::records_json(store, &self.selection, true),
+                crate::export::records_json(store, &self.selection, false),
             ),
             ExportFormat::EventsCsv => (
                 "trailglass-events.csv",
@@ -156,6 +156,7 @@ impl Session {
             file_name: file_name.into(),
             mime: mime.into(),
             bytes,
+            gzip: format == ExportFormat::EventsJsonGz,
         }
     }
 }
