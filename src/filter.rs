@@ -130,13 +130,14 @@ impl RawScan for ScanHere {
     }
 }
 
-/// The answer of a future that never waits (a [`ScanHere`] evaluation).
-fn ready<T>(future: impl std::future::Future<Output = T>) -> T {
+/// The answer of a future that never waits (a [`ScanHere`] evaluation, or
+/// a scan whose answers are at hand).
+pub fn ready<T>(future: impl std::future::Future<Output = T>) -> T {
     let mut future = std::pin::pin!(future);
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
     match future.as_mut().poll(&mut context) {
         std::task::Poll::Ready(value) => value,
-        std::task::Poll::Pending => unreachable!("scanning here never waits"),
+        std::task::Poll::Pending => unreachable!("a scan whose answers are at hand never waits"),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use trailglass::batch::BatchParse;
-use trailglass::filter::{scan_here, select, select_with, Filter, RawScan};
+use trailglass::filter::{ready, scan_here, select, select_with, Filter, RawScan};
 use trailglass::ingest::{Limits, Loader};
 use trailglass::lineage::LineageIndex;
 use trailglass::partition::{
@@ -89,15 +89,6 @@ impl RawScan for FanOut<'_> {
     }
 }
 
-fn ready<T>(future: impl std::future::Future<Output = T>) -> T {
-    let mut future = std::pin::pin!(future);
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    match future.as_mut().poll(&mut context) {
-        std::task::Poll::Ready(value) => value,
-        std::task::Poll::Pending => panic!("the homes answer at once here"),
-    }
-}
-
 /// Runs `op` as the store worker does: fetch what it read from the homes,
 /// run again, until it read nothing away. Returns the answer and the rounds.
 fn with_raw<T>(loader: &mut Loader, keeps: &[RawStore], op: impl Fn(&Loader) -> T) -> (T, usize) {
@@ -123,6 +114,17 @@ fn with_raw<T>(loader: &mut Loader, keeps: &[RawStore], op: impl Fn(&Loader) -> 
         }
         assert!(rounds < 10, "fetch rounds end");
     }
+}
+
+/// Every event's JSON, byte for byte, in row order.
+fn json(loader: &Loader) -> Vec<Vec<u8>> {
+    let mut reader = loader.store.raw_reader();
+    loader
+        .store
+        .rows
+        .iter()
+        .map(|row| reader.json(row).to_vec())
+        .collect()
 }
 
 #[test]
@@ -184,15 +186,6 @@ fn what_reads_events_fetches_them_and_answers_as_one_store() {
     let (mut whole, mut partitioned, keeps) = load_both();
     let order = time_order(&whole.store);
     // Every event's JSON, byte for byte.
-    let json = |loader: &Loader| -> Vec<Vec<u8>> {
-        let mut reader = loader.store.raw_reader();
-        loader
-            .store
-            .rows
-            .iter()
-            .map(|row| reader.json(row).to_vec())
-            .collect()
-    };
     let (fetched, rounds) = with_raw(&mut partitioned, &keeps, json);
     assert_eq!(fetched, json(&whole));
     assert_eq!(rounds, 2, "one fetch round reads every block");
@@ -312,14 +305,5 @@ fn batches_of_a_parser_that_stopped_are_parsed_again_and_found_there() {
         0,
         "every block moved"
     );
-    let json = |loader: &Loader| -> Vec<Vec<u8>> {
-        let mut reader = loader.store.raw_reader();
-        loader
-            .store
-            .rows
-            .iter()
-            .map(|row| reader.json(row).to_vec())
-            .collect()
-    };
     assert_eq!(with_raw(&mut partitioned, &keeps, json).0, json(&whole));
 }
