@@ -127,6 +127,32 @@ fn json(loader: &Loader) -> Vec<Vec<u8>> {
         .collect()
 }
 
+fn filter_of(text: &str) -> Filter {
+    Filter {
+        query: trailglass::query::parse(text).unwrap(),
+        ..Filter::default()
+    }
+}
+
+/// A filter's selection from the whole store, and from the partitioned one
+/// with its scans fanned out to the homes.
+fn answers(
+    whole: &Loader,
+    partitioned: &Loader,
+    keeps: &[RawStore],
+    order: &[u32],
+    filter: &Filter,
+) -> (Vec<u32>, Vec<u32>) {
+    let expected = select(&whole.store, order, filter);
+    let fanned = ready(select_with(
+        &partitioned.store,
+        order,
+        filter,
+        &FanOut(keeps),
+    ));
+    (expected, fanned)
+}
+
 #[test]
 fn queries_fanned_out_to_the_parsers_answer_as_one_store() {
     let (whole, partitioned, keeps) = load_both();
@@ -156,17 +182,8 @@ fn queries_fanned_out_to_the_parsers_answer_as_one_store() {
     ];
     let mut nonempty = 0;
     for text in queries {
-        let filter = Filter {
-            query: trailglass::query::parse(text).unwrap(),
-            ..Filter::default()
-        };
-        let expected = select(&whole.store, &order, &filter);
-        let fanned = ready(select_with(
-            &partitioned.store,
-            &order,
-            &filter,
-            &FanOut(&keeps),
-        ));
+        let filter = filter_of(text);
+        let (expected, fanned) = answers(&whole, &partitioned, &keeps, &order, &filter);
         assert_eq!(fanned, expected, "{text}");
         // Read here, the away blocks would read as empty: the fan-out is what answers.
         if !expected.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -222,17 +239,8 @@ fn a_parser_that_is_gone_takes_its_blocks_and_nothing_else() {
     let order = time_order(&whole.store);
     let lost = partitioned.store.raw_store_mut().lose_home(1);
     assert!(lost > 0);
-    let filter = Filter {
-        query: trailglass::query::parse("AccessDenied").unwrap(),
-        ..Filter::default()
-    };
-    let expected = select(&whole.store, &order, &filter);
-    let fanned = ready(select_with(
-        &partitioned.store,
-        &order,
-        &filter,
-        &FanOut(&keeps),
-    ));
+    let filter = filter_of("AccessDenied");
+    let (expected, fanned) = answers(&whole, &partitioned, &keeps, &order, &filter);
     assert!(!fanned.is_empty() && fanned.len() < expected.len());
     let expected: std::collections::HashSet<u32> = expected.into_iter().collect();
     assert!(fanned.iter().all(|row| expected.contains(row)));
