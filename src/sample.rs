@@ -243,6 +243,10 @@ pub struct SampleConfig {
     pub start_ms: i64,
     /// Gzip each file (`.json.gz`, as CloudTrail writes them) or leave it plain (`.json`).
     pub gzip: bool,
+    /// How many times busier than the default organisation: events come this many times closer
+    /// together, so the same span of days holds this many times the events per delivery file
+    /// (ten million events at pace 10 fill as many files as a million at pace 1).
+    pub pace: u32,
 }
 
 impl Default for SampleConfig {
@@ -253,6 +257,7 @@ impl Default for SampleConfig {
             seed: 42,
             start_ms,
             gzip: true,
+            pace: 1,
         }
     }
 }
@@ -301,6 +306,7 @@ fn generate_with(config: &SampleConfig, gzip: Option<Gzip>) -> SampleFiles {
         total: n,
         emitted: 0,
         clock: config.start_ms,
+        pace: f64::from(config.pace.max(1)),
         window: config.start_ms.div_euclid(WINDOW_MS),
         buckets: vec![(RECORDS_OPEN.to_owned(), 0); ACCOUNTS.len() * REGIONS.len()],
         pending: VecDeque::new(),
@@ -321,6 +327,8 @@ pub struct SampleFiles {
     emitted: usize,
     /// Time of the next event, epoch ms.
     clock: i64,
+    /// The divisor of every gap between events (see [`SampleConfig::pace`]).
+    pace: f64,
     window: i64,
     /// Open `{"Records":[` buffer and record count per account x region.
     buckets: Vec<(String, usize)>,
@@ -361,7 +369,7 @@ impl SampleFiles {
             (true, true) => RECON,
             (true, false) => DEPLOY,
         };
-        let mean = if bursting { 200.0 } else { mean_gap_ms(t) };
+        let mean = if bursting { 200.0 } else { mean_gap_ms(t) } / self.pace;
         self.clock += (-(1.0 - self.rng.unit()).ln() * mean) as i64;
         let draw = self.world.draw(&mut self.rng, phase);
         if t.div_euclid(WINDOW_MS) != self.window {
@@ -1471,6 +1479,22 @@ mod tests {
             assert!(files.iter().all(|f| f.path.ends_with(".json.gz") == gzip));
         }
         assert_eq!(sample().iter().map(|f| f.1.len()).sum::<usize>(), 5000);
+    }
+
+    #[test]
+    fn a_busier_pace_packs_the_same_events_into_fewer_files() {
+        let files = |pace| {
+            let files: Vec<SampleFile> = generate(&SampleConfig {
+                pace,
+                gzip: false,
+                ..config(20_000)
+            })
+            .collect();
+            assert_eq!(files.iter().map(|f| decode(f).len()).sum::<usize>(), 20_000);
+            files.len()
+        };
+        let (calm, busy) = (files(1), files(10));
+        assert!(busy * 5 < calm, "pace 10: {busy} files, pace 1: {calm}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ mod native {
     use trailglass::split::{self, PartRead};
     use trailglass::summary::summarize;
 
-    const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR   write N sample events as CloudTrail's S3 layout";
+    const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
@@ -148,6 +148,7 @@ mod native {
         let mut out = None;
         let mut plain = false;
         let mut seed = 42;
+        let mut pace = 1;
         let mut rest = args.iter();
         while let Some(flag) = rest.next() {
             match flag.as_str() {
@@ -159,6 +160,7 @@ mod native {
                 "--out" => out = rest.next().map(PathBuf::from),
                 "--seed" => seed = rest.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?,
                 "--plain" => plain = true,
+                "--pace" => pace = rest.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?,
                 _ => return Err(USAGE.to_owned()),
             }
         }
@@ -169,6 +171,7 @@ mod native {
             events,
             seed,
             gzip: !plain,
+            pace,
             ..Default::default()
         };
         let mut files = 0usize;
