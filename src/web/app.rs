@@ -17,6 +17,7 @@ use super::ui::format::{bytes, counted, thousands, visible};
 use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
+use super::ui::reveal::use_staged_reveal;
 use super::ui::search::SearchBar;
 use super::ui::table::{EventTable, WINDOW};
 use super::ui::timeline::TimelineChart;
@@ -529,6 +530,7 @@ pub fn App() -> Html {
     let loading = app.loading();
     let has_data = app.load.files > 0;
     let view = &app.view;
+    let revealed = use_staged_reveal(has_data, loading, view.facets.len());
     let principal_banner = app.request.principal.map(|id| {
         let stats = view.principals.iter().find(|p| p.id == id);
         let clear = on_principal.reform(|_: MouseEvent| None);
@@ -610,8 +612,12 @@ pub fn App() -> Html {
                     <div class="chips" data-testid="query-chips">{ for chips }</div>
                 }
                 { for principal_banner }
-                <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}
-                    on_range={on_range} on_toggle_local={dispatch(|_| Action::ToggleLocalTime).reform(|_: ()| ())} />
+                if revealed.timeline() {
+                    <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}
+                        on_range={on_range} on_toggle_local={dispatch(|_| Action::ToggleLocalTime).reform(|_: ()| ())} />
+                } else {
+                    <section class="panel timeline timeline-pending" aria-busy="true"></section>
+                }
                 <nav class="tabs" role="tablist">
                     { tab_button(Tab::Events, "Events", "tab-events") }
                     { tab_button(Tab::Principals, "Who did what", "tab-principals") }
@@ -620,7 +626,8 @@ pub fn App() -> Html {
                     { tab_button(Tab::Findings, &format!("Findings ({})", app.findings.len()), "tab-findings") }
                 </nav>
                 <div class="workspace">
-                    <FacetSidebar facets={view.facets.clone()} shown={view.shown} on_pick={add_term.clone()} />
+                    <FacetSidebar facets={view.facets.iter().take(revealed.facets()).cloned().collect::<Vec<_>>()}
+                        shown={view.shown} on_pick={add_term.clone()} />
                     <main class="main">
                         { match app.tab {
                             Tab::Events => html! {

@@ -9,6 +9,7 @@ pub mod format;
 pub mod lineage;
 pub mod principals;
 pub mod report;
+pub mod reveal;
 pub mod search;
 pub mod table;
 pub mod timeline;

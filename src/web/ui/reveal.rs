@@ -1,0 +1,67 @@
+//! Owns the staged reveal of the workspace: when the first view of new data
+//! arrives, the page shows it a part per frame (the table, then the timeline,
+//! then the facets a few at a time), so no single task builds and lays out the
+//! whole workspace while the user's input waits.
+
+use yew::prelude::*;
+
+/// Facets added per frame: about 150 elements, well inside a frame's budget.
+const FACETS_PER_FRAME: usize = 3;
+
+/// How much of the workspace is on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revealed {
+    /// Frames since the first view: 0 shows the table alone, 1 adds the
+    /// timeline, each later one [`FACETS_PER_FRAME`] more facets.
+    stage: usize,
+}
+
+impl Revealed {
+    const ALL: Self = Self { stage: usize::MAX };
+
+    pub fn timeline(self) -> bool {
+        self.stage >= 1
+    }
+
+    /// How many of the facets to show.
+    pub fn facets(self) -> usize {
+        self.stage
+            .saturating_sub(1)
+            .saturating_mul(FACETS_PER_FRAME)
+    }
+}
+
+/// The parts to show now. Staging starts when the first view of new data is
+/// in (`has_data` and no longer `loading`) and ends once all `facets` are on
+/// screen; it holds through later loads, and starts over once the data is
+/// cleared.
+#[hook]
+pub fn use_staged_reveal(has_data: bool, loading: bool, facets: usize) -> Revealed {
+    let stage = use_state_eq(|| Revealed { stage: 0 });
+    {
+        let stage = stage.clone();
+        use_effect_with(
+            (has_data, loading, facets, *stage),
+            move |&(has_data, loading, facets, current)| {
+                let mut frame = None;
+                if !has_data {
+                    stage.set(Revealed { stage: 0 });
+                } else if !loading && current != Revealed::ALL {
+                    let next = if current.timeline() && current.facets() >= facets {
+                        Revealed::ALL
+                    } else {
+                        Revealed {
+                            stage: current.stage + 1,
+                        }
+                    };
+                    frame = Some(gloo::render::request_animation_frame(move |_| {
+                        // A timeout set in a frame callback runs once that frame is painted.
+                        gloo::timers::callback::Timeout::new(0, move || stage.set(next)).forget();
+                    }));
+                }
+                move || drop(frame)
+            },
+        );
+    }
+    *stage
+}
