@@ -59,13 +59,15 @@ impl RawScan for FanOut<'_> {
 
 /// Runs `op` over the session, first fetching from the parsers every block
 /// it reads (rounds until it reads nothing away), then forgets them. The
-/// session is borrowed only while `op` runs.
+/// session is borrowed only while `op` runs; a round waits while a view that
+/// waits on the parsers holds it (detections run beside the queue).
 pub(super) async fn with_raw<T>(
     session: &RefCell<Session>,
     asker: &Asker,
     mut op: impl FnMut(&mut Session) -> T,
 ) -> T {
     loop {
+        super::loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
         let misses = {
             let mut session = session.borrow_mut();
             match try_with_raw(&mut *session, |s| &s.loader.store, &mut op) {

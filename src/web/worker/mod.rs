@@ -132,24 +132,16 @@ impl Served {
             loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
             match command {
                 Command::Page(id, input) => self.answer(id, input).await,
-                Command::Detect(id) => self.detect(id).await,
+                // Beside the queue: the user's first query after a load is not kept
+                // waiting while the detections fetch raw JSON from the parsers.
+                Command::Detect(id) => wasm_bindgen_futures::spawn_local(detect(
+                    self.session.clone(),
+                    self.pool.clone(),
+                    self.scope.clone(),
+                    id,
+                )),
             }
         }
-    }
-
-    async fn detect(&self, id: HandlerId) {
-        let asker = self.pool.asker();
-        let findings = fanout::with_raw(&self.session, &asker, Session::detect).await;
-        self.scope.respond(id, FromWorker::Findings(findings));
-        let session = self.session.borrow();
-        let rows = session.badged(window(
-            &session.loader.store,
-            &session.selection,
-            0,
-            display::FIRST_ROWS,
-            session.request.descending,
-        ));
-        self.scope.respond(id, FromWorker::Rows { offset: 0, rows });
     }
 
     // A view holds the session while the parsers answer: see `loading::Gate`.
@@ -241,4 +233,28 @@ impl Served {
             }
         }
     }
+}
+
+/// Runs the detections of the session as it is in each round (so a load that
+/// lands meanwhile is judged too), then sends the findings and the first rows
+/// again with their badges.
+async fn detect(
+    session: Rc<RefCell<Session>>,
+    pool: loading::WarmPool,
+    scope: WorkerScope<IngestWorker>,
+    id: HandlerId,
+) {
+    let asker = pool.asker();
+    let findings = fanout::with_raw(&session, &asker, Session::detect).await;
+    scope.respond(id, FromWorker::Findings(findings));
+    loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    let session = session.borrow();
+    let rows = session.badged(window(
+        &session.loader.store,
+        &session.selection,
+        0,
+        display::FIRST_ROWS,
+        session.request.descending,
+    ));
+    scope.respond(id, FromWorker::Rows { offset: 0, rows });
 }
