@@ -160,6 +160,8 @@ export async function watchWasmMemory(page, { intervalMs = 100 } = {}) {
   };
   await track(cdp, 'page', page.url());
   return {
+    /** Each instance's reading so far (MB), for a step-by-step account. */
+    snapshot: () => watched.filter((i) => i.bytes > 0).map((i) => `${i.name || i.where}${i.gone ? ' (gone)' : ''} ${Math.round(i.bytes / 1e6)} MB`),
     async stop() {
       running = false;
       await Promise.all(loops);
