@@ -252,11 +252,17 @@ pub fn detected_segment(loader: crate::ingest::Loader) -> crate::segment::Segmen
 /// Findings for everything a loader holds: from the masks its segments
 /// brought when they cover every row, else by running the rules.
 pub fn evaluate_loaded(loader: &crate::ingest::Loader, order: &[u32]) -> Vec<Finding> {
-    if loader.masked_rows == loader.store.len() && !loader.store.is_empty() {
-        evaluate_with_masks(&loader.store, order, &loader.rule_masks)
-    } else {
-        evaluate(&loader.store, order)
+    match plan_loaded(loader, order) {
+        Some(detection) => detection.evaluate(&loader.store),
+        None => evaluate(&loader.store, order),
     }
+}
+
+/// [`evaluate_loaded`]'s work in steps when the parsers' masks cover every
+/// row (see [`MaskedDetection`]); `None` when the rules must run over it all.
+pub fn plan_loaded(loader: &crate::ingest::Loader, order: &[u32]) -> Option<MaskedDetection> {
+    (loader.masked_rows == loader.store.len() && !loader.store.is_empty())
+        .then(|| MaskedDetection::new(&loader.store, order, &loader.rule_masks))
 }
 
 const _: () = assert!(RULES.len() <= 64, "a row's rules fit one u64 mask");
@@ -269,33 +275,111 @@ pub fn evaluate_with_masks(
     order: &[u32],
     masks: &FxHashMap<u32, u64>,
 ) -> Vec<Finding> {
-    let mut hits: Vec<Vec<u32>> = vec![Vec::new(); RULES.len()];
-    for &row in order {
-        if let Some(&mask) = masks.get(&row) {
-            let mut bits = mask;
-            while bits != 0 {
-                let rule = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if let Some(rows) = hits.get_mut(rule) {
-                    rows.push(row);
+    MaskedDetection::new(store, order, masks).evaluate(store)
+}
+
+/// The JSON of some rows the conditions read: (row, rule, the event's JSON).
+pub type ReadJson = Vec<(u32, usize, Vec<u8>)>;
+
+/// [`evaluate_with_masks`] in steps, for a store whose raw JSON lives in
+/// other workers: the events the conditions read are taken a few raw blocks
+/// at a time ([`MaskedDetection::read_next`]), so a caller never needs more
+/// than those blocks fetched at once, however many events the rules hit.
+pub struct MaskedDetection {
+    /// Each rule's rows, in `order`.
+    hits: Vec<Vec<u32>>,
+    /// The (row, rule) pairs whose JSON a condition reads, by row: by block.
+    to_read: Vec<(u32, usize)>,
+    json: Vec<EventJson>,
+    /// How many of `to_read` are read.
+    read: usize,
+    /// The store's size when planned: rows only mean the same while it holds.
+    rows: usize,
+}
+
+impl MaskedDetection {
+    pub fn new(store: &EventStore, order: &[u32], masks: &FxHashMap<u32, u64>) -> Self {
+        let mut hits: Vec<Vec<u32>> = vec![Vec::new(); RULES.len()];
+        for &row in order {
+            if let Some(&mask) = masks.get(&row) {
+                let mut bits = mask;
+                while bits != 0 {
+                    let rule = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if let Some(rows) = hits.get_mut(rule) {
+                        rows.push(row);
+                    }
                 }
             }
         }
-    }
-    let mut to_read: Vec<(u32, usize)> = Vec::new();
-    for (rule, rows) in hits.iter().enumerate() {
-        if RULES[rule].condition.reads_json() {
-            to_read.extend(rows.iter().map(|&row| (row, rule)));
+        let mut to_read: Vec<(u32, usize)> = Vec::new();
+        for (rule, rows) in hits.iter().enumerate() {
+            if RULES[rule].condition.reads_json() {
+                to_read.extend(rows.iter().map(|&row| (row, rule)));
+            }
+        }
+        to_read.sort_unstable();
+        Self {
+            hits,
+            to_read,
+            json: vec![EventJson::default(); RULES.len()],
+            read: 0,
+            rows: store.len(),
         }
     }
-    to_read.sort_unstable();
-    let mut json: Vec<EventJson> = vec![EventJson::default(); RULES.len()];
-    let mut reader = store.raw_reader();
-    for (row, rule) in to_read {
-        let event = reader.json(&store.rows[row as usize]).to_vec();
-        json[rule].insert(row, event);
+
+    /// Whether every event the conditions read is read.
+    pub fn done(&self) -> bool {
+        self.read >= self.to_read.len()
     }
-    findings(store, hits, json)
+
+    /// Reads the JSON of the next events to read that lie in at most `blocks`
+    /// raw blocks (at least one event): how far that reaches, and what it
+    /// read, for [`Self::keep`]. Only reads, so it can run again when some of
+    /// those blocks had to be fetched first. `None` when `store` is no longer
+    /// the one it was planned on.
+    pub fn read_next(&self, store: &EventStore, blocks: usize) -> Option<(usize, ReadJson)> {
+        if store.len() != self.rows {
+            return None;
+        }
+        let mut reader = store.raw_reader();
+        let (mut at, mut read, mut seen, mut last) = (self.read, Vec::new(), 0, None);
+        while let Some(&(row, rule)) = self.to_read.get(at) {
+            let event = &store.rows[row as usize];
+            if last != Some(event.raw_block) {
+                if seen == blocks.max(1) {
+                    break;
+                }
+                seen += 1;
+                last = Some(event.raw_block);
+            }
+            read.push((row, rule, reader.json(event).to_vec()));
+            at += 1;
+        }
+        Some((at, read))
+    }
+
+    /// Takes what [`Self::read_next`] read.
+    pub fn keep(&mut self, upto: usize, read: ReadJson) {
+        for (row, rule, json) in read {
+            self.json[rule].insert(row, json);
+        }
+        self.read = self.read.max(upto);
+    }
+
+    /// The findings, once [`Self::done`]; `None` when `store` is no longer
+    /// the one it was planned on.
+    pub fn finish(self, store: &EventStore) -> Option<Vec<Finding>> {
+        (store.len() == self.rows).then(|| findings(store, self.hits, self.json))
+    }
+
+    /// Every step at once, on a store that holds its raw JSON.
+    fn evaluate(mut self, store: &EventStore) -> Vec<Finding> {
+        if let Some((upto, read)) = self.read_next(store, usize::MAX) {
+            self.keep(upto, read);
+        }
+        self.finish(store).unwrap_or_default()
+    }
 }
 
 fn findings(store: &EventStore, all_hits: Vec<Vec<u32>>, all_json: Vec<EventJson>) -> Vec<Finding> {

@@ -233,6 +233,27 @@ fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
     let after_load = trailglass::detect::evaluate(&merged.store, &order);
     assert!(from_masks.len() > 20, "the fixtures fire many rules");
     assert_eq!(from_masks, after_load);
+
+    // In steps of one raw block, as the browser fetches from the parsers.
+    let mut detection = trailglass::detect::plan_loaded(&merged, &order).expect("masks cover it");
+    let mut rounds = 0;
+    while !detection.done() {
+        let (upto, read) = detection
+            .read_next(&merged.store, 1)
+            .expect("the same store");
+        detection.keep(upto, read);
+        rounds += 1;
+    }
+    assert!(
+        rounds >= 3,
+        "the conditions read events in several blocks: {rounds} rounds"
+    );
+    assert_eq!(detection.finish(&merged.store), Some(from_masks));
+    // Cleared (or grown) meanwhile: its rows no longer mean the same events.
+    let planned = trailglass::detect::plan_loaded(&merged, &order).expect("masks cover it");
+    let cleared = Loader::default();
+    assert!(planned.read_next(&cleared.store, 1).is_none());
+    assert!(planned.finish(&cleared.store).is_none());
 }
 
 /// Every fixture packed into one zip (with a nested zip, a broken member and

@@ -235,9 +235,14 @@ impl Served {
     }
 }
 
-/// Runs the detections of the session as it is in each round (so a load that
-/// lands meanwhile is judged too), then sends the findings and the first rows
-/// again with their badges.
+/// Raw blocks (256 KB of JSON each, about 50 KB compressed) the detections
+/// fetch from the parsers per round.
+const DETECTION_BLOCKS_PER_ROUND: usize = 512;
+
+/// Runs the detections on the session as it is now, fetching the raw JSON
+/// their conditions read a few blocks per round; drops them when the data
+/// changes meanwhile (that load runs its own). Then sends the findings and
+/// the first rows again with their badges.
 async fn detect(
     session: Rc<RefCell<Session>>,
     pool: loading::WarmPool,
@@ -245,7 +250,34 @@ async fn detect(
     id: HandlerId,
 ) {
     let asker = pool.asker();
-    let findings = fanout::with_raw(&session, &asker, Session::detect).await;
+    loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    let planned = {
+        let session = session.borrow();
+        crate::detect::plan_loaded(&session.loader, &session.order)
+    };
+    let findings = match planned {
+        None => fanout::with_raw(&session, &asker, Session::detect).await,
+        Some(mut detection) => {
+            // A few blocks per fetch round: the rules may hit events in most
+            // blocks, and fetching them all at once would hold a copy of most
+            // of the raw JSON here (at 10M events, more than this worker has).
+            while !detection.done() {
+                let read = fanout::with_raw(&session, &asker, |session| {
+                    detection.read_next(&session.loader.store, DETECTION_BLOCKS_PER_ROUND)
+                })
+                .await;
+                // The data changed meanwhile: its own load runs the detections again.
+                let Some((upto, read)) = read else { return };
+                detection.keep(upto, read);
+            }
+            loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+            let mut session = session.borrow_mut();
+            let Some(findings) = detection.finish(&session.loader.store) else {
+                return;
+            };
+            session.take_findings(findings)
+        }
+    };
     scope.respond(id, FromWorker::Findings(findings));
     loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
     let session = session.borrow();

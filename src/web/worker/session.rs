@@ -93,6 +93,14 @@ impl Session {
     /// Runs the built-in detections over everything loaded (once per load).
     pub(super) fn detect(&mut self) -> Vec<FindingView> {
         let findings = crate::detect::evaluate_loaded(&self.loader, &self.order);
+        self.take_findings(findings)
+    }
+
+    /// Keeps each row's rules (for badges) and turns findings into what the panel shows.
+    pub(super) fn take_findings(
+        &mut self,
+        findings: Vec<crate::detect::Finding>,
+    ) -> Vec<FindingView> {
         self.rules_by_row = crate::detect::rules_by_row(&findings);
         let mut views: Vec<FindingView> = findings
             .into_iter()
