@@ -502,7 +502,7 @@ mod tests {
     use crate::filter::{row_matches, select, Filter};
     use crate::query::{parse, Field, Query};
     use crate::sql::{to_sql, Dialect};
-    use crate::view::time_order;
+    use crate::view::{facet, time_order};
 
     /// A generated organisation's trail, small enough for every column's values.
     fn sample_store() -> EventStore {
@@ -641,6 +641,56 @@ mod tests {
         }
     }
 
+    /// What a facet counts is what filtering to that value selects.
+    #[test]
+    fn facet_counts_agree_with_the_filter() {
+        let store = sample_store();
+        let order = time_order(&store);
+        for column in facets() {
+            let Value::Ids(ids) = column.def().value else {
+                unreachable!("facets count ids");
+            };
+            let counted = facet(&store, &order, column, usize::MAX);
+            assert!(counted.values.len() > 1, "{} has values", column.field());
+            let mut rows_by_id = vec![Vec::new(); ids.count(&store)];
+            for &index in &order {
+                rows_by_id[ids.id(&store, &store.rows[index as usize]) as usize].push(index);
+            }
+            rows_by_id.iter_mut().for_each(|rows| rows.sort_unstable());
+            let present = (0..rows_by_id.len() as u32)
+                .filter(|&id| !rows_by_id[id as usize].is_empty() && Some(id) != ids.absent());
+            let mut expected: Vec<(String, u32)> = present
+                .clone()
+                .map(|id| (ids.text(&store, id), rows_by_id[id as usize].len() as u32))
+                .collect();
+            let mut listed: Vec<(String, u32)> = counted
+                .values
+                .iter()
+                .map(|v| (v.value.clone(), v.count))
+                .collect();
+            expected.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(listed, expected, "{}", column.field());
+            assert_eq!(counted.distinct as usize, expected.len());
+            for id in present {
+                let text = ids.text(&store, id);
+                let query = parse(&equals(column, &text)).unwrap();
+                let selected = count(&store, &order, &query);
+                // Principals and kinds also match by group and label: a superset.
+                let holding = &rows_by_id[id as usize];
+                let all_in = holding.iter().all(|i| selected.binary_search(i).is_ok());
+                assert!(all_in, "{query}");
+                if matches!(ids, Ids::Text(_) | Ids::ReadOnly) {
+                    let same = |i: &u32| {
+                        let other = ids.id(&store, &store.rows[*i as usize]);
+                        ids.text(&store, other).eq_ignore_ascii_case(&text)
+                    };
+                    assert!(selected.iter().all(same), "{query}");
+                }
+            }
+        }
+    }
+
     /// A text column's accessor reads the CloudTrail field the column names.
     #[test]
     fn text_columns_read_their_own_field() {
@@ -660,5 +710,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn table_and_csv_cells_read_the_registry() {
+        let store = sample_store();
+        let row = crate::view::table_row(&store, 0);
+        for def in &COLUMNS {
+            assert_eq!(
+                row.text(def.column),
+                def.column.text(&store, &store.rows[0])
+            );
+        }
+        let csv = crate::export::events_csv(&store, &[0]);
+        let header = csv.lines().next().unwrap();
+        assert_eq!(
+            header,
+            "eventTime,eventSource,eventName,awsRegion,sourceIPAddress,principal,\
+             principalKind,recipientAccountId,errorCode,userAgent"
+        );
+        assert_eq!(service_name("s3.amazonaws.com"), "s3");
+        assert_eq!(spaced_time("2024-05-01T10:00:00Z"), "2024-05-01 10:00:00Z");
     }
 }
