@@ -29,7 +29,7 @@ pub enum Column {
 
 /// Everything the viewer knows about one column.
 pub struct ColumnDef {
-    /// Its own id: the test below keeps it equal to its index.
+    /// Its own id, equal to its index (checked as the crate compiles).
     pub column: Column,
     /// CloudTrail's name for it: the query language's canonical name, the
     /// SQL column (lowercase in Athena) and the page's `data-field`.
@@ -350,6 +350,18 @@ pub const COLUMNS: [ColumnDef; 11] = [
         csv: None,
     },
 ];
+
+// `Column::def` indexes `COLUMNS` by the id: an entry out of place fails the build.
+const _: () = {
+    let mut index = 0;
+    while index < COLUMNS.len() {
+        assert!(
+            COLUMNS[index].column as usize == index,
+            "COLUMNS out of order"
+        );
+        index += 1;
+    }
+};
 
 /// `readOnly`'s values by id.
 const READ_ONLY_TEXTS: [&str; 3] = ["", "false", "true"];
