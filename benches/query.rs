@@ -17,7 +17,7 @@ mod native {
     use trailglass::filter::{select, Filter};
     use trailglass::ingest::Loader;
     use trailglass::sample::{generate, SampleConfig};
-    use trailglass::view::{facet, principal_stats, time_order, timeline, Column};
+    use trailglass::view::{facet, principal_stats, time_order, timeline};
 
     fn best_ms(runs: usize, mut work: impl FnMut() -> usize) -> (f64, usize) {
         let mut best = f64::INFINITY;
@@ -83,9 +83,9 @@ mod native {
                 let selection = select(store, &order, &filter);
                 if aggregate {
                     let line = timeline(store, &selection, None, 120);
-                    let facets: usize = Column::FACETS
-                        .iter()
-                        .map(|&c| facet(store, &selection, c, 10).values.len())
+                    let facets: usize = trailglass::columns::facets()
+                        .into_iter()
+                        .map(|c| facet(store, &selection, c, 10).values.len())
                         .sum();
                     std::hint::black_box((line, facets));
                 }

@@ -1,9 +1,10 @@
 //! Owns writing what the user filtered to files they take away: CSV cells
 //! neutralised against spreadsheet formula injection.
 
+use crate::columns::csv_columns;
 use crate::store::EventStore;
 use crate::time::format_utc;
-use crate::view::{table_row, PrincipalStats};
+use crate::view::PrincipalStats;
 use std::io::Write;
 
 /// A CSV cell: quoted when needed, and prefixed with `'` when it would
@@ -105,35 +106,16 @@ fn write_records(out: &mut impl Write, store: &EventStore, selection: &[u32]) {
 
 /// The selected events' main columns as CSV, formula-neutralised.
 pub fn events_csv(store: &EventStore, selection: &[u32]) -> String {
-    let mut out = csv_line(
-        &[
-            "eventTime",
-            "eventSource",
-            "eventName",
-            "awsRegion",
-            "sourceIPAddress",
-            "principal",
-            "principalKind",
-            "recipientAccountId",
-            "errorCode",
-            "userAgent",
-        ]
-        .map(String::from),
-    );
+    let columns = csv_columns();
+    let headers: Vec<String> = columns
+        .iter()
+        .filter_map(|c| Some(c.def().csv.as_ref()?.header.to_owned()))
+        .collect();
+    let mut out = csv_line(&headers);
     for &index in selection {
-        let row = table_row(store, index);
-        out.push_str(&csv_line(&[
-            row.time,
-            row.event_source,
-            row.event_name,
-            row.region,
-            row.source_ip,
-            row.principal,
-            row.kind,
-            row.account,
-            row.error_code,
-            row.user_agent,
-        ]));
+        let row = &store.rows[index as usize];
+        let cells: Vec<String> = columns.iter().map(|c| c.text(store, row)).collect();
+        out.push_str(&csv_line(&cells));
     }
     out
 }

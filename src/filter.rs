@@ -3,10 +3,10 @@
 //! decided once per distinct value (interned ids), so only free text and JSON
 //! paths read the raw events, block by block and only for rows still in play.
 
-use crate::identity::PrincipalKind;
+use crate::columns::Value;
 use crate::query::{Field, Query, Test};
 use crate::rawstore::RawStore;
-use crate::store::{flags, EventRow, EventStore};
+use crate::store::{EventRow, EventStore};
 use crate::time::EpochMs;
 use crate::view::Selection;
 
@@ -152,29 +152,17 @@ pub fn row_matches(store: &EventStore, index: usize, json: &[u8], query: &Query)
         Query::Or(parts) => parts.iter().any(|q| row_matches(store, index, json, q)),
         Query::Not(inner) => !row_matches(store, index, json, inner),
         Query::Text(text) => contains_ignore_case(json, text.as_bytes()),
-        Query::Field { field, test } => {
-            let text = |id: u32| test.matches_text(store.strings.get(id));
-            match field {
-                Field::EventName => text(row.event_name),
-                Field::EventSource => text(row.event_source),
-                Field::Region => text(row.region),
-                Field::Account => text(row.account),
-                Field::SourceIp => text(row.source_ip),
-                Field::UserAgent => text(row.user_agent),
-                Field::ErrorCode => text(row.error_code),
-                Field::Principal => {
-                    let principal = &store.principals[row.principal as usize].principal;
-                    test.matches_text(&principal.name) || test.matches_text(&principal.group)
-                }
-                Field::Kind => {
-                    let kind = store.principal_kind(row);
-                    test.matches_text(kind.type_name()) || test.matches_text(kind.label())
-                }
-                Field::ReadOnly => read_only_passes(row, test),
-                Field::Time => time_passes(row, test),
-                Field::Path(path) => path_matches(json, path, test),
-            }
-        }
+        Query::Field {
+            field: Field::Column(column),
+            test,
+        } => match column.def().value {
+            Value::Ids(ids) => ids.passes(store, ids.id(store, row), test),
+            Value::Time => time_passes(row, test),
+        },
+        Query::Field {
+            field: Field::Path(path),
+            test,
+        } => path_matches(json, path, test),
     }
 }
 
@@ -247,56 +235,19 @@ pub fn reads_raw(query: &Query) -> bool {
 }
 
 fn eval_field(store: &EventStore, field: &Field, test: &Test) -> Bits {
-    let string_column = |pick: fn(&EventRow) -> u32| {
-        let accepted: Vec<bool> = store
-            .strings
-            .iter()
-            .map(|(_, value)| test.matches_text(value))
-            .collect();
-        rows_where(store, |row| accepted[pick(row) as usize])
-    };
-    match field {
-        Field::EventName => string_column(|r| r.event_name),
-        Field::EventSource => string_column(|r| r.event_source),
-        Field::Region => string_column(|r| r.region),
-        Field::Account => string_column(|r| r.account),
-        Field::SourceIp => string_column(|r| r.source_ip),
-        Field::UserAgent => string_column(|r| r.user_agent),
-        Field::ErrorCode => string_column(|r| r.error_code),
-        Field::Principal => {
-            let accepted: Vec<bool> = store
-                .principals
-                .iter()
-                .map(|p| {
-                    test.matches_text(&p.principal.name) || test.matches_text(&p.principal.group)
-                })
-                .collect();
-            rows_where(store, |row| accepted[row.principal as usize])
-        }
-        Field::Kind => {
-            let accepted: Vec<bool> = PrincipalKind::ALL
-                .iter()
-                .map(|k| test.matches_text(k.type_name()) || test.matches_text(k.label()))
-                .collect();
-            rows_where(store, |row| accepted[store.principal_kind(row) as usize])
-        }
-        Field::ReadOnly => rows_where(store, |row| read_only_passes(row, test)),
-        Field::Time => rows_where(store, |row| time_passes(row, test)),
+    let Field::Column(column) = field else {
         // Read from the raw JSON: see `eval`.
-        Field::Path(_) => Bits::new(store.rows.len(), false),
-    }
-}
-
-fn read_only_passes(row: &EventRow, test: &Test) -> bool {
-    let known = row.flags & flags::READ_ONLY_KNOWN != 0;
-    let value = if !known {
-        ""
-    } else if row.flags & flags::READ_ONLY != 0 {
-        "true"
-    } else {
-        "false"
+        return Bits::new(store.rows.len(), false);
     };
-    test.matches_text(value)
+    match column.def().value {
+        Value::Ids(ids) => {
+            let accepted: Vec<bool> = (0..ids.count(store) as u32)
+                .map(|id| ids.passes(store, id, test))
+                .collect();
+            rows_where(store, |row| accepted[ids.id(store, row) as usize])
+        }
+        Value::Time => rows_where(store, |row| time_passes(row, test)),
+    }
 }
 
 fn time_passes(row: &EventRow, test: &Test) -> bool {
@@ -492,6 +443,7 @@ fn path_matches(json: &[u8], path: &[String], test: &Test) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::PrincipalKind;
     use crate::ingest::Loader;
 
     /// 3,000 events across several raw blocks: every third an AccessDenied,

@@ -8,7 +8,8 @@
 //!   using [`scan`] to skip and resynchronise and [`record`] to decode
 //!   ([`eventscan`] first, the quick path for the common case);
 //! - [`identity`] resolves who acted;
-//! - [`store`] keeps every event as a fixed-size row of interned ids;
+//! - [`store`] keeps every event as a fixed-size row of interned ids, and
+//!   [`columns`] says once what each column is and where it shows;
 //! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
 //!   a parallel load parses batches into [`segment`]s and merges them
 //!   (one parser's batch, files in and segment out, is [`batch`]; a big
@@ -22,6 +23,7 @@
 //! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
 
 pub mod batch;
+pub mod columns;
 pub mod container;
 pub mod coverage;
 pub mod detect;

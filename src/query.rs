@@ -21,11 +21,9 @@
 //! Terms next to each other must all match (an implicit `AND`). `NOT` (or a
 //! leading `-`) binds tightest, then `AND`, then `OR`; parentheses group.
 //! Keywords and the field names below are case-insensitive. An empty query,
-//! or `*`, matches everything. Short field names: `principal` (who made the
-//! call), `kind` (`userIdentity.type`), `action` (`eventName`), `service`
-//! (`eventSource`), `region` (`awsRegion`), `account` (`recipientAccountId`),
-//! `ip` (`sourceIPAddress`), `error` (`errorCode`), `agent` (`userAgent`),
-//! `time` (`eventTime`), and `readOnly`. Any other name is a JSON path into the
+//! or `*`, matches everything. The event's columns have names and short
+//! aliases (`action` for `eventName`, `ip` for `sourceIPAddress`…): see
+//! [`crate::columns::COLUMNS`] and [`known_fields`]. Any other name is a JSON path into the
 //! event, kept in its case, e.g. `userIdentity.sessionContext.sessionIssuer.userName:Admin`;
 //! where a path meets a list it looks into every element (a number picks one).
 //! Times are RFC 3339 in UTC unless they carry an offset; `time>2024-05-01`
@@ -33,6 +31,7 @@
 //! for text containing spaces, `:`, `<`, `>`, parentheses, or the words
 //! AND/OR/NOT, put it in double quotes.
 
+use crate::columns::{Column, Ids, Value, COLUMNS};
 use std::fmt;
 
 /// Deepest nesting of parentheses and negations the parser accepts.
@@ -59,19 +58,27 @@ pub enum Query {
 /// The event field a term looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Field {
-    Principal,
-    Kind,
-    EventName,
-    EventSource,
-    Region,
-    Account,
-    SourceIp,
-    UserAgent,
-    ErrorCode,
-    ReadOnly,
-    Time,
+    /// One of the event's columns, read from the store without the raw JSON.
+    Column(Column),
     /// A dotted JSON path such as `requestParameters.bucketName`, original case.
     Path(Vec<String>),
+}
+
+/// The column fields as this module's tests spell them.
+#[cfg(test)]
+#[allow(non_upper_case_globals)]
+impl Field {
+    pub const Principal: Field = Field::Column(Column::Principal);
+    pub const Kind: Field = Field::Column(Column::Kind);
+    pub const EventName: Field = Field::Column(Column::EventName);
+    pub const EventSource: Field = Field::Column(Column::EventSource);
+    pub const Region: Field = Field::Column(Column::Region);
+    pub const Account: Field = Field::Column(Column::Account);
+    pub const SourceIp: Field = Field::Column(Column::SourceIp);
+    pub const UserAgent: Field = Field::Column(Column::UserAgent);
+    pub const ErrorCode: Field = Field::Column(Column::ErrorCode);
+    pub const ReadOnly: Field = Field::Column(Column::ReadOnly);
+    pub const Time: Field = Field::Column(Column::Time);
 }
 
 /// What a field's value must satisfy.
@@ -185,60 +192,43 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 impl Field {
     /// Canonical name, which parses back to the same field.
     pub fn name(&self) -> String {
-        let Field::Path(parts) = self else {
-            let mut names = known_fields().iter().map(|(name, _)| *name);
-            let canonical = names.find(|name| Field::known(name).as_ref() == Some(self));
-            return canonical.unwrap_or_default().to_string();
-        };
-        parts.join(".")
+        match self {
+            Field::Column(column) => column.field().to_string(),
+            Field::Path(parts) => parts.join("."),
+        }
     }
 
-    fn known(name: &str) -> Option<Field> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "principal" => Field::Principal,
-            "kind" | "useridentity.type" => Field::Kind,
-            "action" | "eventname" => Field::EventName,
-            "service" | "eventsource" => Field::EventSource,
-            "region" | "awsregion" => Field::Region,
-            "account" | "recipientaccountid" => Field::Account,
-            "ip" | "sourceipaddress" => Field::SourceIp,
-            "error" | "errorcode" => Field::ErrorCode,
-            "agent" | "useragent" => Field::UserAgent,
-            "time" | "eventtime" => Field::Time,
-            "readonly" => Field::ReadOnly,
-            _ => return None,
-        })
+    /// How the field's values are written.
+    fn values(&self) -> Values {
+        match self {
+            Field::Column(column) => match column.def().value {
+                Value::Time => Values::Time,
+                Value::Ids(Ids::ReadOnly) => Values::Bool,
+                Value::Ids(_) => Values::Text,
+            },
+            Field::Path(_) => Values::Text,
+        }
     }
+}
+
+/// How a field's values are written in a query.
+#[derive(PartialEq)]
+enum Values {
+    /// Text, a glob or a regex.
+    Text,
+    /// true or false.
+    Bool,
+    /// A time, a day or a range; the only values `<` and `>` compare.
+    Time,
 }
 
 /// Field names with a one-line description each, for autocompletion; each
 /// field's canonical name comes before its aliases.
-pub fn known_fields() -> &'static [(&'static str, &'static str)] {
-    &[
-        ("principal", "Who made the call: user, role or ARN"),
-        ("kind", "Identity type: IAMUser, AssumedRole, Root…"),
-        ("userIdentity.type", "Identity type, same as kind"),
-        ("eventName", "API action, e.g. ConsoleLogin or DeleteBucket"),
-        ("action", "API action, same as eventName"),
-        ("eventSource", "AWS service endpoint, e.g. s3.amazonaws.com"),
-        ("service", "AWS service endpoint, same as eventSource"),
-        ("awsRegion", "AWS region, e.g. us-east-1"),
-        ("region", "AWS region, same as awsRegion"),
-        ("recipientAccountId", "Account that received the event"),
-        ("account", "Receiving account, same as recipientAccountId"),
-        ("sourceIPAddress", "Caller's IP address or AWS service name"),
-        ("ip", "Caller's address, same as sourceIPAddress"),
-        ("errorCode", "Error code such as AccessDenied; * for any"),
-        ("error", "Error code, same as errorCode"),
-        ("userAgent", "Caller's user agent (console, CLI, SDK…)"),
-        ("agent", "Caller's user agent, same as userAgent"),
-        (
-            "eventTime",
-            "Event time: eventTime:2024-05-01, eventTime>=…",
-        ),
-        ("time", "Event time, same as eventTime"),
-        ("readOnly", "Whether the call only reads: true or false"),
-    ]
+pub fn known_fields() -> Vec<(&'static str, &'static str)> {
+    COLUMNS
+        .iter()
+        .flat_map(|def| def.names().map(|name| (name, def.about)))
+        .collect()
 }
 
 /// Parses a query; empty or whitespace-only input is [`Query::All`].
@@ -424,7 +414,7 @@ impl Parser {
             let test = self.value(&field)?;
             return Ok(Query::Field { field, test });
         }
-        if field != Field::Time {
+        if field.values() != Values::Time {
             return err(op_pos, "only time can be compared with < or >", "':'");
         }
         let inclusive = self.chars.get(self.pos) == Some(&'=');
@@ -455,7 +445,7 @@ impl Parser {
 
     fn value(&mut self, field: &Field) -> Result<Test, ParseError> {
         let at = self.pos;
-        if self.chars.get(at) == Some(&'/') && *field != Field::ReadOnly {
+        if self.chars.get(at) == Some(&'/') && field.values() != Values::Bool {
             return self.regex();
         }
         let (text, quoted) = self.raw_value()?;
@@ -464,12 +454,12 @@ impl Parser {
             return err(at, message, EXPECT_VALUE);
         }
         let at = at + usize::from(quoted);
-        match field {
+        match field.values() {
             _ if !quoted && text == "*" => Ok(Test::Present),
-            Field::ReadOnly if text.eq_ignore_ascii_case("true") => Ok(Test::Bool(true)),
-            Field::ReadOnly if text.eq_ignore_ascii_case("false") => Ok(Test::Bool(false)),
-            Field::ReadOnly => err(at, format!("'{text}' is not true or false"), EXPECT_BOOL),
-            Field::Time => {
+            Values::Bool if text.eq_ignore_ascii_case("true") => Ok(Test::Bool(true)),
+            Values::Bool if text.eq_ignore_ascii_case("false") => Ok(Test::Bool(false)),
+            Values::Bool => err(at, format!("'{text}' is not true or false"), EXPECT_BOOL),
+            Values::Time => {
                 let Some(split) = text.find("..") else {
                     let (from, to) = time_bounds(&text, at).map(|(s, e)| (Some(s), Some(e)))?;
                     return Ok(Test::TimeRange { from, to });
@@ -481,8 +471,8 @@ impl Parser {
                 let to = bound(second, second_at).transpose()?.map(|b| b.0);
                 Ok(Test::TimeRange { from, to })
             }
-            _ if !quoted && text.contains(['*', '?']) => Ok(Test::Glob(text)),
-            _ => Ok(Test::Equals(text)),
+            Values::Text if !quoted && text.contains(['*', '?']) => Ok(Test::Glob(text)),
+            Values::Text => Ok(Test::Equals(text)),
         }
     }
 
@@ -506,8 +496,8 @@ impl Parser {
 
 /// A known field, or a JSON path whose dot-separated parts are all non-empty.
 fn field_named(name: &str, start: usize) -> Result<Field, ParseError> {
-    if let Some(field) = Field::known(name) {
-        return Ok(field);
+    if let Some(column) = Column::named(name) {
+        return Ok(Field::Column(column));
     }
     let mut at = start;
     let mut parts = Vec::new();

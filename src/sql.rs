@@ -8,6 +8,7 @@
 //! be NULL reads `NOT coalesce(x, FALSE)`. What SQL cannot say exactly
 //! (`principal`, free text) is approximated, and a `-- note:` line says so.
 
+use crate::columns::{Column, Sql};
 use crate::identity::PrincipalKind;
 use crate::query::{Field, Query, Test};
 
@@ -201,21 +202,16 @@ impl Translator {
     }
 
     fn field(&mut self, field: &Field, test: &Test) -> Cond {
-        let (column, missing_is_empty) = match field {
-            Field::EventName => (self.name("eventName"), true),
-            Field::EventSource => (self.name("eventSource"), true),
-            Field::Region => (self.name("awsRegion"), true),
-            Field::Account => (self.name("recipientAccountId"), true),
-            Field::SourceIp => (self.name("sourceIPAddress"), true),
-            Field::UserAgent => (self.name("userAgent"), true),
-            Field::ErrorCode => (self.name("errorCode"), true),
-            Field::Time => (self.name("eventTime"), false),
-            Field::Path(parts) => (self.path(parts), false),
-            Field::ReadOnly => return self.read_only(test),
-            Field::Kind => return self.kind(test),
-            Field::Principal => return self.principal(test),
+        let def = match field {
+            Field::Column(column) => column.def(),
+            Field::Path(parts) => return self.test(&self.path(parts), test, false),
         };
-        self.test(&column, test, missing_is_empty)
+        match def.sql {
+            Sql::Field => self.test(&self.name(def.field), test, def.value.absent_is_empty()),
+            Sql::ReadOnly => self.read_only(def.field, test),
+            Sql::Kind => self.kind(test),
+            Sql::Principal => self.principal(test),
+        }
     }
 
     /// `test` on a string expression; `missing_is_empty` when Trailglass
@@ -263,8 +259,8 @@ impl Translator {
         join(true, bounds.into_iter().flatten().collect())
     }
 
-    fn read_only(&self, test: &Test) -> Cond {
-        let col = self.name("readOnly");
+    fn read_only(&self, field: &str, test: &Test) -> Cond {
+        let col = self.name(field);
         let (t, f) = (test.matches_text("true"), test.matches_text("false"));
         let known = match (t, f, self.athena) {
             (false, false, _) => Cond::Const(false),
@@ -403,7 +399,7 @@ pub fn to_sql(query: &Query, range: Option<(i64, i64)>, dialect: Dialect) -> Str
         athena,
         notes: Vec::new(),
     };
-    let time = tr.name("eventTime");
+    let time = tr.name(Column::Time.field());
     let range = range.map(|(from, to)| tr.time_range(&time, Some(from), Some(to)));
     let filter = tr.query(query);
     let cond = join(true, range.into_iter().chain([filter]).collect());

@@ -3,9 +3,9 @@
 //! of table rows. A selection is a list of row indexes in time order; how it
 //! was chosen (query, time range, principal) is `filter`'s business.
 
-use crate::identity::PrincipalKind;
-use crate::store::{flags, EventRow, EventStore};
-use crate::time::{format_utc, EpochMs};
+use crate::columns::{Column, Value, COLUMNS};
+use crate::store::{flags, EventStore};
+use crate::time::EpochMs;
 use serde::{Deserialize, Serialize};
 
 /// Row indexes into `EventStore::rows`, ascending by event time (events
@@ -137,109 +137,6 @@ pub fn timeline(
     line
 }
 
-/// The columns facets and the table draw from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Column {
-    EventSource,
-    EventName,
-    Principal,
-    Kind,
-    Region,
-    SourceIp,
-    ErrorCode,
-    UserAgent,
-    Account,
-    ReadOnly,
-}
-
-impl Column {
-    pub const FACETS: [Column; 10] = [
-        Column::EventSource,
-        Column::EventName,
-        Column::Principal,
-        Column::Kind,
-        Column::Region,
-        Column::SourceIp,
-        Column::ErrorCode,
-        Column::UserAgent,
-        Column::Account,
-        Column::ReadOnly,
-    ];
-
-    /// The query-language field name of the column.
-    pub fn field_name(self) -> &'static str {
-        match self {
-            Column::EventSource => "eventSource",
-            Column::EventName => "eventName",
-            Column::Principal => "principal",
-            Column::Kind => "kind",
-            Column::Region => "awsRegion",
-            Column::SourceIp => "sourceIPAddress",
-            Column::ErrorCode => "errorCode",
-            Column::UserAgent => "userAgent",
-            Column::Account => "recipientAccountId",
-            Column::ReadOnly => "readOnly",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Column::EventSource => "Event source",
-            Column::EventName => "Event name",
-            Column::Principal => "Principal",
-            Column::Kind => "Kind",
-            Column::Region => "Region",
-            Column::SourceIp => "Source IP",
-            Column::ErrorCode => "Error code",
-            Column::UserAgent => "User agent",
-            Column::Account => "Account",
-            Column::ReadOnly => "Read-only",
-        }
-    }
-
-    /// The id this column holds for a row, in its own id space.
-    fn id(self, store: &EventStore, row: &EventRow) -> u32 {
-        match self {
-            Column::EventSource => row.event_source,
-            Column::EventName => row.event_name,
-            Column::Principal => row.principal,
-            Column::Kind => store.principal_kind(row) as u32,
-            Column::Region => row.region,
-            Column::SourceIp => row.source_ip,
-            Column::ErrorCode => row.error_code,
-            Column::UserAgent => row.user_agent,
-            Column::Account => row.account,
-            Column::ReadOnly => match (
-                row.flags & flags::READ_ONLY_KNOWN != 0,
-                row.flags & flags::READ_ONLY != 0,
-            ) {
-                (false, _) => 0,
-                (true, false) => 1,
-                (true, true) => 2,
-            },
-        }
-    }
-
-    fn id_space(self, store: &EventStore) -> usize {
-        match self {
-            Column::Principal => store.principals.len(),
-            Column::Kind => PrincipalKind::ALL.len(),
-            Column::ReadOnly => 3,
-            _ => store.strings.len(),
-        }
-    }
-
-    /// The text of an id of this column ("" for absent).
-    pub fn text(self, store: &EventStore, id: u32) -> String {
-        match self {
-            Column::Principal => store.principals[id as usize].principal.name.clone(),
-            Column::Kind => PrincipalKind::ALL[id as usize].type_name().to_owned(),
-            Column::ReadOnly => ["", "false", "true"][id as usize].to_owned(),
-            _ => store.strings.get(id).to_owned(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FacetValue {
     pub value: String,
@@ -256,19 +153,18 @@ pub struct Facet {
 
 /// The `top` most frequent values of a column over the selection (absent values left out).
 pub fn facet(store: &EventStore, selection: &[u32], column: Column, top: usize) -> Facet {
-    let mut counts = vec![0u32; column.id_space(store)];
-    for &index in selection {
-        counts[column.id(store, &store.rows[index as usize]) as usize] += 1;
-    }
-    let absent = match column {
-        Column::Kind => PrincipalKind::None as u32,
-        Column::Principal => u32::MAX,
-        _ => 0,
+    let Value::Ids(ids) = column.def().value else {
+        unreachable!("a facet counts a column of ids (see the columns' tests)");
     };
+    let mut counts = vec![0u32; ids.count(store)];
+    for &index in selection {
+        counts[ids.id(store, &store.rows[index as usize]) as usize] += 1;
+    }
+    let absent = ids.absent();
     let mut present: Vec<(u32, u32)> = counts
         .iter()
         .enumerate()
-        .filter(|&(id, &count)| count > 0 && id as u32 != absent)
+        .filter(|&(id, &count)| count > 0 && Some(id as u32) != absent)
         .map(|(id, &count)| (id as u32, count))
         .collect();
     let distinct = present.len() as u32;
@@ -284,7 +180,7 @@ pub fn facet(store: &EventStore, selection: &[u32], column: Column, top: usize) 
         values: present
             .into_iter()
             .map(|(id, count)| FacetValue {
-                value: column.text(store, id),
+                value: ids.text(store, id),
                 count,
             })
             .collect(),
@@ -415,20 +311,19 @@ pub fn selection_span(store: &EventStore, selection: &[u32]) -> Option<(EpochMs,
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableRow {
     pub id: u32,
-    pub time: String,
-    pub principal: String,
-    pub kind: String,
-    pub event_name: String,
-    pub event_source: String,
-    pub region: String,
-    pub source_ip: String,
-    pub error_code: String,
-    pub user_agent: String,
-    pub account: String,
+    /// Every column's text, by [`Column`] (see [`TableRow::text`]).
+    pub cells: Vec<String>,
     pub denied: bool,
     /// Set by the worker when built-in detections matched this event.
     #[serde(default)]
     pub rule_badge: Option<crate::detect::RuleBadge>,
+}
+
+impl TableRow {
+    /// A column's text ("" when absent).
+    pub fn text(&self, column: Column) -> &str {
+        self.cells.get(column as usize).map_or("", String::as_str)
+    }
 }
 
 /// Rows `[offset, offset + count)` of the selection, newest first when `descending`.
@@ -454,24 +349,12 @@ pub fn window(
 
 pub fn table_row(store: &EventStore, index: u32) -> TableRow {
     let row = &store.rows[index as usize];
-    let principal = &store.principals[row.principal as usize].principal;
-    let text = |id: u32| store.strings.get(id).to_owned();
     TableRow {
         id: index,
-        time: if row.time_ms == i64::MIN {
-            String::new()
-        } else {
-            format_utc(row.time_ms)
-        },
-        principal: principal.name.clone(),
-        kind: principal.kind.type_name().to_owned(),
-        event_name: text(row.event_name),
-        event_source: text(row.event_source),
-        region: text(row.region),
-        source_ip: text(row.source_ip),
-        error_code: text(row.error_code),
-        user_agent: text(row.user_agent),
-        account: text(row.account),
+        cells: COLUMNS
+            .iter()
+            .map(|def| def.column.text(store, row))
+            .collect(),
         denied: row.flags & flags::ACCESS_DENIED != 0,
         rule_badge: None,
     }

@@ -632,7 +632,7 @@ pub fn App() -> Html {
                         { match app.tab {
                             Tab::Events => html! {
                                 <EventTable shown={view.shown} rows={app.rows.clone()} descending={app.request.descending}
-                                    cursor={app.cursor} hidden_columns={app.hidden_columns.clone()} on_need={on_need}
+                                    cursor={app.cursor} columns={app.table_columns()} on_need={on_need}
                                     on_cursor={{ let d = state.dispatcher(); Callback::from(move |p| d.dispatch(Action::Cursor(p))) }}
                                     on_open={on_open.clone()}
                                     on_sort={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::ToggleSort)) }}

@@ -4,6 +4,7 @@
 use super::protocol::{
     EventDetail, FindingView, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult,
 };
+use crate::columns::Column;
 use crate::lineage::Chain;
 use crate::view::TableRow;
 use std::collections::BTreeMap;
@@ -43,7 +44,8 @@ pub struct AppState {
     pub tab: Tab,
     pub dragging: bool,
     pub local_time: bool,
-    pub hidden_columns: Vec<&'static str>,
+    /// Table columns shown or hidden against their default (see [`AppState::table_columns`]).
+    pub toggled_columns: Vec<Column>,
     /// The open principal's name: what the URL keeps (ids differ between loads).
     pub principal_name: Option<String>,
     /// Asked for when the Coverage tab opens; dropped when new data loads.
@@ -66,12 +68,22 @@ pub enum Action {
     CloseDetail,
     Tab(Tab),
     ToggleLocalTime,
-    ToggleColumn(&'static str),
+    ToggleColumn(Column),
     /// Show a finding's events: its search, over all time and principals.
     OpenFinding(String),
 }
 
 impl AppState {
+    /// The table's columns in sight, left to right.
+    pub fn table_columns(&self) -> Vec<Column> {
+        let mut columns = crate::columns::table_columns();
+        columns.retain(|column| {
+            let shown = column.table().is_some_and(|spec| spec.shown);
+            shown != self.toggled_columns.contains(column)
+        });
+        columns
+    }
+
     /// Applies one action. Pure: tested natively; the page wraps it in a reducer.
     pub fn apply(&mut self, action: Action) {
         let next = self;
@@ -109,10 +121,10 @@ impl AppState {
                 next.tab = Tab::Events;
             }
             Action::ToggleColumn(column) => {
-                if let Some(at) = next.hidden_columns.iter().position(|c| *c == column) {
-                    next.hidden_columns.remove(at);
+                if let Some(at) = next.toggled_columns.iter().position(|c| *c == column) {
+                    next.toggled_columns.remove(at);
                 } else {
-                    next.hidden_columns.push(column);
+                    next.toggled_columns.push(column);
                 }
             }
         }
@@ -332,6 +344,23 @@ mod tests {
             ..LoadSummary::default()
         })));
         assert_eq!(state.lineage, None, "principal ids change with a load");
+    }
+
+    #[test]
+    fn a_toggled_column_leaves_the_table_and_comes_back() {
+        let mut state = AppState::default();
+        let all = crate::columns::table_columns();
+        assert_eq!(
+            state.table_columns(),
+            all,
+            "every table column starts shown"
+        );
+        assert_eq!(all.first(), Some(&Column::Time));
+        state.apply(Action::ToggleColumn(Column::UserAgent));
+        assert!(!state.table_columns().contains(&Column::UserAgent));
+        assert_eq!(state.table_columns().len(), all.len() - 1);
+        state.apply(Action::ToggleColumn(Column::UserAgent));
+        assert_eq!(state.table_columns(), all);
     }
 
     #[test]

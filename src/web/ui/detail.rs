@@ -4,6 +4,7 @@
 
 use super::format::visible;
 use super::lineage::LineageView;
+use crate::columns::{Column, COLUMNS};
 use crate::pretty::TokenKind;
 use crate::web::protocol::EventDetail;
 use std::rc::Rc;
@@ -50,22 +51,15 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
             }
         })
     };
-    let filters: Vec<(&str, &str, String)> = [
-        ("principal", "Principal", row.principal.clone()),
-        ("eventName", "Event name", row.event_name.clone()),
-        ("eventSource", "Event source", row.event_source.clone()),
-        ("awsRegion", "Region", row.region.clone()),
-        ("sourceIPAddress", "Source IP", row.source_ip.clone()),
-        ("errorCode", "Error code", row.error_code.clone()),
-        ("userAgent", "User agent", row.user_agent.clone()),
-    ]
-    .into_iter()
-    .filter(|(_, _, value)| !value.is_empty())
-    .collect();
+    let filters: Vec<(&str, &str, String)> = COLUMNS
+        .iter()
+        .filter(|def| def.filter_to && !row.text(def.column).is_empty())
+        .map(|def| (def.field, def.label, row.text(def.column).to_owned()))
+        .collect();
     html! {
         <aside class="detail" data-testid="event-detail" data-id={detail.id.to_string()} aria-label="Event detail">
             <div class="detail-head">
-                <h2>{ visible(&format!("{} · {}", row.event_name, row.time.replace('T', " "))) }</h2>
+                <h2>{ visible(&format!("{} · {}", row.text(Column::EventName), row.text(Column::Time).replace('T', " "))) }</h2>
                 <button class="button small" data-testid="copy-json" onclick={copy}>{ if *copied { "Copied" } else { "Copy JSON" } }</button>
                 <button class="button small ghost" data-testid="close-detail" onclick={close} title="Close (Esc)">{"✕"}</button>
             </div>

@@ -18,7 +18,7 @@ pub fn FacetSidebar(props: &FacetProps) -> Html {
     html! {
         <aside class="facets" data-testid="facets" aria-label="Top values">
             { for props.facets.iter().filter(|f| !f.values.is_empty()).map(|facet| {
-                let field = facet.column.field_name();
+                let field = facet.column.field();
                 html! {
                     <section class="facet" data-testid="facet" data-field={field}>
                         <h3>{ facet.column.label() }<span class="muted">{ format!(" · {}", thousands(facet.distinct as usize)) }</span></h3>

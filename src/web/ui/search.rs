@@ -1,6 +1,7 @@
 //! Owns the search bar: the query as typed, its syntax error shown inline
 //! (the previous results stay), field-name and value completion.
 
+use crate::columns::Column;
 use crate::view::Facet;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,12 +23,10 @@ fn suggestions(query: &str, facets: &[Facet]) -> Vec<String> {
     }
     if let Some((field, value)) = word_lower.split_once(':') {
         let value = value.trim_matches('"');
+        let column = Column::named(field);
         return facets
             .iter()
-            .filter(|f| {
-                f.column.field_name().eq_ignore_ascii_case(field)
-                    || alias_of(f.column.field_name()) == field
-            })
+            .filter(|f| Some(f.column) == column)
             .flat_map(|f| f.values.iter())
             .filter(|v| v.value.to_ascii_lowercase().starts_with(value))
             .take(8)
@@ -47,19 +46,6 @@ fn suggestions(query: &str, facets: &[Facet]) -> Vec<String> {
         .take(8)
         .map(|(name, _)| format!("{name}:"))
         .collect()
-}
-
-fn alias_of(field: &str) -> &'static str {
-    match field {
-        "eventName" => "action",
-        "eventSource" => "service",
-        "awsRegion" => "region",
-        "recipientAccountId" => "account",
-        "sourceIPAddress" => "ip",
-        "errorCode" => "error",
-        "userAgent" => "agent",
-        _ => "",
-    }
 }
 
 #[component]

@@ -2,6 +2,7 @@
 //! DOM, fetched from the worker by window), sortable by time, with a column
 //! chooser and keyboard navigation (arrows or j/k to move, Enter to open).
 
+use crate::columns::{table_columns, Column, TableSpec};
 use crate::view::TableRow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -11,18 +12,6 @@ pub const ROW_HEIGHT: f64 = 28.0;
 const OVERSCAN: usize = 10;
 /// Rows are fetched in windows of this many.
 pub const WINDOW: usize = 100;
-
-/// The table's columns: id, header, and what each shows.
-pub const COLUMNS: [(&str, &str); 8] = [
-    ("time", "Time"),
-    ("principal", "Principal"),
-    ("eventName", "Event name"),
-    ("eventSource", "Event source"),
-    ("awsRegion", "Region"),
-    ("sourceIPAddress", "Source IP"),
-    ("errorCode", "Error code"),
-    ("userAgent", "User agent"),
-];
 
 /// A few letters saying what kind of principal acted, beside its name.
 fn kind_tag(kind: &str) -> &'static str {
@@ -54,20 +43,8 @@ fn rule_badge(row: &TableRow) -> Option<Html> {
     })
 }
 
-fn cell(row: &TableRow, column: &str) -> String {
-    super::format::visible(&match column {
-        "time" => row.time.replace('T', " "),
-        "principal" => row.principal.clone(),
-        "eventName" => row.event_name.clone(),
-        "eventSource" => row
-            .event_source
-            .trim_end_matches(".amazonaws.com")
-            .to_owned(),
-        "awsRegion" => row.region.clone(),
-        "sourceIPAddress" => row.source_ip.clone(),
-        "errorCode" => row.error_code.clone(),
-        _ => row.user_agent.clone(),
-    })
+fn cell(row: &TableRow, column: Column, spec: &TableSpec) -> String {
+    super::format::visible(&(spec.cell)(row.text(column)))
 }
 
 #[derive(Properties, PartialEq)]
@@ -76,13 +53,14 @@ pub struct TableProps {
     pub rows: Rc<BTreeMap<usize, TableRow>>,
     pub descending: bool,
     pub cursor: Option<usize>,
-    pub hidden_columns: Vec<&'static str>,
+    /// The columns in sight, left to right.
+    pub columns: Vec<Column>,
     /// Asks for rows `[offset, offset + WINDOW)`.
     pub on_need: Callback<usize>,
     pub on_cursor: Callback<usize>,
     pub on_open: Callback<u32>,
     pub on_sort: Callback<()>,
-    pub on_toggle_column: Callback<&'static str>,
+    pub on_toggle_column: Callback<Column>,
 }
 
 #[component]
@@ -177,21 +155,14 @@ pub fn EventTable(props: &TableProps) -> Html {
         })
     };
 
-    let shown_columns: Vec<(&str, &str)> = COLUMNS
+    let shown_columns: Vec<(Column, &TableSpec)> = props
+        .columns
         .iter()
-        .copied()
-        .filter(|(id, _)| !props.hidden_columns.contains(id))
+        .filter_map(|&column| Some((column, column.table()?)))
         .collect();
     let template = shown_columns
         .iter()
-        .map(|(id, _)| match *id {
-            "time" => "10.5rem",
-            "principal" => "minmax(8rem, 2fr)",
-            "userAgent" => "minmax(6rem, 1.5fr)",
-            "awsRegion" => "minmax(5.5rem, .8fr)",
-            "sourceIPAddress" => "minmax(6.5rem, 1fr)",
-            _ => "minmax(5.5rem, 1fr)",
-        })
+        .map(|(_, spec)| spec.width)
         .collect::<Vec<_>>()
         .join(" ");
     let grid = format!("grid-template-columns: {template};");
@@ -199,9 +170,9 @@ pub fn EventTable(props: &TableProps) -> Html {
     // Detection badges sit beside the event name, or in the first column when it is hidden.
     let badge_column = shown_columns
         .iter()
-        .find(|(id, _)| *id == "eventName")
+        .find(|(column, _)| *column == Column::EventName)
         .or(shown_columns.first())
-        .map_or("", |(id, _)| *id);
+        .map(|(column, _)| *column);
     let rendered = (first..last).map(|position| {
         let top = format!("top:{}px;{grid}", position as f64 * ROW_HEIGHT);
         match props.rows.get(&position) {
@@ -219,20 +190,21 @@ pub fn EventTable(props: &TableProps) -> Html {
                     "row",
                     (props.cursor == Some(position)).then_some("cursor"),
                     row.denied.then_some("denied"),
-                    (!row.error_code.is_empty()).then_some("error")
+                    (!row.text(Column::ErrorCode).is_empty()).then_some("error")
                 );
                 html! {
                     <div class={classes} style={top} role="row" data-testid="event-row" data-id={id.to_string()}
                          data-position={position.to_string()} onclick={on_click}>
-                        { for shown_columns.iter().map(|(column, _)| {
-                            let text = cell(row, column);
-                            let badge = (*column == badge_column).then(|| rule_badge(row)).flatten();
-                            if *column == "principal" {
-                                html! { <span role="cell" class="c-principal" title={format!("{} ({})", text, row.kind)}>
-                                    { for badge }<i class={classes!("dot", format!("kind-{}", row.kind.to_lowercase()))}></i>
-                                    <b class="kind-tag">{ kind_tag(&row.kind) }</b>{ text }</span> }
+                        { for shown_columns.iter().map(|&(column, spec)| {
+                            let text = cell(row, column, spec);
+                            let badge = (Some(column) == badge_column).then(|| rule_badge(row)).flatten();
+                            if column == Column::Principal {
+                                let kind = row.text(Column::Kind);
+                                html! { <span role="cell" class={spec.class} title={format!("{} ({})", text, kind)}>
+                                    { for badge }<i class={classes!("dot", format!("kind-{}", kind.to_lowercase()))}></i>
+                                    <b class="kind-tag">{ kind_tag(kind) }</b>{ text }</span> }
                             } else {
-                                html! { <span role="cell" class={format!("c-{column}")} title={text.clone()}>{ for badge }{ text }</span> }
+                                html! { <span role="cell" class={spec.class} title={text.clone()}>{ for badge }{ text }</span> }
                             }
                         }) }
                     </div>
@@ -258,24 +230,24 @@ pub fn EventTable(props: &TableProps) -> Html {
                     <button class="button small" data-testid="columns" onclick={toggle_chooser}>{"Columns"}</button>
                     if *chooser_open {
                         <div class="chooser" data-testid="column-chooser">
-                            { for COLUMNS.iter().map(|(id, label)| {
+                            { for table_columns().into_iter().map(|column| {
                                 let on_toggle = props.on_toggle_column.clone();
-                                let id = *id;
-                                html! { <label><input type="checkbox" checked={!props.hidden_columns.contains(&id)}
-                                    onchange={Callback::from(move |_| on_toggle.emit(id))} />{ *label }</label> }
+                                html! { <label><input type="checkbox" checked={props.columns.contains(&column)}
+                                    onchange={Callback::from(move |_| on_toggle.emit(column))} />{ column.label() }</label> }
                             }) }
                         </div>
                     }
                 </div>
             </div>
             <div class="table-head" style={grid.clone()} role="row">
-                { for shown_columns.iter().map(|(id, label)| {
-                    if *id == "time" {
+                { for shown_columns.iter().map(|&(column, _)| {
+                    let label = column.label();
+                    if column == Column::Time {
                         html! { <button class="th sort" data-testid="sort-time" onclick={sort.clone()}
                             title="Sort by time" aria-sort={if props.descending {"descending"} else {"ascending"}}>
                             { format!("{label} {}", if props.descending { "↓" } else { "↑" }) }</button> }
                     } else {
-                        html! { <span class="th">{ *label }</span> }
+                        html! { <span class="th">{ label }</span> }
                     }
                 }) }
             </div>

@@ -1,6 +1,7 @@
 //! Owns what the store worker says about a load and an event in words and
 //! bounded lists: the load summary and an event's detail.
 
+use crate::columns::Column;
 use crate::identity::{CredentialFacts, CredentialKind};
 use crate::ingest::Loader;
 use crate::store::flags;
@@ -77,15 +78,16 @@ pub(super) fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
     let row = store.rows.get(id as usize)?;
     let raw = store.raw_json(row);
     let table = table_row(store, id);
+    let text = |column| table.text(column);
     let principal = &store.principals[row.principal as usize].principal;
-    let outcome = if table.error_code.is_empty() {
+    let outcome = if text(Column::ErrorCode).is_empty() {
         if row.flags & flags::ERROR != 0 {
             "failed".to_owned()
         } else {
             "success".to_owned()
         }
     } else {
-        table.error_code.clone()
+        text(Column::ErrorCode).to_owned()
     };
     let mut facts = vec![
         (
@@ -95,14 +97,18 @@ pub(super) fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
         ("Grouped under".to_owned(), principal.group.clone()),
         (
             "What".to_owned(),
-            format!("{} · {}", table.event_source, table.event_name),
+            format!(
+                "{} · {}",
+                text(Column::EventSource),
+                text(Column::EventName)
+            ),
         ),
-        ("When (UTC)".to_owned(), table.time.clone()),
+        ("When (UTC)".to_owned(), text(Column::Time).to_owned()),
         (
             "Where".to_owned(),
-            format!("{} · from {}", table.region, table.source_ip),
+            format!("{} · from {}", text(Column::Region), text(Column::SourceIp)),
         ),
-        ("Account".to_owned(), table.account.clone()),
+        ("Account".to_owned(), text(Column::Account).to_owned()),
         ("Outcome".to_owned(), outcome),
         (
             "Credential".to_owned(),
@@ -113,7 +119,8 @@ pub(super) fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
     if !labels.is_empty() {
         facts.push(("Facts".to_owned(), labels.join(", ")));
     }
-    facts.push(("User agent".to_owned(), table.user_agent.clone()));
+    let agent = Column::UserAgent;
+    facts.push((agent.label().to_owned(), text(agent).to_owned()));
     Some(EventDetail {
         id,
         row: table,

@@ -10,7 +10,7 @@ use crate::digest::log_content_sha256;
 use crate::filter::{select_with, Filter, RawScan};
 use crate::ingest::Loader;
 use crate::lineage::LineageIndex;
-use crate::view::{facet, principal_stats, timeline, window, Column, Selection, TableRow};
+use crate::view::{facet, principal_stats, timeline, window, Selection, TableRow};
 use crate::web::files::FileHandle;
 use crate::web::protocol::{ExportFormat, FindingView, FromWorker, ViewRequest, ViewResult};
 
@@ -78,9 +78,9 @@ impl Session {
             total: store.len(),
             shown: selection.len(),
             timeline: timeline(store, selection, filter.range, TIMELINE_BUCKETS),
-            facets: Column::FACETS
-                .iter()
-                .map(|&column| facet(store, selection, column, FACET_VALUES))
+            facets: crate::columns::facets()
+                .into_iter()
+                .map(|column| facet(store, selection, column, FACET_VALUES))
                 .collect(),
             principals_total: principals.len(),
             principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
