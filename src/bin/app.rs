@@ -7,6 +7,11 @@
 fn main() {
     use gloo::worker::Registrable;
     use wasm_bindgen::JsCast;
+    // The release build aborts on a panic, which the console shows only as a
+    // trap: say first what went wrong (a parse worker adds its own report).
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("Trailglass stopped: {info}").into());
+    }));
     if js_sys::global().dyn_into::<web_sys::Window>().is_ok() {
         yew::Renderer::<trailglass::web::app::App>::new().render();
     } else if trailglass::web::parser::is_parser() {

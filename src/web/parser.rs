@@ -150,6 +150,7 @@ pub fn run() {
 fn report_failures(scope: &web_sys::DedicatedWorkerGlobalScope) {
     let for_panics = scope.clone();
     std::panic::set_hook(Box::new(move |info| {
+        web_sys::console::error_1(&format!("Trailglass parse worker stopped: {info}").into());
         ParserSays::Failed(format!("it panicked: {info}")).post(&for_panics);
     }));
     let for_rejections = scope.clone();

@@ -104,6 +104,8 @@ pub(super) async fn with_raw<T>(
                 }
             }
         }
+        // A view may have taken the session while the parsers answered.
+        super::loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
         let mut session = session.borrow_mut();
         for (index, block) in fetched {
             session.loader.store.raw_store_mut().install(index, block);
