@@ -3,7 +3,8 @@
 //! `?fault=MODE:NAME` (MODE `panic`, `trap` or `hang`) has its parsers fail
 //! that way on the file whose name ends with NAME, and `&watchdog=MS` sets
 //! how long the store worker waits for a silent parser, `&batch=N` how many
-//! files a batch holds at most; `?parsers=0` has the
+//! files a batch holds at most, `&answerdelay=MS` how long they wait before
+//! answering a scan or a fetch; `?parsers=0` has the
 //! store worker parse and hold everything itself (the reference the
 //! parsers' answers are compared with). The switch lives in the URL, so it
 //! only ever affects the tab it is opened in.
@@ -76,6 +77,13 @@ pub fn batch_jobs(search: &str) -> Option<usize> {
         .filter(|&n| n > 0)
 }
 
+/// How long parsers wait before answering a scan or a fetch, when the URL
+/// sets it (`answerdelay=MS`): a view and the detections then wait on the
+/// parsers at the same time, as they do on a big load.
+pub fn answer_delay_ms(search: &str) -> Option<u32> {
+    query_value(search, "answerdelay")?.parse().ok()
+}
+
 /// Whether the URL asks for no parse workers at all.
 pub fn no_parsers(search: &str) -> bool {
     query_value(search, "parsers") == Some("0")
@@ -88,7 +96,7 @@ pub fn forwarded(search: &str) -> String {
         .trim_start_matches('?')
         .split('&')
         .filter(|pair| {
-            ["fault=", "watchdog=", "parsers=", "batch="]
+            ["fault=", "watchdog=", "parsers=", "batch=", "answerdelay="]
                 .iter()
                 .any(|key| pair.starts_with(key))
         })
@@ -134,6 +142,8 @@ mod tests {
         assert_eq!(Fault::parse("?fault=panic:"), None);
         assert_eq!(Fault::parse(""), None);
         assert_eq!(watchdog_ms("?fault=hang:x&watchdog=2500"), Some(2500.0));
+        assert_eq!(answer_delay_ms("?answerdelay=1500"), Some(1500));
+        assert_eq!(forwarded("?answerdelay=9&q=x"), "?answerdelay=9");
         assert_eq!(
             forwarded("?q=secret&fault=hang:x&watchdog=9"),
             "?fault=hang:x&watchdog=9"

@@ -98,10 +98,16 @@ pub fn run() {
     on_message.forget();
     ParserSays::Ready.post(&scope);
     let fault = super::fault::Fault::from_location();
+    let answer_delay = super::fault::answer_delay_ms(&super::fault::location_search());
     wasm_bindgen_futures::spawn_local(async move {
         // The raw JSON of every batch parsed here, for as long as this parser lives.
         let mut keep = crate::rawstore::RawStore::default();
         while let Some(message) = batches.next().await {
+            if let Some(ms) = answer_delay {
+                if !is_parse(&message) {
+                    gloo::timers::future::TimeoutFuture::new(ms).await;
+                }
+            }
             let answer =
                 match serde_wasm_bindgen::from_value::<ToParser<Vec<Job<FileHandle>>>>(message) {
                     Ok(ToParser::Parse(files)) => {
@@ -142,6 +148,12 @@ pub fn run() {
             answer.post(&scope);
         }
     });
+}
+
+/// Whether a message asks for a parse (a scan or a fetch otherwise): enums
+/// cross as `{ Variant: ... }`.
+fn is_parse(message: &wasm_bindgen::JsValue) -> bool {
+    js_sys::Reflect::has(message, &"Parse".into()).unwrap_or(false)
 }
 
 /// A panic (the release build aborts on one) and a rejected promise (a trap

@@ -91,6 +91,34 @@ test('the parsers answer for the raw JSON they keep exactly as one store would',
   console.log(`${spread.loaded.total} events; raw JSON kept by ${spread.loaded.parsers} parsers: ${spread.loaded.rawKept} bytes; counts ${JSON.stringify(spread.counts)}`);
 });
 
+test('a free-text view and the detections waiting on the parsers at once both get their answers', async () => {
+  const folder = path.join(FIXTURES, 'stratus-red-team');
+  const run = async (query) => {
+    const { page, errors } = await suite.fresh({ query });
+    await page.setInputFiles('[data-testid=folder-input]', folder);
+    await waitLoaded(page);
+    // Typed at once: with every parser answer held back 1.5 s, the detections are still
+    // fetching the JSON their conditions read while this view waits on its scan.
+    const count = await countOf(page, 'AccessDenied');
+    await page.click('[data-testid=tab-findings]');
+    await page.waitForSelector('[data-testid=finding]');
+    const findings = await page.locator('[data-testid=finding]').evaluateAll(
+      (all) => all.map((f) => `${f.dataset.rule}=${f.dataset.count}`).sort(),
+    );
+    return { count, findings, errors };
+  };
+  const raced = await run('?answerdelay=1500');
+  const whole = await run('?parsers=0');
+  assert.deepEqual(raced.errors, [], 'no worker stopped');
+  assert.ok(whole.count > 0);
+  assert.equal(raced.count, whole.count);
+  assert.ok(
+    whole.findings.some((f) => f.startsWith('TG-010=') || f.startsWith('TG-014=')),
+    `a rule whose condition reads the JSON fires: ${whole.findings}`,
+  );
+  assert.deepEqual(raced.findings, whole.findings);
+});
+
 test('every request stayed on the page origin', () => {
   assert.deepEqual(foreignRequests(suite.served.origin, suite.requests()), []);
 });
