@@ -183,6 +183,9 @@ impl LoadTask {
         let gate = self.gate.clone();
         Gate::until(|| gate.views.get() > 0).await;
         self.gate.loads.set(self.gate.loads.get() + 1);
+        let session = self.session.clone();
+        Gate::until(|| session.try_borrow_mut().is_err()).await;
+        self.session.borrow_mut().changes += 1;
     }
 
     fn cancelled(&self) -> bool {

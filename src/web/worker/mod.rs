@@ -153,7 +153,11 @@ impl Served {
             // Handled as they arrive (see `received`).
             ToWorker::Load(_) | ToWorker::LoadSample { .. } | ToWorker::Cancel => {}
             ToWorker::Clear => {
-                *self.session.borrow_mut() = Session::default();
+                let changes = self.session.borrow().changes + 1;
+                *self.session.borrow_mut() = Session {
+                    changes,
+                    ..Session::default()
+                };
                 self.pool.restart();
                 let session = self.session.borrow();
                 scope.respond(
@@ -251,9 +255,12 @@ async fn detect(
 ) {
     let asker = pool.asker();
     loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
-    let planned = {
+    let (planned, changes) = {
         let session = session.borrow();
-        crate::detect::plan_loaded(&session.loader, &session.order)
+        (
+            crate::detect::plan_loaded(&session.loader, &session.order),
+            session.changes,
+        )
     };
     let findings = match planned {
         None => fanout::with_raw(&session, &asker, Session::detect).await,
@@ -263,7 +270,11 @@ async fn detect(
             // of the raw JSON here (at 10M events, more than this worker has).
             while !detection.done() {
                 let read = fanout::with_raw(&session, &asker, |session| {
-                    detection.read_next(&session.loader.store, DETECTION_BLOCKS_PER_ROUND)
+                    (session.changes == changes)
+                        .then(|| {
+                            detection.read_next(&session.loader.store, DETECTION_BLOCKS_PER_ROUND)
+                        })
+                        .flatten()
                 })
                 .await;
                 // The data changed meanwhile: its own load runs the detections again.
@@ -272,6 +283,9 @@ async fn detect(
             }
             loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
             let mut session = session.borrow_mut();
+            if session.changes != changes {
+                return;
+            }
             let Some(findings) = detection.finish(&session.loader.store) else {
                 return;
             };

@@ -25,6 +25,9 @@ pub(super) struct Session {
     pub(super) lineage: Option<LineageIndex>,
     /// Which detection rules each row matched; rebuilt after a load.
     pub(super) rules_by_row: rustc_hash::FxHashMap<u32, Vec<u16>>,
+    /// How many times its data changed (every load and every Clear count):
+    /// work that spans awaits checks it to know its rows still mean the same.
+    pub(super) changes: u64,
 }
 
 impl Default for Session {
@@ -36,6 +39,7 @@ impl Default for Session {
             selection: Selection::default(),
             lineage: None,
             rules_by_row: Default::default(),
+            changes: 0,
         }
     }
 }
