@@ -17,9 +17,9 @@ test:
 # tests); `make test` stays the one command CI runs.
 check:
 	cargo fmt --all -- --check
-	cargo clippy --all-targets --locked -- -D warnings
-	cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
-	cargo test --locked
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy --workspace --exclude trailglass-cli --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+	cargo test --workspace --locked
 
 build:
 	./scripts/setup.sh

@@ -1,8 +1,8 @@
 // Per-core ingest, native against wasm (make bench-wasm): what one browser
-// parse worker does with its batches (src/batch.rs: load every file of the
+// parse worker does with its batches (crates/core/src/load/batch.rs: load every file of the
 // batch, run the detection rules, encode the segment), on one thread, over
-// the same generated trail folder, natively (benches/percore.rs) and
-// compiled to wasm32 and run in Node's V8 (examples/percore_wasm.rs through
+// the same generated trail folder, natively (crates/core/benches/percore.rs) and
+// compiled to wasm32 and run in Node's V8 (crates/core/examples/percore_wasm.rs through
 // wasm-bindgen --target nodejs, then wasm-opt as the release site is built).
 // Files are read into memory first on both sides; the wasm side copies each
 // file into wasm memory and each segment out of it, as a parse worker does.
@@ -56,7 +56,7 @@ if (optimised) {
 }
 const { Batch, Merged, canonical } = createRequire(import.meta.url)(path.join(out, 'percore_wasm.js'));
 
-// Every file, in sorted path order per folder (as benches/percore.rs lists them).
+// Every file, in sorted path order per folder (as crates/core/benches/percore.rs lists them).
 function filesUnder(dir, into) {
   for (const name of fs.readdirSync(dir).sort()) {
     const full = path.join(dir, name);
@@ -66,7 +66,7 @@ function filesUnder(dir, into) {
   return into;
 }
 const files = filesUnder(folder, []);
-// src/batch.rs `batches`: a batch ends at 1,000,000 bytes of files or 256 files.
+// crates/core/src/load/batch.rs `batches`: a batch ends at 1,000,000 bytes of files or 256 files.
 const batches = [];
 for (let start = 0; start < files.length;) {
   let end = start;

@@ -10,7 +10,7 @@
 //   (<script type="application/octet-stream">, never executed) and
 //   instantiated from bytes; the worker is started from a blob: URL the page
 //   makes, named to the app through the `trailglassWorkerUrl` global
-//   (src/web/mod.rs).
+//   (src/lib.rs).
 // - Its origin is opaque, so a worker cannot start another worker from the
 //   page's blob: URL. The store worker's source is one function that makes a
 //   blob: URL of its own text (Function.prototype.toString) and names it in

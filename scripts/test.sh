@@ -37,13 +37,13 @@ step "cargo fmt --check"
 cargo fmt --all -- --check || fail_step "cargo fmt (run: cargo fmt --all)"
 
 step "cargo clippy (native)"
-cargo clippy --all-targets --locked -- -D warnings || fail_step "clippy native"
+cargo clippy --workspace --all-targets --locked -- -D warnings || fail_step "clippy native"
 
 step "cargo clippy (wasm32)"
-cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings || fail_step "clippy wasm32"
+cargo clippy --workspace --exclude trailglass-cli --all-targets --locked --target wasm32-unknown-unknown -- -D warnings || fail_step "clippy wasm32"
 
 step "cargo test (native)"
-cargo test --locked 2>&1 | tee "$log"
+cargo test --workspace --locked 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 count_cargo
 [ "$status" -eq 0 ] || fail_step "native tests" 0
@@ -60,7 +60,7 @@ if rustup toolchain list | grep -q '^nightly'; then
   ./scripts/fuzz.sh 45 || fail_step "fuzzing found a crash (input saved under fuzz/artifacts/)"
   passed=$((passed + 3))
 else
-  echo "SKIPPED: no nightly toolchain on this machine, so no cargo fuzz (tests/fuzz.rs still ran)"
+  echo "SKIPPED: no nightly toolchain on this machine, so no cargo fuzz (crates/core/tests/fuzz.rs still ran)"
 fi
 
 step "trunk build --release"

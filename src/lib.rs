@@ -1,58 +1,43 @@
-//! Trailglass core: everything that turns CloudTrail bytes into answers, in
-//! pure Rust so it is tested and benchmarked natively and runs unchanged in
-//! the browser's worker.
-//!
-//! The roles, in the order bytes flow through them:
-//! - [`container`] recognises gzip/zip by magic bytes and inflates within limits;
-//! - [`formats`] recognises what the text holds and walks it record by record,
-//!   using [`scan`] to skip and resynchronise and [`record`] to decode
-//!   ([`eventscan`] first, the quick path for the common case);
-//! - [`identity`] resolves who acted;
-//! - [`store`] keeps every event as a fixed-size row of interned ids, and
-//!   [`columns`] says once what each column is and where it shows;
-//! - [`ingest`] ties these together per file and keeps the [`ingest::LoadReport`];
-//!   a parallel load parses batches into [`segment`]s and merges them
-//!   (one parser's batch, files in and segment out, is [`batch`]; a big
-//!   uncompressed text is cut into parts by [`split`]);
-//! - [`coverage`] tells which accounts, regions and hours the files cover,
-//!   and checks log files against [`digest`] files;
-//! - [`partition`] lets other workers keep the raw JSON and answer for it;
-//! - [`detect`] runs the built-in detection rules over the store;
-//! - [`summary`] aggregates the store for people (per principal, time span).
-//!
-//! Browser glue lives in [`web`] (mostly wasm32 only) and never leaks back here.
+//! The web app over `trailglass_core`: the page ([`app`], [`state`], the Yew
+//! components in [`ui`], the [`files`] it is given), the store worker
+//! ([`worker`]) and the parse workers ([`pool`], [`parser`]), and what they
+//! say to each other ([`protocol`], [`codec`]). It compiles natively too, so
+//! [`state`] and [`protocol`], plain data and logic, are tested natively.
 
-pub mod batch;
-pub mod columns;
-pub mod container;
-pub mod coverage;
-pub mod detect;
-pub mod diagnostic;
-pub mod digest;
-pub mod eventscan;
-pub mod export;
-pub mod filter;
-pub mod fingerprint;
-pub mod formats;
-pub mod identity;
-pub mod ingest;
-pub mod lineage;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod parallel;
-pub mod partition;
-pub mod pretty;
-pub mod query;
-pub mod rawstore;
-pub mod record;
-pub mod sample;
-pub mod scan;
-pub mod schedule;
-pub mod segment;
-pub mod split;
-pub mod sql;
-pub mod store;
-pub mod summary;
-pub mod time;
-pub mod view;
+pub mod app;
+pub mod codec;
+pub mod fault;
+pub mod files;
+pub mod parser;
+pub mod pool;
+pub mod protocol;
+pub mod state;
+pub mod ui;
+pub mod worker;
+/// Where Trunk puts the loader that starts the site's one binary in a worker,
+/// relative to the page so the site works under any sub-path.
+pub const WORKER_LOADER: &str = "./app_loader.js";
 
-pub mod web;
+/// The global that, when it holds a string, names the script a worker is
+/// started from: in the page, the store worker (instead of
+/// [`WORKER_LOADER`]); in the store worker, its parsers (instead of its own
+/// URL). The one-file offline build (`scripts/offline.mjs`) sets it to
+/// `blob:` URLs it makes, because a page opened from `file://` can start a
+/// worker neither from a file nor, inside a worker, from the page's blob.
+pub const WORKER_URL_GLOBAL: &str = "trailglassWorkerUrl";
+
+/// The script to start a worker from: [`WORKER_URL_GLOBAL`] when set, else `default`.
+pub fn worker_script(default: &str) -> String {
+    js_sys::Reflect::get(&js_sys::global(), &WORKER_URL_GLOBAL.into())
+        .ok()
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+/// The message of a JavaScript error, or its debug form.
+pub fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(error, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{error:?}"))
+}

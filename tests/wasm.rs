@@ -3,7 +3,7 @@
 //! structured-clone codec.
 #![cfg(target_arch = "wasm32")]
 
-use trailglass::ingest::Loader;
+use trailglass_core::load::ingest::Loader;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -83,8 +83,8 @@ fn gzip_deliveries_inflate_in_wasm() {
 #[wasm_bindgen_test]
 fn worker_messages_survive_the_codec() {
     use gloo::worker::Codec;
-    use trailglass::web::codec::StructuredClone;
-    use trailglass::web::protocol::{FromWorker, LoadSummary, ViewResult};
+    use trailglass::codec::StructuredClone;
+    use trailglass::protocol::{FromWorker, LoadSummary, ViewResult};
     let summary = LoadSummary {
         files: 3,
         events: 12,
@@ -98,12 +98,12 @@ fn worker_messages_survive_the_codec() {
     for (name, bytes) in SEEDS {
         loader.load(name, bytes);
     }
-    let order = trailglass::view::time_order(&loader.store);
+    let order = trailglass_core::query::view::time_order(&loader.store);
     let view = ViewResult {
         total: 4,
         shown: 4,
-        timeline: trailglass::view::timeline(&loader.store, &order, None, 50),
-        rows: trailglass::view::window(&loader.store, &order, 0, 10, false),
+        timeline: trailglass_core::query::view::timeline(&loader.store, &order, None, 50),
+        rows: trailglass_core::query::view::window(&loader.store, &order, 0, 10, false),
         ..ViewResult::default()
     };
     let message = FromWorker::View(Box::new(view));
@@ -117,11 +117,11 @@ fn a_query_filters_the_same_in_wasm() {
     for (name, bytes) in SEEDS {
         loader.load(name, bytes);
     }
-    let order = trailglass::view::time_order(&loader.store);
-    let filter = trailglass::filter::Filter {
-        query: trailglass::query::parse("eventSource:monitoring* OR opsworks").unwrap(),
+    let order = trailglass_core::query::view::time_order(&loader.store);
+    let filter = trailglass_core::query::filter::Filter {
+        query: trailglass_core::query::parse("eventSource:monitoring* OR opsworks").unwrap(),
         ..Default::default()
     };
-    let selection = trailglass::filter::select(&loader.store, &order, &filter);
+    let selection = trailglass_core::query::filter::select(&loader.store, &order, &filter);
     assert_eq!(selection.len(), 2);
 }

@@ -6,14 +6,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trailglass::ingest::{Limits, Loader};
+use trailglass_core::load::ingest::{Limits, Loader};
 
 fuzz_target!(|data: &[u8]| {
     // The quick record reader reads a record the way serde_json does, or not at all.
     if let Ok(text) = std::str::from_utf8(data) {
         for (open, _) in text.match_indices('{').take(32) {
             assert!(
-                trailglass::eventscan::agrees_with_serde(text, open),
+                trailglass_core::input::eventscan::agrees_with_serde(text, open),
                 "at {open}"
             );
         }
@@ -28,18 +28,18 @@ fuzz_target!(|data: &[u8]| {
         loader.report.file_reports.len().max(1),
         loader.report.file_reports.len()
     );
-    let order = trailglass::view::time_order(&loader.store);
-    let _ = trailglass::view::timeline(&loader.store, &order, None, 50);
+    let order = trailglass_core::query::view::time_order(&loader.store);
+    let _ = trailglass_core::query::view::timeline(&loader.store, &order, None, 50);
     for row in &loader.store.rows {
         let raw = loader.store.raw_json(row);
         assert_eq!(raw.len(), row.raw_len as usize);
-        let _ = trailglass::pretty::pretty_lines(&raw, 50);
+        let _ = trailglass_core::query::pretty::pretty_lines(&raw, 50);
     }
     // In 2 to 4 parts, each reading the whole file or a window of it.
     let selector = data.last().copied().unwrap_or(0);
     let of = 2 + u32::from(selector % 3);
     let lookahead = (selector & 4 != 0).then_some(u64::from(selector) * 4);
-    let (parts, _) = trailglass::split::load_in_parts(
+    let (parts, _) = trailglass_core::input::split::load_in_parts(
         "fuzz.json",
         data,
         of,

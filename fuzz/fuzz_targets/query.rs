@@ -8,13 +8,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(query) = trailglass::query::parse(text) {
+    if let Ok(query) = trailglass_core::query::parse(text) {
         let printed = query.to_string();
         assert_eq!(
-            trailglass::query::parse(&printed).as_ref(),
+            trailglass_core::query::parse(&printed).as_ref(),
             Ok(&query),
             "{text:?} printed as {printed:?}"
         );
-        let _ = trailglass::sql::to_sql(&query, None, trailglass::sql::Dialect::Athena);
+        let _ = trailglass_core::query::sql::to_sql(&query, None, trailglass_core::query::sql::Dialect::Athena);
     }
 });

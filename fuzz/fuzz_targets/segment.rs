@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trailglass::ingest::{Limits, Loader};
-use trailglass::segment::Segment;
+use trailglass_core::load::ingest::{Limits, Loader};
+use trailglass_core::store::segment::Segment;
 
 fn exercise(bytes: &[u8]) {
     let Ok(segment) = Segment::decode(bytes) else {
@@ -15,19 +15,19 @@ fn exercise(bytes: &[u8]) {
     let mut loader = Loader::new(Limits::default());
     loader.merge(segment);
     let store = &loader.store;
-    let order = trailglass::view::time_order(store);
-    let _ = trailglass::view::timeline(store, &order, None, 20);
-    let _ = trailglass::view::principal_stats(store, &order, 4);
-    let query = trailglass::query::parse("denied or requestParameters.bucketName:a*").unwrap();
-    let filter = trailglass::filter::Filter {
+    let order = trailglass_core::query::view::time_order(store);
+    let _ = trailglass_core::query::view::timeline(store, &order, None, 20);
+    let _ = trailglass_core::query::view::principal_stats(store, &order, 4);
+    let query = trailglass_core::query::parse("denied or requestParameters.bucketName:a*").unwrap();
+    let filter = trailglass_core::query::filter::Filter {
         query,
         range: None,
         principal: None,
     };
-    let _ = trailglass::filter::select(store, &order, &filter);
-    let _ = trailglass::export::records_json(store, &order, false);
+    let _ = trailglass_core::query::filter::select(store, &order, &filter);
+    let _ = trailglass_core::query::export::records_json(store, &order, false);
     for row in store.rows.iter().take(50) {
-        let _ = trailglass::pretty::pretty_lines(&store.raw_json(row), 20);
+        let _ = trailglass_core::query::pretty::pretty_lines(&store.raw_json(row), 20);
     }
 }
 

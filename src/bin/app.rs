@@ -3,7 +3,6 @@
 //! app), the store worker (registers the worker that owns the store) and,
 //! when started under the parser's name by that worker, a parse worker.
 
-#[cfg(target_arch = "wasm32")]
 fn main() {
     use gloo::worker::Registrable;
     use wasm_bindgen::JsCast;
@@ -13,17 +12,12 @@ fn main() {
         web_sys::console::error_1(&format!("Trailglass stopped: {info}").into());
     }));
     if js_sys::global().dyn_into::<web_sys::Window>().is_ok() {
-        yew::Renderer::<trailglass::web::app::App>::new().render();
-    } else if trailglass::web::parser::is_parser() {
-        trailglass::web::parser::run();
+        yew::Renderer::<trailglass::app::App>::new().render();
+    } else if trailglass::parser::is_parser() {
+        trailglass::parser::run();
     } else {
-        trailglass::web::worker::IngestWorker::registrar()
-            .encoding::<trailglass::web::codec::StructuredClone>()
+        trailglass::worker::IngestWorker::registrar()
+            .encoding::<trailglass::codec::StructuredClone>()
             .register();
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {
-    eprintln!("the `app` binary runs in the browser: build it with `trunk build`");
 }

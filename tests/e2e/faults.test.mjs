@@ -1,6 +1,6 @@
 // End to end: a parser that fails on one file (a panic inside a promise, a
 // WebAssembly trap, or never answering) costs only that file. The page is
-// opened with the fault switch (`?fault=MODE:NAME`, src/web/fault.rs), which
+// opened with the fault switch (`?fault=MODE:NAME`, src/fault.rs), which
 // makes its parsers fail on the file whose name ends with NAME.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,0 +1,197 @@
+//! The native command line: `trailglass summary` prints the agreed JSON and
+//! `trailglass gen` writes a trail in CloudTrail's S3 layout that loads back.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn trailglass(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trailglass"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn summary_prints_files_events_duplicates_diagnostics_and_principals() {
+    let seeds = concat!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+        "/tests/fixtures/seeds"
+    );
+    let out = trailglass(&["summary", seeds]);
+    assert!(out.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["files"], 17);
+    assert_eq!(summary["events"], 16);
+    assert_eq!(summary["duplicates"], 0);
+    let diagnostics = summary["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 4);
+    for d in diagnostics {
+        assert!(d["file"].as_str().unwrap().ends_with(".json"));
+        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+        assert!(!d["message"].as_str().unwrap().is_empty());
+    }
+    let principals = summary["principals"].as_array().unwrap();
+    let total: u64 = principals
+        .iter()
+        .map(|p| p["events"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 16);
+    assert!(principals
+        .iter()
+        .any(|p| p["kind"] == "Root" && p["account"] == "123456789012"));
+    assert!(principals
+        .iter()
+        .all(|p| p["errors"].is_u64() && p["principal"].is_string()));
+}
+
+#[test]
+fn gen_writes_the_s3_layout_and_it_loads_back_whole() {
+    let out_dir = std::env::temp_dir().join(format!("trailglass-cli-gen-{}", std::process::id()));
+    let out = trailglass(&[
+        "gen",
+        "--events",
+        "3000",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = trailglass(&["summary", out_dir.to_str().unwrap()]);
+    let summary: serde_json::Value = serde_json::from_slice(&summary.stdout).unwrap();
+    assert_eq!(summary["events"], 3000);
+    assert_eq!(summary["diagnostics"].as_array().unwrap().len(), 0);
+    let account_dirs: Vec<_> = std::fs::read_dir(out_dir.join("AWSLogs"))
+        .unwrap()
+        .collect();
+    assert!(!account_dirs.is_empty());
+    assert!(
+        trailglass(&["gen"]).status.code() == Some(2),
+        "usage errors exit 2"
+    );
+    std::fs::remove_dir_all(out_dir).unwrap();
+}
+
+/// The summaries of `paths` on one thread and on three.
+fn on_one_thread_and_on_three(paths: &[&str]) -> Vec<serde_json::Value> {
+    ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = trailglass(&[&["summary", "--threads", threads], paths].concat());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_big_zip_summarises_the_same_on_one_thread_and_on_three() {
+    use std::io::Write;
+    // Big enough (over 8 MB) that its members are spread over the threads.
+    let out_dir = std::env::temp_dir().join(format!("trailglass-cli-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let zip_path = out_dir.join("trail.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for file in trailglass_core::sample::generate(&trailglass_core::sample::SampleConfig {
+        events: 30_000,
+        gzip: false,
+        ..Default::default()
+    }) {
+        zip.start_file(&file.path, stored).unwrap();
+        zip.write_all(&file.bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&zip_path).unwrap().len() > 8_000_000);
+    let zip_arg = zip_path.to_str().unwrap();
+    let summaries = on_one_thread_and_on_three(&[zip_arg]);
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    assert_eq!(summaries[0]["events"], 30_000);
+    assert_eq!(summaries[0]["files"], 1);
+    let sorted = |summary: &serde_json::Value| {
+        let mut principals = summary["principals"].as_array().unwrap().clone();
+        principals.sort_by_key(|p| p.to_string());
+        principals
+    };
+    assert_eq!(summaries[1]["events"], summaries[0]["events"]);
+    assert_eq!(summaries[1]["files"], summaries[0]["files"]);
+    assert_eq!(sorted(&summaries[1]), sorted(&summaries[0]));
+    assert!(trailglass(&["summary", "--threads", "x", zip_arg])
+        .status
+        .code()
+        .is_some_and(|code| code == 2));
+}
+
+#[test]
+fn big_json_lines_and_records_files_summarise_the_same_on_one_thread_and_on_three() {
+    // Big enough (over 8 MB each) that their records are spread over the threads.
+    let out_dir = std::env::temp_dir().join(format!("trailglass-cli-split-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let mut events = Vec::new();
+    for file in trailglass_core::sample::generate(&trailglass_core::sample::SampleConfig {
+        events: 30_000,
+        gzip: false,
+        ..Default::default()
+    }) {
+        let trail: serde_json::Value = serde_json::from_slice(&file.bytes).unwrap();
+        for event in trail["Records"].as_array().unwrap() {
+            events.push(event.to_string());
+            // A broken record now and then: each is reported at its line and column.
+            if events.len() % 2_000 == 1_000 {
+                events.push(r#"{"eventVersion":"1.08","eventName":"CutOff","eventTime":"#.into());
+            }
+        }
+    }
+    let lines = out_dir.join("export.jsonl");
+    std::fs::write(&lines, events.join("\n")).unwrap();
+    let records = out_dir.join("trail.json");
+    std::fs::write(
+        &records,
+        format!("{{\"Records\":[\n{}\n]}}", events.join(",\n")),
+    )
+    .unwrap();
+    for path in [&lines, &records] {
+        assert!(std::fs::metadata(path).unwrap().len() > 8_000_000);
+    }
+    let summaries =
+        on_one_thread_and_on_three(&[lines.to_str().unwrap(), records.to_str().unwrap()]);
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    // Each file holds every event: the second copy of each is a duplicate.
+    assert_eq!(summaries[0]["events"], 30_000);
+    assert_eq!(summaries[0]["duplicates"], 30_000);
+    assert_eq!(summaries[0]["files"], 2);
+    let sorted = |summary: &serde_json::Value, key: &str| {
+        let mut items = summary[key].as_array().unwrap().clone();
+        items.sort_by_key(|item| item.to_string());
+        items
+    };
+    let diagnostics = sorted(&summaries[0], "diagnostics");
+    let in_file = |name: &str| {
+        diagnostics
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(name))
+            .count()
+    };
+    // A cut-off line is one problem; in the list each costs two (the record
+    // after it is read as its value), thirty in all: twenty are listed and
+    // the rest counted in one line.
+    assert_eq!(in_file("export.jsonl"), 15, "{diagnostics:#?}");
+    assert_eq!(in_file("trail.json"), 21, "{diagnostics:#?}");
+    for key in ["events", "duplicates", "files"] {
+        assert_eq!(summaries[1][key], summaries[0][key], "{key}");
+    }
+    for key in ["principals", "diagnostics"] {
+        assert_eq!(
+            sorted(&summaries[1], key),
+            sorted(&summaries[0], key),
+            "{key}"
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! Owns segments: what one parser of a parallel load hands back for its
+//! batch of files (rows, their strings and principals, the sealed raw blocks,
+//! the batch's load report) and their encoding as bytes, so a segment can
+//! cross from one worker to another as a single transferable buffer.
+//! Merging is [`crate::load::ingest::Loader::merge`].
+
+use crate::diagnostic::Diagnostic;
+use crate::input::identity::{CredentialKind, Principal, PrincipalKind};
+use crate::load::ingest::{FileReport, LoadReport, RowKey};
+use crate::store::{EventRow, PrincipalEntry, StoreParts};
+
+/// One batch's parse, self-contained: every id in `parts.rows` points into
+/// `parts` itself.
+#[derive(Debug, Default)]
+pub struct Segment {
+    pub parts: StoreParts,
+    /// One per row.
+    pub row_keys: Vec<RowKey>,
+    pub report: LoadReport,
+    /// Each row's detection rules, when the parser ran them
+    /// ([`crate::analysis::detect::row_masks`]).
+    pub rule_masks: Option<Vec<(u32, u64)>>,
+    /// Set when the parser kept the raw blocks (`parts.blocks` then holds
+    /// their lengths and no bytes): the parser's index of the first block.
+    pub kept: Option<u32>,
+    /// When kept: each block's compressed size there (for the memory figures).
+    pub kept_sizes: Vec<u32>,
+}
+
+/// Guards against bytes that were not written by [`Segment::encode`].
+const MAGIC: &[u8; 8] = b"TGSEG\x00\x00\x02";
+
+impl Segment {
+    /// Little-endian, fixed-width rows: decoding a million rows is a copy loop.
+    pub fn encode(&self) -> Vec<u8> {
+        let parts = &self.parts;
+        let raw_bytes: usize = parts.blocks.iter().map(|(block, _)| block.len() + 8).sum();
+        let mut out = Writer(Vec::with_capacity(
+            64 + raw_bytes
+                + parts.rows.len() * (ROW_BYTES + 20)
+                + parts.strings.iter().map(|s| s.len() + 4).sum::<usize>(),
+        ));
+        out.0.extend_from_slice(MAGIC);
+        out.u32(self.kept.unwrap_or(u32::MAX));
+        out.count(self.kept_sizes.len());
+        for &size in &self.kept_sizes {
+            out.u32(size);
+        }
+        out.count(parts.strings.len());
+        for value in &parts.strings {
+            out.text(value);
+        }
+        out.count(parts.principals.len());
+        for entry in &parts.principals {
+            let principal = &entry.principal;
+            out.0.push(principal.kind as u8);
+            out.0.push(entry.credential as u8);
+            out.text(&principal.name);
+            out.text(&principal.group);
+            out.text(&principal.account);
+        }
+        out.count(parts.blocks.len());
+        for (compressed, len) in &parts.blocks {
+            out.count(*len);
+            out.bytes(compressed);
+        }
+        out.count(parts.rows.len());
+        for (row, key) in parts.rows.iter().zip(&self.row_keys) {
+            out.row(row);
+            out.0.extend_from_slice(&key.fingerprint.to_le_bytes());
+            out.u32(key.file);
+        }
+        let report = &self.report;
+        for value in [
+            report.files,
+            report.bytes_read as usize,
+            report.text_bytes as usize,
+            report.events,
+            report.duplicates,
+            report.files_refused,
+        ] {
+            out.count(value);
+        }
+        out.count(report.diagnostics.len());
+        for diagnostic in &report.diagnostics {
+            out.text(&diagnostic.file);
+            out.u32(diagnostic.line);
+            out.u32(diagnostic.column);
+            out.text(&diagnostic.message);
+        }
+        out.count(report.file_reports.len());
+        for file in &report.file_reports {
+            out.text(&file.name);
+            out.text(&file.shape);
+            out.count(file.events);
+            out.count(file.duplicates);
+            out.count(file.problems);
+            out.0
+                .extend_from_slice(&file.events_fingerprint.to_le_bytes());
+            // Rare (a digest per hour per region): JSON is simplest here.
+            match &file.digest {
+                Some(digest) => out.bytes(&serde_json::to_vec(digest).unwrap_or_default()),
+                None => out.count(0),
+            }
+        }
+        out.count(report.text_parts.len());
+        for tally in &report.text_parts {
+            out.bytes(&tally.encode());
+        }
+        match &self.rule_masks {
+            None => out.0.push(0),
+            Some(masks) => {
+                out.0.push(1);
+                out.count(masks.len());
+                for (row, mask) in masks {
+                    out.u32(*row);
+                    out.0.extend_from_slice(&mask.to_le_bytes());
+                }
+            }
+        }
+        out.0
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        let mut input = Reader { bytes, at: 0 };
+        if input.take(MAGIC.len())? != MAGIC {
+            return Err("not a segment written by this version".into());
+        }
+        let kept = Some(input.u32()?).filter(|&first| first != u32::MAX);
+        let mut kept_sizes = Vec::new();
+        for _ in 0..input.count()? {
+            kept_sizes.push(input.u32()?);
+        }
+        let mut parts = StoreParts::default();
+        for _ in 0..input.count()? {
+            parts.strings.push(input.text()?);
+        }
+        for _ in 0..input.count()? {
+            let kind = *PrincipalKind::ALL
+                .get(input.byte()? as usize)
+                .ok_or("unknown principal kind")?;
+            let credential = CredentialKind::from_code(input.byte()?);
+            parts.principals.push(PrincipalEntry {
+                principal: Principal {
+                    kind,
+                    name: input.text()?,
+                    group: input.text()?,
+                    account: input.text()?,
+                },
+                credential,
+            });
+        }
+        for _ in 0..input.count()? {
+            let len = input.count()?;
+            let compressed = input.bytes()?.into();
+            parts.blocks.push((compressed, len));
+        }
+        let rows = input.count()?;
+        let mut row_keys = Vec::with_capacity(rows.min(bytes.len() / ROW_BYTES));
+        parts.rows.reserve(row_keys.capacity());
+        for _ in 0..rows {
+            parts.rows.push(input.row()?);
+            row_keys.push(RowKey {
+                fingerprint: u128::from_le_bytes(input.array()?),
+                file: input.u32()?,
+            });
+        }
+        let mut report = LoadReport {
+            files: input.count()?,
+            bytes_read: input.count()? as u64,
+            text_bytes: input.count()? as u64,
+            events: input.count()?,
+            duplicates: input.count()?,
+            files_refused: input.count()?,
+            ..LoadReport::default()
+        };
+        for _ in 0..input.count()? {
+            report.diagnostics.push(Diagnostic {
+                file: input.text()?,
+                line: input.u32()?,
+                column: input.u32()?,
+                message: input.text()?,
+            });
+        }
+        for _ in 0..input.count()? {
+            report.file_reports.push(FileReport {
+                name: input.text()?,
+                shape: input.text()?,
+                events: input.count()?,
+                duplicates: input.count()?,
+                problems: input.count()?,
+                events_fingerprint: u128::from_le_bytes(input.array()?),
+                digest: match input.bytes()? {
+                    [] => None,
+                    json => Some(Box::new(
+                        serde_json::from_slice(json).map_err(|e| format!("digest: {e}"))?,
+                    )),
+                },
+            });
+        }
+        for _ in 0..input.count()? {
+            report
+                .text_parts
+                .push(crate::input::split::PartTally::decode(input.bytes()?)?);
+        }
+        let rule_masks = match input.byte()? {
+            0 => None,
+            _ => {
+                let count = input.count()?;
+                let mut masks = Vec::with_capacity(count.min(bytes.len() / 12));
+                for _ in 0..count {
+                    masks.push((input.u32()?, u64::from_le_bytes(input.array()?)));
+                }
+                Some(masks)
+            }
+        };
+        if input.at != bytes.len() {
+            return Err("trailing bytes after the segment".into());
+        }
+        let segment = Self {
+            parts,
+            row_keys,
+            report,
+            rule_masks,
+            kept,
+            kept_sizes,
+        };
+        segment.check()?;
+        Ok(segment)
+    }
+
+    /// A segment comes from another worker: every id must name something in
+    /// it and every event must lie inside its raw block, or merging would
+    /// show the wrong values (or none). Block payloads are not inflated
+    /// here (that would cost a second pass over every event's JSON); the
+    /// raw store reads a damaged one as empty instead of failing.
+    fn check(&self) -> Result<(), String> {
+        let parts = &self.parts;
+        // LZ4 never inflates a byte to more than 255: a larger claimed size
+        // would have the raw store allocate whatever it says on reading.
+        for (compressed, len) in &parts.blocks {
+            let inflates_to = match self.kept {
+                // Kept by the parser: only its length came.
+                Some(_) if !compressed.is_empty() => {
+                    return Err("a kept raw block came with bytes".into())
+                }
+                Some(_) => u32::MAX as usize,
+                None => compressed.len().saturating_mul(255).saturating_add(64),
+            };
+            if *len > inflates_to || *len > u32::MAX as usize {
+                return Err("a raw block claims a size its bytes cannot inflate to".into());
+            }
+        }
+        if let Some(first) = self.kept {
+            if u64::from(first) + parts.blocks.len() as u64 > u64::from(u32::MAX) {
+                return Err("kept raw blocks past the last index".into());
+            }
+        }
+        if self.kept_sizes.len()
+            != if self.kept.is_some() {
+                parts.blocks.len()
+            } else {
+                0
+            }
+        {
+            return Err("kept raw blocks without their sizes".into());
+        }
+        let strings = parts.strings.len() as u64;
+        for (index, row) in parts.rows.iter().enumerate() {
+            let bad = |what: &str| {
+                Err(format!(
+                    "event {index} names {what} that is not in the segment"
+                ))
+            };
+            let Some((_, block_len)) = parts.blocks.get(row.raw_block as usize) else {
+                return bad("a raw block");
+            };
+            if u64::from(row.raw_offset) + u64::from(row.raw_len) > *block_len as u64 {
+                return bad("bytes past the end of its raw block");
+            }
+            if u64::from(row.principal) >= parts.principals.len() as u64 {
+                return bad("a principal");
+            }
+            if row.time_ms != i64::MIN && !crate::time::PARSED_TIMES.contains(&row.time_ms) {
+                return Err(format!("event {index} has a time no parse gives"));
+            }
+            if row.string_ids().iter().any(|&id| u64::from(id) >= strings) {
+                return bad("a string");
+            }
+        }
+        if self
+            .row_keys
+            .iter()
+            .any(|key| key.file as usize >= self.report.file_reports.len())
+        {
+            return Err("an event names a file that is not in the segment".into());
+        }
+        if let Some(masks) = &self.rule_masks {
+            if masks
+                .iter()
+                .any(|(row, _)| *row as usize >= parts.rows.len())
+            {
+                return Err("a detection names an event that is not in the segment".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+const ROW_BYTES: usize = 8 + 4 * 11 + 2 + 1;
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, value: u32) {
+        self.0.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn count(&mut self, value: usize) {
+        self.0.extend_from_slice(&(value as u64).to_le_bytes());
+    }
+
+    fn bytes(&mut self, value: &[u8]) {
+        self.count(value.len());
+        self.0.extend_from_slice(value);
+    }
+
+    fn text(&mut self, value: &str) {
+        self.bytes(value.as_bytes());
+    }
+
+    fn row(&mut self, row: &EventRow) {
+        self.0.extend_from_slice(&row.time_ms.to_le_bytes());
+        for value in [
+            row.raw_block,
+            row.raw_offset,
+            row.raw_len,
+            row.principal,
+            row.event_name,
+            row.event_source,
+            row.region,
+            row.account,
+            row.source_ip,
+            row.user_agent,
+            row.error_code,
+        ] {
+            self.u32(value);
+        }
+        self.0.extend_from_slice(&row.flags.to_le_bytes());
+        self.0.push(row.credential);
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, len: usize) -> Result<&'b [u8], String> {
+        let end = self
+            .at
+            .checked_add(len)
+            .filter(|&end| end <= self.bytes.len())
+            .ok_or("segment cut short")?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut array = [0; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn byte(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn count(&mut self) -> Result<usize, String> {
+        usize::try_from(u64::from_le_bytes(self.array()?)).map_err(|_| "count too large".into())
+    }
+
+    fn bytes(&mut self) -> Result<&'b [u8], String> {
+        let len = self.count()?;
+        self.take(len)
+    }
+
+    fn text(&mut self) -> Result<String, String> {
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| "text is not UTF-8".into())
+    }
+
+    fn row(&mut self) -> Result<EventRow, String> {
+        let time_ms = i64::from_le_bytes(self.array()?);
+        let mut ids = [0u32; 11];
+        for id in &mut ids {
+            *id = self.u32()?;
+        }
+        let [raw_block, raw_offset, raw_len, principal, event_name, event_source, region, account, source_ip, user_agent, error_code] =
+            ids;
+        Ok(EventRow {
+            time_ms,
+            raw_block,
+            raw_offset,
+            raw_len,
+            principal,
+            event_name,
+            event_source,
+            region,
+            account,
+            source_ip,
+            user_agent,
+            error_code,
+            flags: u16::from_le_bytes(self.array()?),
+            credential: self.byte()?,
+            _reserved: 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::ingest::{Limits, Loader};
+    use crate::sample::{generate, SampleConfig};
+
+    fn sample_files(events: usize) -> Vec<(String, Vec<u8>)> {
+        let config = SampleConfig {
+            events,
+            gzip: true,
+            ..SampleConfig::default()
+        };
+        generate(&config).map(|f| (f.path, f.bytes)).collect()
+    }
+
+    #[test]
+    fn a_segment_survives_encoding_byte_for_byte() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(3000) {
+            loader.load(&name, &bytes);
+        }
+        loader.load("broken.json", b"{\"Records\":[{\"eventName\":");
+        let masks = crate::analysis::detect::row_masks(&loader.store);
+        let mut segment = loader.into_segment();
+        segment.rule_masks = Some(masks);
+        let bytes = segment.encode();
+        let decoded = Segment::decode(&bytes).expect("decodes");
+        assert_eq!(decoded.parts.rows, segment.parts.rows);
+        assert_eq!(decoded.row_keys, segment.row_keys);
+        assert_eq!(decoded.parts.strings, segment.parts.strings);
+        assert_eq!(decoded.parts.blocks, segment.parts.blocks);
+        assert_eq!(decoded.report.diagnostics, segment.report.diagnostics);
+        assert_eq!(decoded.report.events, 3000);
+        assert_eq!(decoded.rule_masks, segment.rule_masks);
+        assert!(decoded.rule_masks.as_ref().is_some_and(|m| !m.is_empty()));
+        assert_eq!(decoded.encode(), bytes, "re-encoding gives the same bytes");
+    }
+
+    #[test]
+    fn damaged_segment_bytes_are_an_error_not_a_panic() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(200) {
+            loader.load(&name, &bytes);
+        }
+        let bytes = loader.into_segment().encode();
+        for cut in [0, 7, 8, 100, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Segment::decode(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Segment::decode(&longer).is_err());
+        assert!(Segment::decode(b"not a segment at all").is_err());
+    }
+
+    /// Bytes that decode but name what is not there: checked at the border.
+    #[test]
+    fn a_segment_naming_what_it_lacks_is_refused() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(300) {
+            loader.load(&name, &bytes);
+        }
+        let segment = loader.into_segment();
+        type Damage = fn(&mut Segment);
+        let damages: [(&str, Damage); 8] = [
+            ("string", |s| s.parts.rows[5].user_agent = u32::MAX),
+            ("principal", |s| s.parts.rows[0].principal = 1_000_000),
+            ("block", |s| s.parts.rows[9].raw_block = 99),
+            ("offset", |s| s.parts.rows[3].raw_offset = u32::MAX - 2),
+            ("file", |s| s.row_keys[2].file = 500),
+            ("mask", |s| s.rule_masks = Some(vec![(1_000_000, 1)])),
+            ("block size", |s| s.parts.blocks[0].1 = usize::MAX / 2),
+            // Found by the segment fuzz target: the timeline's span overflowed.
+            ("time", |s| s.parts.rows[4].time_ms = i64::MAX - 1),
+        ];
+        for (what, damage) in damages {
+            let mut bad = Segment::decode(&segment.encode()).unwrap();
+            damage(&mut bad);
+            let error = Segment::decode(&bad.encode()).err();
+            assert!(error.is_some(), "a bad {what} is refused");
+        }
+    }
+
+    /// A raw block that does not inflate reads as empty, never as a panic:
+    /// exports, scans and the detail all survive it.
+    #[test]
+    fn a_damaged_raw_block_reads_as_empty() {
+        let mut loader = Loader::for_segment(Limits::default());
+        for (name, bytes) in sample_files(300) {
+            loader.load(&name, &bytes);
+        }
+        let mut segment = loader.into_segment();
+        for (compressed, _) in &mut segment.parts.blocks {
+            let keep = compressed.len() / 3;
+            *compressed = compressed[..keep].into();
+        }
+        let decoded = Segment::decode(&segment.encode()).expect("framing and ids are fine");
+        let mut merged = Loader::new(Limits::default());
+        merged.merge(decoded);
+        let store = &merged.store;
+        assert_eq!(store.len(), 300);
+        assert!(store.raw_json(&store.rows[0]).is_empty());
+        let order = crate::query::view::time_order(store);
+        let query = crate::query::parse("AccessDenied or requestParameters.bucketName:x*").unwrap();
+        let filter = crate::query::filter::Filter {
+            query,
+            range: None,
+            principal: None,
+        };
+        assert_eq!(
+            crate::query::filter::select(store, &order, &filter).len(),
+            0
+        );
+        let exported = crate::query::export::records_json(store, &order, false);
+        assert!(!exported.is_empty());
+    }
+}

@@ -1,0 +1,211 @@
+//! Owns the parse worker: an instance of the worker binary started by the
+//! store worker under the name [`PARSER_NAME`]. It reads the batches of files
+//! it is sent, parses each batch into a segment and posts the segment back
+//! as one transferred buffer. It keeps the raw JSON it parsed and answers
+//! for it (scans of free text and JSON paths, fetches of blocks: see
+//! [`trailglass_core::store::partition`]). When it fails (a panic, or a trap that surfaces
+//! only as a rejected promise), it says so before it stops.
+
+use super::files::FileHandle;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use trailglass_core::load::batch::BatchParse;
+use trailglass_core::load::ingest::{Limits, Loader};
+use trailglass_core::load::schedule::Job;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// The worker name that makes the worker binary a parser.
+pub const PARSER_NAME: &str = "trailglass-parser";
+
+/// What the store worker asks of a parser: the pool sends borrowed jobs
+/// (`&[Job<FileHandle>]`), the parser receives owned ones. Asks are
+/// answered in the order they were sent.
+#[derive(Serialize, Deserialize)]
+pub enum ToParser<Files> {
+    /// Parse these files (or parts) into one segment.
+    Parse(Files),
+    /// Which events of the work pass the term ([`trailglass_core::store::partition::answer_scan`]).
+    Scan {
+        ask: u32,
+        term: String,
+        #[serde(with = "serde_bytes")]
+        work: Vec<u8>,
+    },
+    /// These kept blocks' compressed bytes (indexes as little-endian `u32`s).
+    Fetch {
+        ask: u32,
+        #[serde(with = "serde_bytes")]
+        ids: Vec<u8>,
+    },
+}
+
+/// What a parser posts to the store worker.
+#[derive(Serialize, Deserialize)]
+pub enum ParserSays {
+    /// It listens: batches sent before this are lost.
+    Ready,
+    /// The segment of its oldest batch (the buffer is transferred).
+    Segment(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
+    /// The answer to a scan: positions as little-endian `u32`s, or why not.
+    Scanned {
+        ask: u32,
+        hits: Result<serde_bytes::ByteBuf, String>,
+    },
+    /// The answer to a fetch, block by block.
+    Fetched {
+        ask: u32,
+        blocks: Vec<serde_bytes::ByteBuf>,
+    },
+    /// It stopped, and why: it will parse nothing more.
+    Failed(String),
+}
+
+impl ParserSays {
+    fn post(&self, scope: &web_sys::DedicatedWorkerGlobalScope) {
+        let Ok(message) = serde_wasm_bindgen::to_value(self) else {
+            return;
+        };
+        let posted = match self {
+            Self::Segment(buffer) => {
+                scope.post_message_with_transfer(&message, &js_sys::Array::of1(buffer))
+            }
+            _ => scope.post_message(&message),
+        };
+        if let Err(error) = posted {
+            web_sys::console::error_2(&"a parser cannot answer".into(), &error);
+        }
+    }
+}
+
+/// Whether this worker was started as a parser.
+pub fn is_parser() -> bool {
+    js_sys::global()
+        .dyn_into::<web_sys::DedicatedWorkerGlobalScope>()
+        .is_ok_and(|scope| scope.name() == PARSER_NAME)
+}
+
+/// Serves batches until the worker is terminated, one at a time and in order.
+pub fn run() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    report_failures(&scope);
+    let (sender, mut batches) = futures_channel::mpsc::unbounded::<wasm_bindgen::JsValue>();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let _ = sender.unbounded_send(event.data());
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    ParserSays::Ready.post(&scope);
+    let fault = super::fault::Fault::from_location();
+    let answer_delay = super::fault::answer_delay_ms(&super::fault::location_search());
+    wasm_bindgen_futures::spawn_local(async move {
+        // The raw JSON of every batch parsed here, for as long as this parser lives.
+        let mut keep = trailglass_core::store::rawstore::RawStore::default();
+        while let Some(message) = batches.next().await {
+            if let Some(ms) = answer_delay {
+                if !is_parse(&message) {
+                    gloo::timers::future::TimeoutFuture::new(ms).await;
+                }
+            }
+            let answer =
+                match serde_wasm_bindgen::from_value::<ToParser<Vec<Job<FileHandle>>>>(message) {
+                    Ok(ToParser::Parse(files)) => {
+                        let segment = parse(files, fault.as_ref(), &mut keep).await;
+                        ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
+                    }
+                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::Scanned {
+                        ask,
+                        hits: trailglass_core::store::partition::answer_scan(&keep, &term, &work)
+                            .map(|hits| {
+                                serde_bytes::ByteBuf::from(
+                                    hits.iter()
+                                        .flat_map(|hit| hit.to_le_bytes())
+                                        .collect::<Vec<u8>>(),
+                                )
+                            }),
+                    },
+                    Ok(ToParser::Fetch { ask, ids }) => {
+                        let ids: Vec<u32> = ids
+                            .chunks_exact(4)
+                            .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
+                            .collect();
+                        ParserSays::Fetched {
+                            ask,
+                            blocks: trailglass_core::store::partition::answer_fetch(&keep, &ids)
+                                .into_iter()
+                                .map(|block| serde_bytes::ByteBuf::from(block.into_vec()))
+                                .collect(),
+                        }
+                    }
+                    Err(error) => {
+                        // Only a batch can be lost this way: the store worker waits for its segment.
+                        let mut loader = Loader::for_segment(Limits::browser());
+                        loader.unreadable("(a batch of files)", &error.to_string());
+                        let segment = loader.into_segment().encode();
+                        ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
+                    }
+                };
+            answer.post(&scope);
+        }
+    });
+}
+
+/// Whether a message asks for a parse (a scan or a fetch otherwise): enums
+/// cross as `{ Variant: ... }`.
+fn is_parse(message: &wasm_bindgen::JsValue) -> bool {
+    js_sys::Reflect::has(message, &"Parse".into()).unwrap_or(false)
+}
+
+/// A panic (the release build aborts on one) and a rejected promise (a trap
+/// inside one) are posted as [`ParserSays::Failed`], so the store worker
+/// retries the batch instead of waiting for an answer that never comes.
+fn report_failures(scope: &web_sys::DedicatedWorkerGlobalScope) {
+    let for_panics = scope.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        web_sys::console::error_1(&format!("Trailglass parse worker stopped: {info}").into());
+        ParserSays::Failed(format!("it panicked: {info}")).post(&for_panics);
+    }));
+    let for_rejections = scope.clone();
+    let on_rejection = Closure::<dyn FnMut(web_sys::PromiseRejectionEvent)>::new(
+        move |event: web_sys::PromiseRejectionEvent| {
+            let reason = super::js_error_text(&event.reason());
+            ParserSays::Failed(format!("it stopped: {reason}")).post(&for_rejections);
+        },
+    );
+    let _ = scope.add_event_listener_with_callback(
+        "unhandledrejection",
+        on_rejection.as_ref().unchecked_ref(),
+    );
+    on_rejection.forget();
+}
+
+/// Reads every file of the batch at once (the browser fetches them in
+/// parallel; small files came with their bytes) and parses them, or their
+/// part, in order.
+async fn parse(
+    files: Vec<Job<FileHandle>>,
+    fault: Option<&super::fault::Fault>,
+    keep: &mut trailglass_core::store::rawstore::RawStore,
+) -> Vec<u8> {
+    let reads: Vec<_> = files
+        .into_iter()
+        .map(|job| {
+            let read = job.file.read_part(job.part);
+            (job, read)
+        })
+        .collect();
+    let mut parse = BatchParse::new(Limits::browser());
+    for (job, read) in reads {
+        let bytes = read.await;
+        if let Some(fault) = fault {
+            fault.strike(&job.file.name).await;
+        }
+        match bytes {
+            Ok(read) => parse.load_bytes(&job.file.name, read.file_bytes(), job.part),
+            Err(error) if job.part.index == 0 => parse.unreadable(&job.file.name, &error),
+            Err(_) => {}
+        }
+    }
+    parse.finish_keeping(keep)
+}

@@ -1,0 +1,212 @@
+//! Owns the messages between the page and the ingest worker. Only small
+//! things cross: file handles and view requests in; counts, buckets, facets,
+//! a window of rows or one event out. Never one message per event.
+
+use serde::{Deserialize, Serialize};
+use trailglass_core::analysis::lineage::Chain;
+use trailglass_core::query::pretty::Line;
+use trailglass_core::query::view::{Facet, PrincipalStats, TableRow, Timeline};
+
+/// What the page wants to look at.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewRequest {
+    pub query: String,
+    /// `[from, to)` in epoch ms.
+    pub range: Option<(f64, f64)>,
+    pub principal: Option<u32>,
+    pub descending: bool,
+}
+
+/// Messages to the worker. Generic over the file handle so this module
+/// (and the page state built on it) compiles natively for tests.
+#[derive(Serialize, Deserialize)]
+pub enum ToWorker<F> {
+    Load(FileSlice<F>),
+    LoadSample {
+        events: usize,
+    },
+    Cancel,
+    Clear,
+    View(ViewRequest),
+    Rows {
+        offset: usize,
+        count: usize,
+    },
+    Event {
+        id: u32,
+    },
+    Export {
+        format: ExportFormat,
+    },
+    /// The coverage report; with `verify`, the loaded log files named in
+    /// digests (the page hands them over again) are hashed first.
+    Coverage {
+        verify: Option<Vec<F>>,
+    },
+    /// Who is behind a principal's sessions (see `lineage`).
+    Lineage {
+        principal: u32,
+    },
+}
+
+/// Some of the files of one load. The page hands a load's files over a slice
+/// at a time: each file handle costs the page a fraction of a millisecond to
+/// send, so one message with thousands would freeze it for seconds, and the
+/// worker starts on the first slice while the rest are still coming.
+#[derive(Serialize, Deserialize)]
+pub struct FileSlice<F> {
+    /// Tells loads apart: a new id starts a new load.
+    pub load: u32,
+    /// The first slice starts the load.
+    pub first: bool,
+    pub files: Vec<F>,
+    /// Files in the whole load, over all its slices.
+    pub total_files: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    PrincipalsCsv,
+    PrincipalsJson,
+    /// The filtered events as a CloudTrail file.
+    EventsJson,
+    EventsJsonGz,
+    EventsCsv,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    Progress(Progress),
+    Loaded(LoadSummary),
+    View(Box<ViewResult>),
+    QueryError {
+        message: String,
+        position: usize,
+    },
+    Rows {
+        offset: usize,
+        rows: Vec<TableRow>,
+    },
+    Event(Box<EventDetail>),
+    Lineage {
+        principal: u32,
+        chains: Vec<Chain>,
+    },
+    /// What the built-in detections found, once per load, most severe first.
+    Findings(Vec<FindingView>),
+    /// A file to save (made in the worker, saved through a blob URL).
+    Export {
+        file_name: String,
+        mime: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        /// The page gzips `bytes` (the browser's `CompressionStream`) before
+        /// saving them: the site's wasm then carries no deflate encoder.
+        gzip: bool,
+    },
+    Coverage(Box<trailglass_core::analysis::coverage::CoverageReport>),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: f64,
+    pub bytes_total: f64,
+    pub events: usize,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticView {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileView {
+    pub name: String,
+    pub shape: String,
+    pub events: usize,
+    pub duplicates: usize,
+    pub problems: usize,
+}
+
+/// The load report.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LoadSummary {
+    pub files: usize,
+    pub events: usize,
+    pub duplicates: usize,
+    pub first_event: Option<String>,
+    pub last_event: Option<String>,
+    pub bytes_read: f64,
+    pub text_bytes: f64,
+    pub store_bytes: f64,
+    /// Of the raw JSON, what the parsers keep (compressed; not in `store_bytes`).
+    pub raw_kept_bytes: f64,
+    /// Files not loaded because the store reached its memory limit.
+    pub files_refused: usize,
+    /// The worker's whole WebAssembly memory (what the tab really holds).
+    pub wasm_memory_bytes: f64,
+    pub load_ms: f64,
+    /// Parse workers the load was spread over (0: parsed in the store worker).
+    pub parsers: usize,
+    /// Files big enough that they were spread over every parser (a zip's
+    /// members, an uncompressed text's records).
+    pub split_files: usize,
+    /// Batches parsed again because the parser that kept their raw JSON stopped.
+    pub parsed_again: usize,
+    pub cancelled: bool,
+    pub diagnostics: Vec<DiagnosticView>,
+    pub diagnostics_total: usize,
+    pub file_reports: Vec<FileView>,
+    pub file_reports_total: usize,
+}
+
+/// Everything the page shows for the current filter.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ViewResult {
+    pub request: ViewRequest,
+    pub total: usize,
+    pub shown: usize,
+    pub timeline: Timeline,
+    pub facets: Vec<Facet>,
+    pub principals: Vec<PrincipalStats>,
+    pub principals_total: usize,
+    /// The first rows of the table, so the page draws at once.
+    pub rows: Vec<TableRow>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub id: u32,
+    pub row: TableRow,
+    pub facts: Vec<(String, String)>,
+    pub lines: Vec<Line>,
+    /// The event's JSON re-indented, for the copy button.
+    pub text: String,
+    /// Who is behind the session this event was made with.
+    pub lineage: Option<Chain>,
+}
+
+/// One rule that fired, for the Findings tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingView {
+    pub id: String,
+    pub title: String,
+    pub severity: trailglass_core::analysis::detect::Severity,
+    pub technique: String,
+    /// The rule's query as written.
+    pub query: String,
+    /// What an aggregate rule asks beyond its query.
+    pub condition: Option<String>,
+    /// The search that shows the events found.
+    pub search: String,
+    /// Whether `search` shows exactly those events.
+    pub exact: bool,
+    pub count: usize,
+}

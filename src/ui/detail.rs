@@ -1,0 +1,96 @@
+//! Owns the event detail: key facts on top, the full JSON pretty-printed and
+//! coloured (built from text nodes, never from HTML strings), a copy button,
+//! and "filter to this value" on the key fields.
+
+use super::format::visible;
+use super::lineage::LineageView;
+use crate::protocol::EventDetail;
+use std::rc::Rc;
+use trailglass_core::query::pretty::TokenKind;
+use trailglass_core::store::columns::{Column, COLUMNS};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub detail: Rc<EventDetail>,
+    pub on_close: Callback<()>,
+    /// Adds a `field:"value"` term to the query.
+    pub on_filter: Callback<(String, String)>,
+    /// Filters to a principal of the event's lineage.
+    pub on_principal: Callback<u32>,
+    /// Opens another event (a lineage hop's issuing event).
+    pub on_open: Callback<u32>,
+}
+
+fn token_class(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Key => "j-key",
+        TokenKind::Str => "j-str",
+        TokenKind::Number => "j-num",
+        TokenKind::Literal => "j-lit",
+        TokenKind::Punct => "j-punct",
+    }
+}
+
+#[component]
+pub fn EventDetailPanel(props: &DetailProps) -> Html {
+    let copied = use_state(|| false);
+    let detail = &props.detail;
+    let row = &detail.row;
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let copy = {
+        let text = detail.text.clone();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&text);
+                copied.set(true);
+            }
+        })
+    };
+    let filters: Vec<(&str, &str, String)> = COLUMNS
+        .iter()
+        .filter(|def| def.filter_to && !row.text(def.column).is_empty())
+        .map(|def| (def.field, def.label, row.text(def.column).to_owned()))
+        .collect();
+    html! {
+        <aside class="detail" data-testid="event-detail" data-id={detail.id.to_string()} aria-label="Event detail">
+            <div class="detail-head">
+                <h2>{ visible(&format!("{} · {}", row.text(Column::EventName), row.text(Column::Time).replace('T', " "))) }</h2>
+                <button class="button small" data-testid="copy-json" onclick={copy}>{ if *copied { "Copied" } else { "Copy JSON" } }</button>
+                <button class="button small ghost" data-testid="close-detail" onclick={close} title="Close (Esc)">{"✕"}</button>
+            </div>
+            <dl class="facts">
+                { for detail.facts.iter().map(|(label, value)| html! {
+                    <><dt>{ label.clone() }</dt><dd>{ visible(value) }</dd></>
+                }) }
+            </dl>
+            if let Some(chain) = &detail.lineage {
+                <LineageView chains={Rc::new(vec![chain.clone()])} on_principal={props.on_principal.clone()} on_open={props.on_open.clone()} />
+            }
+            <div class="filter-to">
+                <span class="muted">{"Filter to:"}</span>
+                { for filters.into_iter().map(|(field, label, value)| {
+                    let on_filter = props.on_filter.clone();
+                    let (f, v) = (field.to_owned(), value.clone());
+                    html! { <button class="chip" data-testid="filter-to" data-field={field}
+                        title={format!("{field}:\"{value}\"")}
+                        onclick={Callback::from(move |_: MouseEvent| on_filter.emit((f.clone(), v.clone())))}>
+                        { visible(&format!("{label}: {value}")) }</button> }
+                }) }
+            </div>
+            <pre class="json" data-testid="event-json">
+                { for detail.lines.iter().map(|line| html! {
+                    <div class="json-line" style={format!("padding-left:{}ch", line.depth as usize * 2)}>
+                        { for line.tokens.iter().map(|(kind, text)| html! {
+                            <span class={token_class(*kind)}>{ visible(text) }</span>
+                        }) }
+                    </div>
+                }) }
+            </pre>
+        </aside>
+    }
+}

@@ -1,0 +1,58 @@
+//! Owns the facet sidebar: the top values of each field over the current
+//! filter; click to include, alt-click or − to exclude.
+
+use super::format::{thousands, visible};
+use trailglass_core::query::view::Facet;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FacetProps {
+    pub facets: Vec<Facet>,
+    pub shown: usize,
+    /// (field, value, exclude)
+    pub on_pick: Callback<(String, String, bool)>,
+}
+
+#[component]
+pub fn FacetSidebar(props: &FacetProps) -> Html {
+    html! {
+        <aside class="facets" data-testid="facets" aria-label="Top values">
+            { for props.facets.iter().filter(|f| !f.values.is_empty()).map(|facet| {
+                let field = facet.column.field();
+                html! {
+                    <section class="facet" data-testid="facet" data-field={field}>
+                        <h3>{ facet.column.label() }<span class="muted">{ format!(" · {}", thousands(facet.distinct as usize)) }</span></h3>
+                        <ul>
+                            { for facet.values.iter().map(|value| {
+                                let share = if props.shown > 0 { f64::from(value.count) * 100.0 / props.shown as f64 } else { 0.0 };
+                                let include = {
+                                    let on_pick = props.on_pick.clone();
+                                    let (f, v) = (field.to_owned(), value.value.clone());
+                                    Callback::from(move |event: MouseEvent| on_pick.emit((f.clone(), v.clone(), event.alt_key())))
+                                };
+                                let exclude = {
+                                    let on_pick = props.on_pick.clone();
+                                    let (f, v) = (field.to_owned(), value.value.clone());
+                                    Callback::from(move |event: MouseEvent| {
+                                        event.stop_propagation();
+                                        on_pick.emit((f.clone(), v.clone(), true))
+                                    })
+                                };
+                                html! {
+                                    <li data-testid="facet-value" data-value={value.value.clone()} data-count={value.count.to_string()}>
+                                        <button class="facet-include" onclick={include} title={format!("Only {} (alt-click: exclude)", value.value)}>
+                                            <span class="share" style={format!("width:{share:.1}%")}></span>
+                                            <span class="v">{ visible(&value.value) }</span>
+                                            <span class="n">{ thousands(value.count as usize) }</span>
+                                        </button>
+                                        <button class="facet-exclude" data-testid="facet-exclude" onclick={exclude} title={format!("Exclude {}", value.value)} aria-label="Exclude">{"−"}</button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    </section>
+                }
+            }) }
+        </aside>
+    }
+}

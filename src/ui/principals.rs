@@ -1,0 +1,230 @@
+//! Owns the per-principal breakdown: who did what, with counts, errors,
+//! first/last seen, source IPs, top actions and services, an activity
+//! sparkline and credential facts. Role sessions group under their role.
+//! Sortable by every column; a click filters the whole view to one principal.
+
+use super::format::{thousands, time, visible};
+use trailglass_core::input::identity::CredentialFacts;
+use trailglass_core::query::view::PrincipalStats;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Kind,
+    Name,
+    Account,
+    Events,
+    Errors,
+    Denied,
+    First,
+    Last,
+    Ips,
+}
+
+const HEADERS: [(SortKey, &str); 9] = [
+    (SortKey::Kind, "Kind"),
+    (SortKey::Name, "Principal"),
+    (SortKey::Account, "Account"),
+    (SortKey::Events, "Events"),
+    (SortKey::Errors, "Errors"),
+    (SortKey::Denied, "Denied"),
+    (SortKey::First, "First seen"),
+    (SortKey::Last, "Last seen"),
+    (SortKey::Ips, "IPs"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct PrincipalsProps {
+    pub principals: Vec<PrincipalStats>,
+    pub total: usize,
+    pub local_time: bool,
+    pub on_pick: Callback<u32>,
+    pub on_export: Callback<bool>,
+}
+
+/// A role's sessions, or a principal on its own.
+struct Group<'a> {
+    key: String,
+    label: String,
+    members: Vec<&'a PrincipalStats>,
+}
+
+impl Group<'_> {
+    fn sum(&self, f: impl Fn(&PrincipalStats) -> u32) -> u32 {
+        self.members.iter().map(|p| f(p)).sum()
+    }
+    fn first(&self) -> Option<i64> {
+        self.members.iter().filter_map(|p| p.first_ms).min()
+    }
+    fn last(&self) -> Option<i64> {
+        self.members.iter().filter_map(|p| p.last_ms).max()
+    }
+}
+
+fn groups(principals: &[PrincipalStats]) -> Vec<Group<'_>> {
+    let mut out: Vec<Group<'_>> = Vec::new();
+    for p in principals {
+        if p.kind == "AssumedRole" {
+            if let Some(group) = out.iter_mut().find(|g| g.key == p.group) {
+                group.members.push(p);
+                continue;
+            }
+            // The role's name is the last part of the role ARN it is grouped under.
+            let role = p
+                .group
+                .rsplit(['/', ':'])
+                .next()
+                .filter(|r| !r.is_empty())
+                .unwrap_or(&p.name);
+            let role = match trailglass_core::input::identity::identity_center_permission_set(role)
+            {
+                Some(permission_set) => format!("{permission_set} (Identity Center)"),
+                None => role.to_owned(),
+            };
+            out.push(Group {
+                key: p.group.clone(),
+                label: role,
+                members: vec![p],
+            });
+        } else {
+            out.push(Group {
+                key: format!("#{}", p.id),
+                label: p.name.clone(),
+                members: vec![p],
+            });
+        }
+    }
+    out
+}
+
+fn sparkline(activity: &[u32]) -> Html {
+    let max = activity.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = activity.len().max(2) as f64 - 1.0;
+    let points: Vec<String> = activity
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * 80.0 / n,
+                18.0 - f64::from(v) / max * 16.0
+            )
+        })
+        .collect();
+    html! { <svg class="spark" viewBox="0 0 80 20" aria-hidden="true"><polyline points={points.join(" ")} /></svg> }
+}
+
+fn facts_badges(bits: u16) -> Html {
+    html! { <>{ for CredentialFacts::labels(bits).into_iter().map(|label| html! { <span class="badge">{ label }</span> }) }</> }
+}
+
+#[component]
+pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
+    let sort = use_state(|| (SortKey::Events, true));
+    let expanded = use_state(Vec::<String>::new);
+    let mut list = groups(&props.principals);
+    let (key, descending) = *sort;
+    list.sort_by(|a, b| {
+        let ordering = match key {
+            SortKey::Kind => a.members[0].kind.cmp(&b.members[0].kind),
+            SortKey::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
+            SortKey::Account => a.members[0].account.cmp(&b.members[0].account),
+            SortKey::Events => a.sum(|p| p.events).cmp(&b.sum(|p| p.events)),
+            SortKey::Errors => a.sum(|p| p.errors).cmp(&b.sum(|p| p.errors)),
+            SortKey::Denied => a.sum(|p| p.denied).cmp(&b.sum(|p| p.denied)),
+            SortKey::First => a.first().cmp(&b.first()),
+            SortKey::Last => a.last().cmp(&b.last()),
+            SortKey::Ips => a.sum(|p| p.source_ips).cmp(&b.sum(|p| p.source_ips)),
+        };
+        if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+    let local = props.local_time;
+    let when = |t: Option<i64>| t.map(|t| time(t, local)).unwrap_or_default();
+    let row = |p: &PrincipalStats, nested: bool| {
+        let on_pick = props.on_pick.clone();
+        let id = p.id;
+        html! {
+            <tr class={classes!("principal", nested.then_some("nested"))} data-testid="principal-row" data-kind={p.kind.clone()}
+                data-principal={p.name.clone()} data-events={p.events.to_string()} data-id={p.id.to_string()} onclick={Callback::from(move |_: MouseEvent| on_pick.emit(id))} tabindex="0"
+                onkeydown={{ let on_pick = props.on_pick.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { on_pick.emit(id) }) }}>
+                <td><span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span></td>
+                <td class="name" title={visible(&p.group)}>{ visible(&if nested { p.name.split_once('/').map_or(p.name.clone(), |(_, s)| s.to_owned()) } else { p.name.clone() }) }</td>
+                <td class="mono">{ p.account.clone() }</td>
+                <td class="num">{ thousands(p.events as usize) }</td>
+                <td class={classes!("num", (p.errors > 0).then_some("warn"))}>{ thousands(p.errors as usize) }</td>
+                <td class={classes!("num", (p.denied > 0).then_some("error-text"))}>{ thousands(p.denied as usize) }</td>
+                <td class="mono small">{ when(p.first_ms) }</td>
+                <td class="mono small">{ when(p.last_ms) }</td>
+                <td class="num">{ p.source_ips }</td>
+                <td class="small">{ visible(&p.top_actions.iter().map(|v| v.value.clone()).collect::<Vec<_>>().join(", ")) }</td>
+                <td class="small">{ visible(&p.top_services.iter().map(|v| v.value.trim_end_matches(".amazonaws.com").to_owned()).collect::<Vec<_>>().join(", ")) }</td>
+                <td>{ sparkline(&p.activity) }</td>
+                <td class="badges">{ facts_badges(p.facts) }</td>
+            </tr>
+        }
+    };
+    let export = |json: bool| {
+        let on_export = props.on_export.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(json))
+    };
+    html! {
+        <section class="panel principals-panel">
+            <div class="panel-head">
+                <h2>{ format!("Who did what · {} principals", thousands(props.total)) }</h2>
+                <span class="spacer"></span>
+                <button class="button small" data-testid="export-principals-csv" onclick={export(false)}>{"Download CSV"}</button>
+                <button class="button small" data-testid="export-principals-json" onclick={export(true)}>{"Download JSON"}</button>
+            </div>
+            <table class="principals" data-testid="principals">
+                <thead><tr>
+                    { for HEADERS.iter().map(|&(k, label)| {
+                        let sort = sort.clone();
+                        let arrow = if key == k { if descending { " ↓" } else { " ↑" } } else { "" };
+                        html! { <th class={classes!(matches!(k, SortKey::Events | SortKey::Errors | SortKey::Denied | SortKey::Ips).then_some("num"))}>
+                            <button class="th sort" data-testid={format!("sort-{}", label.to_lowercase().replace(' ', "-"))}
+                                onclick={Callback::from(move |_: MouseEvent| sort.set((k, if sort.0 == k { !sort.1 } else { true })))}>
+                                { format!("{label}{arrow}") }</button></th> }
+                    }) }
+                    <th>{"Top actions"}</th><th>{"Services"}</th><th>{"Activity"}</th><th>{"Credentials"}</th>
+                </tr></thead>
+                <tbody>
+                    { for list.iter().map(|group| {
+                        if group.members.len() == 1 && !group.members[0].kind.eq("AssumedRole") {
+                            return row(group.members[0], false);
+                        }
+                        let open = expanded.contains(&group.key);
+                        let toggle = {
+                            let expanded = expanded.clone();
+                            let key = group.key.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                let mut next = (*expanded).clone();
+                                if let Some(at) = next.iter().position(|k| *k == key) { next.remove(at); } else { next.push(key.clone()); }
+                                expanded.set(next);
+                            })
+                        };
+                        html! {
+                            <>
+                                <tr class="role-group" data-testid="role-group" onclick={toggle}>
+                                    <td><span class="kind kind-role">{ if open { "▾ Role" } else { "▸ Role" } }</span></td>
+                                    <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} session{}", group.label, group.members.len(), if group.members.len() == 1 { "" } else { "s" })) }</td>
+                                    <td class="mono">{ group.members[0].account.clone() }</td>
+                                    <td class="num">{ thousands(group.sum(|p| p.events) as usize) }</td>
+                                    <td class="num">{ thousands(group.sum(|p| p.errors) as usize) }</td>
+                                    <td class="num">{ thousands(group.sum(|p| p.denied) as usize) }</td>
+                                    <td class="mono small">{ when(group.first()) }</td>
+                                    <td class="mono small">{ when(group.last()) }</td>
+                                    <td class="num"></td><td></td><td></td><td></td><td></td>
+                                </tr>
+                                if open { { for group.members.iter().map(|p| row(p, true)) } }
+                            </>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,203 @@
+//! Owns the store worker's session: the loaded store and what the page is
+//! looking at (query, selection, detections, lineage), answering view,
+//! row, export and digest-check requests.
+
+use super::display::{
+    FACET_VALUES, FIRST_ROWS, PRINCIPALS_SHOWN, SPARKLINE_SLICES, TIMELINE_BUCKETS,
+};
+use crate::files::FileHandle;
+use crate::protocol::{ExportFormat, FindingView, FromWorker, ViewRequest, ViewResult};
+use trailglass_core::analysis::coverage::CoverageReport;
+use trailglass_core::analysis::digest::log_content_sha256;
+use trailglass_core::analysis::lineage::LineageIndex;
+use trailglass_core::load::ingest::Loader;
+use trailglass_core::query::filter::{select_with, Filter, RawScan};
+use trailglass_core::query::view::{facet, principal_stats, timeline, window, Selection, TableRow};
+
+/// The store and what the page is looking at.
+pub(super) struct Session {
+    pub(super) loader: Loader,
+    /// Every row in time order; rebuilt after a load.
+    pub(super) order: Selection,
+    pub(super) request: ViewRequest,
+    pub(super) selection: Selection,
+    /// Built on the first lineage question after a load, then kept.
+    pub(super) lineage: Option<LineageIndex>,
+    /// Which detection rules each row matched; rebuilt after a load.
+    pub(super) rules_by_row: rustc_hash::FxHashMap<u32, Vec<u16>>,
+    /// How many times its data changed (every load and every Clear count):
+    /// work that spans awaits checks it to know its rows still mean the same.
+    pub(super) changes: u64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self {
+            loader: Loader::new(trailglass_core::load::ingest::Limits::browser()),
+            order: Selection::default(),
+            request: ViewRequest::default(),
+            selection: Selection::default(),
+            lineage: None,
+            rules_by_row: Default::default(),
+            changes: 0,
+        }
+    }
+}
+
+impl Session {
+    /// The lineage index of the store as loaded now, and the store.
+    pub(super) fn lineage(&mut self) -> (&LineageIndex, &trailglass_core::store::EventStore) {
+        let store = &self.loader.store;
+        (
+            self.lineage
+                .get_or_insert_with(|| LineageIndex::build(store)),
+            store,
+        )
+    }
+
+    /// Answers a view; free text and JSON paths read the raw JSON through
+    /// `scan` (see [`super::fanout::FanOut`]).
+    pub(super) async fn view(&mut self, request: ViewRequest, scan: &impl RawScan) -> FromWorker {
+        let started = js_sys::Date::now();
+        let query = match trailglass_core::query::parse(&request.query) {
+            Ok(query) => query,
+            Err(error) => {
+                return FromWorker::QueryError {
+                    message: error.to_string(),
+                    position: error.position,
+                }
+            }
+        };
+        let filter = Filter {
+            query,
+            range: request.range.map(|(from, to)| (from as i64, to as i64)),
+            principal: request.principal,
+        };
+        let store = &self.loader.store;
+        self.selection = select_with(store, &self.order, &filter, scan).await;
+        self.request = request.clone();
+        let selection = &self.selection;
+        let principals = principal_stats(store, selection, SPARKLINE_SLICES);
+        FromWorker::View(Box::new(ViewResult {
+            total: store.len(),
+            shown: selection.len(),
+            timeline: timeline(store, selection, filter.range, TIMELINE_BUCKETS),
+            facets: trailglass_core::store::columns::facets()
+                .into_iter()
+                .map(|column| facet(store, selection, column, FACET_VALUES))
+                .collect(),
+            principals_total: principals.len(),
+            principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
+            rows: self.badged(window(store, selection, 0, FIRST_ROWS, request.descending)),
+            request,
+            elapsed_ms: js_sys::Date::now() - started,
+        }))
+    }
+
+    /// Runs the built-in detections over everything loaded (once per load).
+    pub(super) fn detect(&mut self) -> Vec<FindingView> {
+        let findings =
+            trailglass_core::analysis::detect::evaluate_loaded(&self.loader, &self.order);
+        self.take_findings(findings)
+    }
+
+    /// Keeps each row's rules (for badges) and turns findings into what the panel shows.
+    pub(super) fn take_findings(
+        &mut self,
+        findings: Vec<trailglass_core::analysis::detect::Finding>,
+    ) -> Vec<FindingView> {
+        self.rules_by_row = trailglass_core::analysis::detect::rules_by_row(&findings);
+        let mut views: Vec<FindingView> = findings
+            .into_iter()
+            .map(|finding| {
+                let rule = &trailglass_core::analysis::detect::RULES[finding.rule];
+                FindingView {
+                    id: rule.id.into(),
+                    title: rule.title.into(),
+                    severity: rule.severity,
+                    technique: rule.technique.into(),
+                    query: rule.query.into(),
+                    condition: rule.condition.describe(),
+                    search: finding.search,
+                    exact: finding.exact,
+                    count: finding.rows.len(),
+                }
+            })
+            .collect();
+        views.sort_by_key(|f| std::cmp::Reverse((f.severity, f.count)));
+        views
+    }
+
+    pub(super) fn badged(&self, mut rows: Vec<TableRow>) -> Vec<TableRow> {
+        for row in &mut rows {
+            row.rule_badge = trailglass_core::analysis::detect::badge(&self.rules_by_row, row.id);
+        }
+        rows
+    }
+
+    pub(super) fn export(&self, format: ExportFormat) -> FromWorker {
+        let store = &self.loader.store;
+        let principals = || principal_stats(store, &self.selection, 0);
+        let (file_name, mime, bytes) = match format {
+            ExportFormat::PrincipalsJson => (
+                "trailglass-principals.json",
+                "application/json",
+                serde_json::to_vec_pretty(&principals()).unwrap_or_default(),
+            ),
+            ExportFormat::PrincipalsCsv => (
+                "trailglass-principals.csv",
+                "text/csv",
+                trailglass_core::query::export::principals_csv(&principals()).into_bytes(),
+            ),
+            ExportFormat::EventsJson => (
+                "trailglass-events.json",
+                "application/json",
+                trailglass_core::query::export::records_json(store, &self.selection, false),
+            ),
+            ExportFormat::EventsJsonGz => (
+                "trailglass-events.json.gz",
+                "application/gzip",
+                trailglass_core::query::export::records_json(store, &self.selection, false),
+            ),
+            ExportFormat::EventsCsv => (
+                "trailglass-events.csv",
+                "text/csv",
+                trailglass_core::query::export::events_csv(store, &self.selection).into_bytes(),
+            ),
+        };
+        FromWorker::Export {
+            file_name: file_name.into(),
+            mime: mime.into(),
+            bytes,
+            gzip: format == ExportFormat::EventsJsonGz,
+        }
+    }
+}
+
+/// Hashes the loaded files that digests name (handed over again by the
+/// page), one at a time, never on the load path: a load of a million events
+/// does not pay for it.
+pub(super) async fn verify_against_digests(
+    mut report: CoverageReport,
+    files: Vec<FileHandle>,
+) -> CoverageReport {
+    let files: std::collections::HashMap<&str, &FileHandle> = files
+        .iter()
+        .map(|file| (file.name.as_str(), file))
+        .collect();
+    for name in report.files_to_hash() {
+        let sha256 = match files.get(name.as_str()) {
+            None => Err("the file is no longer open here".to_owned()),
+            Some(file) => match file.read().await {
+                Ok(bytes) => log_content_sha256(
+                    &bytes,
+                    trailglass_core::load::ingest::Limits::browser().max_inflated_bytes,
+                ),
+                Err(error) => Err(format!("cannot read the file: {error}")),
+            },
+        };
+        report.record_hash(&name, sha256);
+    }
+    report.finish_verification();
+    report
+}
