@@ -5,9 +5,13 @@
 //! [`state`] and [`protocol`], plain data and logic, are tested natively.
 
 pub mod app;
+pub mod client;
 pub mod codec;
+pub mod download;
 pub mod fault;
 pub mod files;
+pub mod handle;
+pub mod hooks;
 pub mod parser;
 pub mod pool;
 pub mod protocol;

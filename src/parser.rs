@@ -6,7 +6,7 @@
 //! [`trailglass_core::store::partition`]). When it fails (a panic, or a trap that surfaces
 //! only as a rejected promise), it says so before it stops.
 
-use super::files::FileHandle;
+use super::handle::FileHandle;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use trailglass_core::load::batch::BatchParse;

@@ -4,7 +4,7 @@
 //! Each parser keeps the raw JSON it parsed: an [`Asker`] asks it scans and
 //! fetches for that JSON, during a load or after it.
 
-use super::files::FileHandle;
+use super::handle::FileHandle;
 use super::parser::{ParserSays, ToParser, PARSER_NAME};
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_channel::oneshot;

@@ -28,6 +28,24 @@ pub enum Tab {
     Findings,
 }
 
+/// A query term that matches one value of a field exactly, or excludes it
+/// (a facet's value, a field in an event's detail).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub field: String,
+    pub value: String,
+    pub exclude: bool,
+}
+
+impl Term {
+    /// The term as query text: `field:"value"`, quoted so it is exact.
+    pub fn query_text(&self) -> String {
+        let escaped = self.value.replace('\\', "\\\\").replace('"', "\\\"");
+        let sign = if self.exclude { "-" } else { "" };
+        format!("{sign}{}:\"{escaped}\"", self.field)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub phase: LoadPhase,
@@ -61,6 +79,8 @@ pub enum Action {
     Worker(FromWorker),
     Dragging(bool),
     Query(String),
+    /// Adds a term to the query.
+    AddTerm(Term),
     Range(Option<(f64, f64)>),
     Principal(Option<u32>),
     ToggleSort,
@@ -92,6 +112,15 @@ impl AppState {
             Action::Worker(message) => next.receive(message),
             Action::Dragging(on) => next.dragging = on,
             Action::Query(text) => next.request.query = text,
+            Action::AddTerm(term) => {
+                let addition = term.query_text();
+                let query = next.request.query.trim_end();
+                next.request.query = if query.trim_start().is_empty() {
+                    addition
+                } else {
+                    format!("{query} {addition}")
+                };
+            }
             Action::Range(range) => next.request.range = range,
             Action::Principal(principal) => {
                 next.request.principal = principal;
@@ -292,6 +321,38 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_added_term_is_exact_and_keeps_what_was_typed() {
+        let mut state = AppState::default();
+        state.apply(Action::AddTerm(Term {
+            field: "userAgent".into(),
+            value: r#"say "hi" \ bye"#.into(),
+            exclude: false,
+        }));
+        assert_eq!(state.request.query, r#"userAgent:"say \"hi\" \\ bye""#);
+        state.apply(Action::AddTerm(Term {
+            field: "eventName".into(),
+            value: "GetObject".into(),
+            exclude: true,
+        }));
+        assert_eq!(
+            state.request.query,
+            r#"userAgent:"say \"hi\" \\ bye" -eventName:"GetObject""#
+        );
+        // Quoted, a value with wildcards in it stays exact.
+        state.apply(Action::Query(String::new()));
+        state.apply(Action::AddTerm(Term {
+            field: "errorMessage".into(),
+            value: "not * authorized?".into(),
+            exclude: false,
+        }));
+        let parsed = trailglass_core::query::parse(&state.request.query).expect("it parses");
+        let typed = trailglass_core::query::parse(r#"errorMessage:"not * authorized?""#).unwrap();
+        let wild = trailglass_core::query::parse("errorMessage:not*authorized?").unwrap();
+        assert_eq!(parsed, typed);
+        assert_ne!(parsed, wild);
+    }
 
     #[test]
     fn a_new_view_replaces_rows_and_clears_the_error() {

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let selector = data.last().copied().unwrap_or(0);
     let of = 2 + u32::from(selector % 3);
     let lookahead = (selector & 4 != 0).then_some(u64::from(selector) * 4);
-    let (parts, _) = trailglass_core::input::split::load_in_parts(
+    let (parts, _) = trailglass_core::load::parts::load_in_parts(
         "fuzz.json",
         data,
         of,

@@ -2,9 +2,11 @@
 //! coloured (built from text nodes, never from HTML strings), a copy button,
 //! and "filter to this value" on the key fields.
 
+use super::actions::use_page_actions;
 use super::format::visible;
 use super::lineage::LineageView;
 use crate::protocol::EventDetail;
+use crate::state::Term;
 use std::rc::Rc;
 use trailglass_core::query::pretty::TokenKind;
 use trailglass_core::store::columns::{Column, COLUMNS};
@@ -14,12 +16,6 @@ use yew::prelude::*;
 pub struct DetailProps {
     pub detail: Rc<EventDetail>,
     pub on_close: Callback<()>,
-    /// Adds a `field:"value"` term to the query.
-    pub on_filter: Callback<(String, String)>,
-    /// Filters to a principal of the event's lineage.
-    pub on_principal: Callback<u32>,
-    /// Opens another event (a lineage hop's issuing event).
-    pub on_open: Callback<u32>,
 }
 
 fn token_class(kind: TokenKind) -> &'static str {
@@ -34,6 +30,7 @@ fn token_class(kind: TokenKind) -> &'static str {
 
 #[component]
 pub fn EventDetailPanel(props: &DetailProps) -> Html {
+    let actions = use_page_actions();
     let copied = use_state(|| false);
     let detail = &props.detail;
     let row = &detail.row;
@@ -69,16 +66,16 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                 }) }
             </dl>
             if let Some(chain) = &detail.lineage {
-                <LineageView chains={Rc::new(vec![chain.clone()])} on_principal={props.on_principal.clone()} on_open={props.on_open.clone()} />
+                <LineageView chains={Rc::new(vec![chain.clone()])} />
             }
             <div class="filter-to">
                 <span class="muted">{"Filter to:"}</span>
                 { for filters.into_iter().map(|(field, label, value)| {
-                    let on_filter = props.on_filter.clone();
-                    let (f, v) = (field.to_owned(), value.clone());
+                    let add_term = actions.add_term.clone();
+                    let term = Term { field: field.to_owned(), value: value.clone(), exclude: false };
                     html! { <button class="chip" data-testid="filter-to" data-field={field}
                         title={format!("{field}:\"{value}\"")}
-                        onclick={Callback::from(move |_: MouseEvent| on_filter.emit((f.clone(), v.clone())))}>
+                        onclick={Callback::from(move |_: MouseEvent| add_term.emit(term.clone()))}>
                         { visible(&format!("{label}: {value}")) }</button> }
                 }) }
             </div>

@@ -1,7 +1,9 @@
 //! Owns the facet sidebar: the top values of each field over the current
 //! filter; click to include, alt-click or − to exclude.
 
+use super::actions::use_page_actions;
 use super::format::{thousands, visible};
+use crate::state::Term;
 use trailglass_core::query::view::Facet;
 use yew::prelude::*;
 
@@ -9,12 +11,11 @@ use yew::prelude::*;
 pub struct FacetProps {
     pub facets: Vec<Facet>,
     pub shown: usize,
-    /// (field, value, exclude)
-    pub on_pick: Callback<(String, String, bool)>,
 }
 
 #[component]
 pub fn FacetSidebar(props: &FacetProps) -> Html {
+    let add_term = use_page_actions().add_term;
     html! {
         <aside class="facets" data-testid="facets" aria-label="Top values">
             { for props.facets.iter().filter(|f| !f.values.is_empty()).map(|facet| {
@@ -26,16 +27,16 @@ pub fn FacetSidebar(props: &FacetProps) -> Html {
                             { for facet.values.iter().map(|value| {
                                 let share = if props.shown > 0 { f64::from(value.count) * 100.0 / props.shown as f64 } else { 0.0 };
                                 let include = {
-                                    let on_pick = props.on_pick.clone();
+                                    let add_term = add_term.clone();
                                     let (f, v) = (field.to_owned(), value.value.clone());
-                                    Callback::from(move |event: MouseEvent| on_pick.emit((f.clone(), v.clone(), event.alt_key())))
+                                    Callback::from(move |event: MouseEvent| add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: event.alt_key() }))
                                 };
                                 let exclude = {
-                                    let on_pick = props.on_pick.clone();
+                                    let add_term = add_term.clone();
                                     let (f, v) = (field.to_owned(), value.value.clone());
                                     Callback::from(move |event: MouseEvent| {
                                         event.stop_propagation();
-                                        on_pick.emit((f.clone(), v.clone(), true))
+                                        add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: true })
                                     })
                                 };
                                 html! {

@@ -2,6 +2,7 @@
 //! one focusable link per hop (to the hop's principal and to the event that
 //! created its session), and plain words where the logs stop.
 
+use super::actions::{use_page_actions, PageActions};
 use super::format::visible;
 use std::rc::Rc;
 use trailglass_core::analysis::lineage::{Chain, ChainEnd, Hop};
@@ -10,10 +11,6 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct LineageProps {
     pub chains: Rc<Vec<Chain>>,
-    /// Filters the view to a hop's principal.
-    pub on_principal: Callback<u32>,
-    /// Opens the event that created a hop's session.
-    pub on_open: Callback<u32>,
 }
 
 fn end_name(end: ChainEnd) -> &'static str {
@@ -36,10 +33,11 @@ fn missing_origin(end: ChainEnd) -> Option<&'static str> {
     }
 }
 
-fn hop_view(hop: &Hop, props: &LineageProps) -> Html {
+/// A hop: its principal opens that principal's page, its issuing event the event.
+fn hop_view(hop: &Hop, actions: &PageActions) -> Html {
     let who = match hop.principal {
         Some(id) => {
-            let on_principal = props.on_principal.clone();
+            let on_principal = actions.open_principal.clone();
             html! {
                 <button class="hop-who" data-testid="lineage-hop-principal"
                     title="Show this principal's events"
@@ -50,7 +48,7 @@ fn hop_view(hop: &Hop, props: &LineageProps) -> Html {
         None => html! { <span class="hop-who inferred">{ visible(&hop.name) }</span> },
     };
     let issued = hop.issued_by.as_ref().map(|issued| {
-        let on_open = props.on_open.clone();
+        let on_open = actions.open_event.clone();
         let event = issued.event;
         let time = issued.time.replace('T', " ");
         html! {
@@ -76,6 +74,7 @@ fn hop_view(hop: &Hop, props: &LineageProps) -> Html {
 
 #[component]
 pub fn LineageView(props: &LineageProps) -> Html {
+    let actions = use_page_actions();
     if props.chains.is_empty() {
         return Html::default();
     }
@@ -88,7 +87,7 @@ pub fn LineageView(props: &LineageProps) -> Html {
                         if let Some(words) = missing_origin(chain.end) {
                             <li class="hop missing" data-testid="lineage-missing">{ words }</li>
                         }
-                        { for chain.hops.iter().map(|hop| hop_view(hop, props)) }
+                        { for chain.hops.iter().map(|hop| hop_view(hop, &actions)) }
                     </ol>
                     if let Some(source) = &chain.source_identity {
                         <span class="muted" data-testid="lineage-source-identity">{ visible(&format!("source identity: {source}")) }</span>

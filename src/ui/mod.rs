@@ -1,6 +1,7 @@
 //! The page's components, one per area: each gets the data it shows and
 //! callbacks for what it asks; none talks to the worker itself.
 
+pub mod actions;
 pub mod coverage;
 pub mod detail;
 pub mod facets;
@@ -13,3 +14,5 @@ pub mod reveal;
 pub mod search;
 pub mod table;
 pub mod timeline;
+pub mod toolbar;
+pub mod topbar;

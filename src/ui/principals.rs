@@ -3,7 +3,9 @@
 //! sparkline and credential facts. Role sessions group under their role.
 //! Sortable by every column; a click filters the whole view to one principal.
 
+use super::actions::use_page_actions;
 use super::format::{thousands, time, visible};
+use crate::protocol::ExportFormat;
 use trailglass_core::input::identity::CredentialFacts;
 use trailglass_core::query::view::PrincipalStats;
 use yew::prelude::*;
@@ -38,8 +40,6 @@ pub struct PrincipalsProps {
     pub principals: Vec<PrincipalStats>,
     pub total: usize,
     pub local_time: bool,
-    pub on_pick: Callback<u32>,
-    pub on_export: Callback<bool>,
 }
 
 /// A role's sessions, or a principal on its own.
@@ -120,6 +120,7 @@ fn facts_badges(bits: u16) -> Html {
 
 #[component]
 pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
+    let actions = use_page_actions();
     let sort = use_state(|| (SortKey::Events, true));
     let expanded = use_state(Vec::<String>::new);
     let mut list = groups(&props.principals);
@@ -145,12 +146,12 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
     let local = props.local_time;
     let when = |t: Option<i64>| t.map(|t| time(t, local)).unwrap_or_default();
     let row = |p: &PrincipalStats, nested: bool| {
-        let on_pick = props.on_pick.clone();
+        let on_pick = actions.open_principal.clone();
         let id = p.id;
         html! {
             <tr class={classes!("principal", nested.then_some("nested"))} data-testid="principal-row" data-kind={p.kind.clone()}
                 data-principal={p.name.clone()} data-events={p.events.to_string()} data-id={p.id.to_string()} onclick={Callback::from(move |_: MouseEvent| on_pick.emit(id))} tabindex="0"
-                onkeydown={{ let on_pick = props.on_pick.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { on_pick.emit(id) }) }}>
+                onkeydown={{ let on_pick = actions.open_principal.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { on_pick.emit(id) }) }}>
                 <td><span class={classes!("kind", format!("kind-{}", p.kind.to_lowercase()))}>{ p.kind_label.clone() }</span></td>
                 <td class="name" title={visible(&p.group)}>{ visible(&if nested { p.name.split_once('/').map_or(p.name.clone(), |(_, s)| s.to_owned()) } else { p.name.clone() }) }</td>
                 <td class="mono">{ p.account.clone() }</td>
@@ -167,17 +168,17 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
             </tr>
         }
     };
-    let export = |json: bool| {
-        let on_export = props.on_export.clone();
-        Callback::from(move |_: MouseEvent| on_export.emit(json))
+    let export = |format: ExportFormat| {
+        let export = actions.export.clone();
+        Callback::from(move |_: MouseEvent| export.emit(format))
     };
     html! {
         <section class="panel principals-panel">
             <div class="panel-head">
                 <h2>{ format!("Who did what · {} principals", thousands(props.total)) }</h2>
                 <span class="spacer"></span>
-                <button class="button small" data-testid="export-principals-csv" onclick={export(false)}>{"Download CSV"}</button>
-                <button class="button small" data-testid="export-principals-json" onclick={export(true)}>{"Download JSON"}</button>
+                <button class="button small" data-testid="export-principals-csv" onclick={export(ExportFormat::PrincipalsCsv)}>{"Download CSV"}</button>
+                <button class="button small" data-testid="export-principals-json" onclick={export(ExportFormat::PrincipalsJson)}>{"Download JSON"}</button>
             </div>
             <table class="principals" data-testid="principals">
                 <thead><tr>

@@ -2,6 +2,7 @@
 //! DOM, fetched from the worker by window), sortable by time, with a column
 //! chooser and keyboard navigation (arrows or j/k to move, Enter to open).
 
+use super::actions::use_page_actions;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use trailglass_core::query::view::TableRow;
@@ -36,10 +37,11 @@ fn kind_tag(kind: &str) -> &'static str {
 fn rule_badge(row: &TableRow) -> Option<Html> {
     let badge = row.rule_badge.as_ref()?;
     let severity = badge.severity.label();
+    let rules = badge.rules.join("\n");
     Some(html! {
         <span class={classes!("rule-badge", format!("sev-{}", severity.to_lowercase()))} data-testid="rule-badge"
-            data-severity={severity} data-letter={&severity[..1]} title={badge.titles.clone()}
-            aria-label={format!("Detections: {}", badge.titles)}></span>
+            data-severity={severity} data-letter={&severity[..1]} title={rules.clone()}
+            aria-label={format!("Detections: {rules}")}></span>
     })
 }
 
@@ -58,13 +60,13 @@ pub struct TableProps {
     /// Asks for rows `[offset, offset + WINDOW)`.
     pub on_need: Callback<usize>,
     pub on_cursor: Callback<usize>,
-    pub on_open: Callback<u32>,
     pub on_sort: Callback<()>,
     pub on_toggle_column: Callback<Column>,
 }
 
 #[component]
 pub fn EventTable(props: &TableProps) -> Html {
+    let open_event = use_page_actions().open_event;
     let scroll_top = use_state(|| 0.0f64);
     let viewport = use_state(|| 600.0f64);
     let body = use_node_ref();
@@ -122,7 +124,7 @@ pub fn EventTable(props: &TableProps) -> Html {
         let shown = props.shown;
         let rows = props.rows.clone();
         let on_cursor = props.on_cursor.clone();
-        let on_open = props.on_open.clone();
+        let on_open = open_event.clone();
         let page = (*viewport / ROW_HEIGHT) as usize;
         Callback::from(move |event: KeyboardEvent| {
             if shown == 0 {
@@ -180,7 +182,7 @@ pub fn EventTable(props: &TableProps) -> Html {
                 let id = row.id;
                 let on_click = {
                     let on_cursor = props.on_cursor.clone();
-                    let on_open = props.on_open.clone();
+                    let on_open = open_event.clone();
                     Callback::from(move |_: MouseEvent| {
                         on_cursor.emit(position);
                         on_open.emit(id);

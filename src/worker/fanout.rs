@@ -67,7 +67,7 @@ pub(super) async fn with_raw<T>(
     mut op: impl FnMut(&mut Session) -> T,
 ) -> T {
     loop {
-        super::loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+        super::session::Gate::until(|| session.try_borrow_mut().is_err()).await;
         let misses = {
             let mut session = session.borrow_mut();
             match try_with_raw(&mut *session, |s| &s.loader.store, &mut op) {
@@ -105,7 +105,7 @@ pub(super) async fn with_raw<T>(
             }
         }
         // A view may have taken the session while the parsers answered.
-        super::loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+        super::session::Gate::until(|| session.try_borrow_mut().is_err()).await;
         let mut session = session.borrow_mut();
         for (index, block) in fetched {
             session.loader.store.raw_store_mut().install(index, block);

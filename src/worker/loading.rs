@@ -6,10 +6,10 @@
 //! generated and loaded here too.
 
 use super::display::load_summary;
-use super::session::Session;
+use super::session::{Gate, Session};
 use super::IngestWorker;
 use crate::fault;
-use crate::files::FileHandle;
+use crate::handle::FileHandle;
 use crate::pool::{Asker, ParsePool, PoolEvent};
 use crate::protocol::{FromWorker, LoadSummary, Progress};
 use futures_channel::mpsc::UnboundedReceiver;
@@ -18,8 +18,8 @@ use gloo::worker::{HandlerId, WorkerScope};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use trailglass_core::input::container::Container;
-use trailglass_core::input::split::SplitLoads;
 use trailglass_core::load::ingest::{Limits, Loader};
+use trailglass_core::load::parts::SplitLoads;
 use trailglass_core::load::schedule::{Crash, Job, Next, Schedule, Settings};
 use trailglass_core::query::view::time_order;
 use trailglass_core::sample::{generate, SampleConfig};
@@ -69,24 +69,6 @@ struct KeptBatch {
 
 /// How long a batch parsed again may take before its blocks are given up.
 const PARSE_AGAIN_MS: u32 = 60_000;
-
-/// Keeps loads and views that read raw JSON from the parsers apart: such a
-/// view holds the session while it waits for the parsers' answers, and a
-/// load changes the session as segments arrive.
-#[derive(Default)]
-pub(super) struct Gate {
-    pub(super) loads: Cell<u32>,
-    pub(super) views: Cell<u32>,
-}
-
-impl Gate {
-    /// Waits until `busy` is false, looking every few milliseconds.
-    pub(super) async fn until(busy: impl Fn() -> bool) {
-        while busy() {
-            gloo::timers::future::TimeoutFuture::new(5).await;
-        }
-    }
-}
 
 /// The parsers: started before they are needed (starting one, a new worker
 /// that compiles and instantiates its WebAssembly, takes a few hundred

@@ -10,7 +10,7 @@ mod fanout;
 mod loading;
 mod session;
 
-use super::files::{FileHandle, Request};
+use super::handle::{FileHandle, Request};
 use super::protocol::{FromWorker, ToWorker};
 use display::{event_detail, load_summary};
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -31,7 +31,7 @@ pub struct IngestWorker {
     incoming: RefCell<Option<(u32, UnboundedSender<Vec<FileHandle>>)>>,
     /// The parsers (see [`loading::WarmPool`]).
     pool: loading::WarmPool,
-    gate: Rc<loading::Gate>,
+    gate: Rc<session::Gate>,
     commands: Commands,
 }
 
@@ -120,7 +120,7 @@ impl Worker for IngestWorker {
 struct Served {
     session: Rc<RefCell<Session>>,
     pool: loading::WarmPool,
-    gate: Rc<loading::Gate>,
+    gate: Rc<session::Gate>,
     scope: WorkerScope<IngestWorker>,
 }
 
@@ -129,7 +129,7 @@ impl Served {
         while let Some(command) = queue.next().await {
             // A load's last view may hold the session while the parsers answer.
             let session = self.session.clone();
-            loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+            session::Gate::until(|| session.try_borrow_mut().is_err()).await;
             match command {
                 Command::Page(id, input) => self.answer(id, input).await,
                 // Beside the queue: the user's first query after a load is not kept
@@ -144,7 +144,7 @@ impl Served {
         }
     }
 
-    // A view holds the session while the parsers answer: see `loading::Gate`.
+    // A view holds the session while the parsers answer: see `session::Gate`.
     #[allow(clippy::await_holding_refcell_ref)]
     async fn answer(&self, id: HandlerId, input: Request) {
         let scope = &self.scope;
@@ -173,7 +173,7 @@ impl Served {
                 if reads_raw {
                     // It holds the session while the parsers answer: no load may change it meanwhile.
                     let gate = self.gate.clone();
-                    loading::Gate::until(|| gate.loads.get() > 0).await;
+                    session::Gate::until(|| gate.loads.get() > 0).await;
                 }
                 self.gate.views.set(self.gate.views.get() + 1);
                 let fan_out = fanout::FanOut::new(&asker);
@@ -203,7 +203,7 @@ impl Served {
                     if let Some(badge) =
                         trailglass_core::analysis::detect::badge(&session.rules_by_row, event)
                     {
-                        let rules = badge.titles.replace('\n', "; ");
+                        let rules = badge.rules.join("; ");
                         detail.facts.push(("Detections".to_owned(), rules));
                     }
                     Some(detail)
@@ -256,11 +256,11 @@ async fn detect(
     id: HandlerId,
 ) {
     let asker = pool.asker();
-    loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    session::Gate::until(|| session.try_borrow_mut().is_err()).await;
     let (planned, changes) = {
         let session = session.borrow();
         (
-            trailglass_core::analysis::detect::plan_loaded(&session.loader, &session.order),
+            session.loader.plan_detection(&session.order),
             session.changes,
         )
     };
@@ -283,7 +283,7 @@ async fn detect(
                 let Some((upto, read)) = read else { return };
                 detection.keep(upto, read);
             }
-            loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+            session::Gate::until(|| session.try_borrow_mut().is_err()).await;
             let mut session = session.borrow_mut();
             if session.changes != changes {
                 return;
@@ -295,7 +295,7 @@ async fn detect(
         }
     };
     scope.respond(id, FromWorker::Findings(findings));
-    loading::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    session::Gate::until(|| session.try_borrow_mut().is_err()).await;
     let session = session.borrow();
     let rows = session.badged(window(
         &session.loader.store,

@@ -1,18 +1,21 @@
 //! Owns the store worker's session: the loaded store and what the page is
 //! looking at (query, selection, detections, lineage), answering view,
-//! row, export and digest-check requests.
+//! row, export and digest-check requests; and the [`Gate`] that keeps
+//! loads and views which wait on the parsers from changing it under each other.
 
 use super::display::{
     FACET_VALUES, FIRST_ROWS, PRINCIPALS_SHOWN, SPARKLINE_SLICES, TIMELINE_BUCKETS,
 };
-use crate::files::FileHandle;
+use crate::handle::FileHandle;
 use crate::protocol::{ExportFormat, FindingView, FromWorker, ViewRequest, ViewResult};
+use std::cell::Cell;
 use trailglass_core::analysis::coverage::CoverageReport;
 use trailglass_core::analysis::digest::log_content_sha256;
 use trailglass_core::analysis::lineage::LineageIndex;
 use trailglass_core::load::ingest::Loader;
+use trailglass_core::query::filter::Selection;
 use trailglass_core::query::filter::{select_with, Filter, RawScan};
-use trailglass_core::query::view::{facet, principal_stats, timeline, window, Selection, TableRow};
+use trailglass_core::query::view::{facet, principal_stats, timeline, window, TableRow};
 
 /// The store and what the page is looking at.
 pub(super) struct Session {
@@ -96,8 +99,7 @@ impl Session {
 
     /// Runs the built-in detections over everything loaded (once per load).
     pub(super) fn detect(&mut self) -> Vec<FindingView> {
-        let findings =
-            trailglass_core::analysis::detect::evaluate_loaded(&self.loader, &self.order);
+        let findings = self.loader.findings(&self.order);
         self.take_findings(findings)
     }
 
@@ -200,4 +202,22 @@ pub(super) async fn verify_against_digests(
     }
     report.finish_verification();
     report
+}
+
+/// Keeps loads and views that read raw JSON from the parsers apart: such a
+/// view holds the session while it waits for the parsers' answers, and a
+/// load changes the session as segments arrive.
+#[derive(Default)]
+pub(super) struct Gate {
+    pub(super) loads: Cell<u32>,
+    pub(super) views: Cell<u32>,
+}
+
+impl Gate {
+    /// Waits until `busy` is false, looking every few milliseconds.
+    pub(super) async fn until(busy: impl Fn() -> bool) {
+        while busy() {
+            gloo::timers::future::TimeoutFuture::new(5).await;
+        }
+    }
 }

@@ -207,8 +207,7 @@ fn what_reads_events_fetches_them_and_answers_as_one_store() {
     assert_eq!(fetched, json(&whole));
     assert_eq!(rounds, 2, "one fetch round reads every block");
     // Detections, with the masks the parsers computed.
-    let findings =
-        |loader: &Loader| trailglass_core::analysis::detect::evaluate_loaded(loader, &order);
+    let findings = |loader: &Loader| loader.findings(&order);
     let expected = findings(&whole);
     assert!(
         expected.len() >= 5,

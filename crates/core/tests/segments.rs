@@ -219,7 +219,7 @@ fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
         for (name, bytes) in chunk {
             loader.load(name, bytes);
         }
-        let bytes = trailglass_core::analysis::detect::detected_segment(loader).encode();
+        let bytes = loader.into_detected_segment().encode();
         merged.merge(Segment::decode(&bytes).expect("a segment decodes"));
     }
     merged.store.seal();
@@ -229,14 +229,13 @@ fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
         "every row came with its rules"
     );
     let order = trailglass_core::query::view::time_order(&merged.store);
-    let from_masks = trailglass_core::analysis::detect::evaluate_loaded(&merged, &order);
+    let from_masks = merged.findings(&order);
     let after_load = trailglass_core::analysis::detect::evaluate(&merged.store, &order);
     assert!(from_masks.len() > 20, "the fixtures fire many rules");
     assert_eq!(from_masks, after_load);
 
     // In steps of one raw block, as the browser fetches from the parsers.
-    let mut detection =
-        trailglass_core::analysis::detect::plan_loaded(&merged, &order).expect("masks cover it");
+    let mut detection = merged.plan_detection(&order).expect("masks cover it");
     let mut rounds = 0;
     while !detection.done() {
         let (upto, read) = detection
@@ -251,8 +250,7 @@ fn findings_from_the_parsers_masks_equal_running_the_rules_after_the_load() {
     );
     assert_eq!(detection.finish(&merged.store), Some(from_masks));
     // Cleared (or grown) meanwhile: its rows no longer mean the same events.
-    let planned =
-        trailglass_core::analysis::detect::plan_loaded(&merged, &order).expect("masks cover it");
+    let planned = merged.plan_detection(&order).expect("masks cover it");
     let cleared = Loader::default();
     assert!(planned.read_next(&cleared.store, 1).is_none());
     assert!(planned.finish(&cleared.store).is_none());
@@ -345,7 +343,7 @@ fn the_parts_of_a_damaged_zip_report_its_problem_once() {
     }
 }
 
-/// Loads one file in `of` parts (see [`trailglass_core::input::split::load_in_parts`]).
+/// Loads one file in `of` parts (see [`trailglass_core::load::parts::load_in_parts`]).
 fn load_in_parts(
     name: &str,
     bytes: &[u8],
@@ -354,7 +352,7 @@ fn load_in_parts(
     backwards: bool,
 ) -> (Loader, bool) {
     let limits = Limits::default();
-    trailglass_core::input::split::load_in_parts(name, bytes, of, lookahead, backwards, limits)
+    trailglass_core::load::parts::load_in_parts(name, bytes, of, lookahead, backwards, limits)
 }
 
 /// Loads one file whole, as [`load_in_parts`] compares with.
@@ -629,7 +627,7 @@ fn a_text_whose_first_bytes_do_not_tell_its_shape_is_loaded_whole_by_its_first_p
 
 #[test]
 fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_rest_is_lost() {
-    use trailglass_core::input::split::SplitLoads;
+    use trailglass_core::load::parts::SplitLoads;
     let events = generated_events(300);
     let [lines, ..] = shapes(&events, b",");
     let part = |index| trailglass_core::load::schedule::Part { index, of: 3 };

@@ -241,30 +241,6 @@ pub fn row_masks(store: &EventStore) -> Vec<(u32, u64)> {
     masks
 }
 
-/// What a parse worker sends back: its batch, with each row's rules.
-pub fn detected_segment(loader: crate::load::ingest::Loader) -> crate::store::segment::Segment {
-    let masks = row_masks(&loader.store);
-    let mut segment = loader.into_segment();
-    segment.rule_masks = Some(masks);
-    segment
-}
-
-/// Findings for everything a loader holds: from the masks its segments
-/// brought when they cover every row, else by running the rules.
-pub fn evaluate_loaded(loader: &crate::load::ingest::Loader, order: &[u32]) -> Vec<Finding> {
-    match plan_loaded(loader, order) {
-        Some(detection) => detection.evaluate(&loader.store),
-        None => evaluate(&loader.store, order),
-    }
-}
-
-/// [`evaluate_loaded`]'s work in steps when the parsers' masks cover every
-/// row (see [`MaskedDetection`]); `None` when the rules must run over it all.
-pub fn plan_loaded(loader: &crate::load::ingest::Loader, order: &[u32]) -> Option<MaskedDetection> {
-    (loader.masked_rows == loader.store.len() && !loader.store.is_empty())
-        .then(|| MaskedDetection::new(&loader.store, order, &loader.rule_masks))
-}
-
 const _: () = assert!(RULES.len() <= 64, "a row's rules fit one u64 mask");
 
 /// [`evaluate`] from per-row masks computed when the events were parsed:
@@ -373,8 +349,8 @@ impl MaskedDetection {
         (store.len() == self.rows).then(|| findings(store, self.hits, self.json))
     }
 
-    /// Every step at once, on a store that holds its raw JSON.
-    fn evaluate(mut self, store: &EventStore) -> Vec<Finding> {
+    /// Every step at once: the findings, reading raw JSON from `store`.
+    pub fn evaluate(mut self, store: &EventStore) -> Vec<Finding> {
         if let Some((upto, read)) = self.read_next(store, usize::MAX) {
             self.keep(upto, read);
         }
@@ -671,23 +647,22 @@ pub fn rules_by_row(findings: &[Finding]) -> FxHashMap<u32, Vec<u16>> {
     by_row
 }
 
-/// What a table row shows when rules matched it.
+/// What a table row shows when detection rules matched it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleBadge {
     /// The highest severity among the rules.
     pub severity: Severity,
-    /// Each rule as "id title", one per line.
-    pub titles: String,
+    /// Each rule as "id title".
+    pub rules: Vec<String>,
 }
 
 /// The badge for one row, from [`rules_by_row`].
 pub fn badge(by_row: &FxHashMap<u32, Vec<u16>>, row: u32) -> Option<RuleBadge> {
     let rules = by_row.get(&row)?;
     let severity = rules.iter().map(|&r| RULES[r as usize].severity).max()?;
-    let titles = rules
+    let rules = rules
         .iter()
         .map(|&r| format!("{} {}", RULES[r as usize].id, RULES[r as usize].title))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Some(RuleBadge { severity, titles })
+        .collect();
+    Some(RuleBadge { severity, rules })
 }

@@ -6,10 +6,7 @@
 
 use crate::load::ingest::{Limits, Loader};
 
-/// A batch ends at this many bytes of files, or this many files: large
-/// enough that merging is cheap, small enough that progress moves.
-pub const BATCH_BYTES: usize = 1_000_000;
-pub const BATCH_FILES: usize = 256;
+pub use crate::load::schedule::{BATCH_BYTES, BATCH_FILES};
 
 /// One batch being parsed.
 pub struct BatchParse {
@@ -56,13 +53,13 @@ impl BatchParse {
 
     /// Runs the detection rules over the batch and encodes the segment.
     pub fn finish(self) -> Vec<u8> {
-        crate::analysis::detect::detected_segment(self.loader).encode()
+        self.loader.into_detected_segment().encode()
     }
 
     /// [`BatchParse::finish`] for a parser that keeps the raw JSON it
     /// parsed: the blocks move into `keep` and the segment names them there.
     pub fn finish_keeping(self, keep: &mut crate::store::rawstore::RawStore) -> Vec<u8> {
-        let mut segment = crate::analysis::detect::detected_segment(self.loader);
+        let mut segment = self.loader.into_detected_segment();
         segment.kept = Some(keep.block_count());
         for (compressed, len) in &mut segment.parts.blocks {
             segment.kept_sizes.push(compressed.len() as u32);

@@ -2,6 +2,7 @@
 //! the container and format layers, with duplicates dropped and every problem
 //! recorded in the load report.
 
+use crate::analysis::detect;
 use crate::analysis::digest::Digest;
 use crate::diagnostic::Diagnostic;
 use crate::input::container::{gunzip, gunzip_whole, looks_binary, sniff, strip_bom, Container};
@@ -11,11 +12,12 @@ use crate::input::identity::{
     credential_facts, principal_fingerprint, resolve_principal, CredentialKind,
 };
 use crate::input::record::EventRecord;
+pub use crate::input::split::FileBytes;
+pub use crate::load::report::{FileReport, LoadReport, RowKey};
 use crate::load::schedule::Part;
 use crate::store::segment::Segment;
 use crate::store::{EventRow, EventStore, Who};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
 /// Archives inside archives are opened this deep at most.
 const MAX_ARCHIVE_DEPTH: u8 = 3;
@@ -50,57 +52,6 @@ impl Limits {
     }
 }
 
-/// What happened to one file.
-#[derive(Debug, Clone, Serialize)]
-pub struct FileReport {
-    pub name: String,
-    pub shape: String,
-    pub events: usize,
-    pub duplicates: usize,
-    pub problems: usize,
-    /// Wrapping sum of the file's event fingerprints, stored or dropped:
-    /// equal sums over equal counts mean the same events, found without
-    /// hashing any file while loading.
-    #[serde(skip)]
-    pub events_fingerprint: u128,
-    /// What the file holds when it is a digest file.
-    #[serde(skip)]
-    pub digest: Option<Box<Digest>>,
-}
-
-/// The running totals of a load, shown in the UI and printed by the CLI.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct LoadReport {
-    pub files: usize,
-    pub bytes_read: u64,
-    pub text_bytes: u64,
-    /// Distinct events stored.
-    pub events: usize,
-    /// Events dropped because their `eventID` was already loaded.
-    pub duplicates: usize,
-    pub diagnostics: Vec<Diagnostic>,
-    pub file_reports: Vec<FileReport>,
-    /// Files refused because the store reached its memory limit.
-    pub files_refused: usize,
-    /// What each part of a split text found, until its parts are joined
-    /// (see [`crate::input::split`]): only a segment's report holds any.
-    #[serde(skip)]
-    pub text_parts: Vec<crate::input::split::PartTally>,
-}
-
-/// Some or all of a file's bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct FileBytes<'b> {
-    /// The file's first bytes (at least [`crate::input::split::HEAD_BYTES`] of
-    /// them, or all), which tell how it can be cut.
-    pub head: &'b [u8],
-    /// The bytes at hand, from offset `at` of the file.
-    pub bytes: &'b [u8],
-    pub at: u64,
-    /// The whole file's length.
-    pub len: u64,
-}
-
 /// Loads files one by one into an [`EventStore`].
 #[derive(Default)]
 pub struct Loader {
@@ -123,14 +74,6 @@ pub struct Loader {
 /// The reused inflate buffer is kept between files up to this size (a
 /// CloudTrail file is far smaller); a larger one is freed after its file.
 const KEEP_INFLATED_BYTES: usize = 16 << 20;
-
-/// A stored row's duplicate key (0 when the event has no `eventID`) and the
-/// index of its file's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowKey {
-    pub fingerprint: u128,
-    pub file: u32,
-}
 
 struct StoreSink<'l> {
     store: &'l mut EventStore,
@@ -451,7 +394,7 @@ impl Loader {
                 .len()
                 .min(crate::input::split::HEAD_BYTES as usize)];
             if let Some(cutting) = crate::input::split::cutting(head) {
-                crate::input::split::load_part(self, name, file, &cutting, part);
+                self.load_text_part(name, file, &cutting, part);
                 return;
             }
         }
@@ -700,5 +643,33 @@ impl Loader {
             digest: sink.digest,
         };
         (outcome, found)
+    }
+}
+
+/// The detection rules over what a loader holds.
+impl Loader {
+    /// What a parse worker sends back: its batch, with each row's rules.
+    pub fn into_detected_segment(self) -> Segment {
+        let masks = detect::row_masks(&self.store);
+        let mut segment = self.into_segment();
+        segment.rule_masks = Some(masks);
+        segment
+    }
+
+    /// Findings for everything loaded: from the masks its segments brought
+    /// when they cover every row, else by running the rules.
+    pub fn findings(&self, order: &[u32]) -> Vec<detect::Finding> {
+        match self.plan_detection(order) {
+            Some(detection) => detection.evaluate(&self.store),
+            None => detect::evaluate(&self.store, order),
+        }
+    }
+
+    /// [`Loader::findings`]' work in steps when the parsers' masks cover
+    /// every row (see [`detect::MaskedDetection`]); `None` when the rules
+    /// must run over it all.
+    pub fn plan_detection(&self, order: &[u32]) -> Option<detect::MaskedDetection> {
+        (self.masked_rows == self.store.len() && !self.store.is_empty())
+            .then(|| detect::MaskedDetection::new(&self.store, order, &self.rule_masks))
     }
 }

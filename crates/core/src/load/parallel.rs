@@ -3,8 +3,8 @@
 //! into one loader as it finishes. The browser drives the same schedule
 //! with a pool of workers.
 
-use crate::input::split::SplitLoads;
 use crate::load::ingest::{Limits, Loader};
+use crate::load::parts::SplitLoads;
 use crate::load::schedule::{Crash, Input, Job, Next, Part, Schedule, Settings};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;

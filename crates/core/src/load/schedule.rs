@@ -8,6 +8,11 @@
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
+/// A batch ends at this many bytes of files, or this many files: large
+/// enough that merging is cheap, small enough that progress moves.
+pub const BATCH_BYTES: usize = 1_000_000;
+pub const BATCH_FILES: usize = 256;
+
 /// What the schedule needs to know of an input: a name for reports and a
 /// size to balance batches.
 pub trait Input {
@@ -15,34 +20,7 @@ pub trait Input {
     fn size(&self) -> u64;
 }
 
-/// Which share of a file a job covers: the members of an archive, or the
-/// records of a big uncompressed text ([`crate::input::split`]), are spread over
-/// `of` parts, and part `index` parses its own (see
-/// [`crate::load::ingest::Loader::load_part`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Part {
-    pub index: u32,
-    pub of: u32,
-}
-
-impl Part {
-    pub const WHOLE: Part = Part { index: 0, of: 1 };
-
-    pub fn is_whole(self) -> bool {
-        self.of <= 1
-    }
-
-    /// Whether the byte at `offset` of something `len` bytes long lies in this
-    /// part's share (every offset lies in exactly one part).
-    pub fn holds(self, offset: u64, len: u64) -> bool {
-        if self.is_whole() || len == 0 {
-            return self.index == 0;
-        }
-        let share =
-            (u128::from(offset.min(len - 1)) * u128::from(self.of) / u128::from(len)) as u32;
-        share == self.index
-    }
-}
+pub use crate::input::split::Part;
 
 /// One unit of work for a parser.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,8 +85,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            batch_bytes: crate::load::batch::BATCH_BYTES as u64,
-            batch_jobs: crate::load::batch::BATCH_FILES,
+            batch_bytes: BATCH_BYTES as u64,
+            batch_jobs: BATCH_FILES,
             queued_per_parser: 2,
             split_bytes: SPLIT_BYTES,
             // Parsing runs at tens of MB a second even on a slow machine.

@@ -3,12 +3,15 @@
 //! decided once per distinct value (interned ids), so only free text and JSON
 //! paths read the raw events, block by block and only for rows still in play.
 
-use crate::query::view::Selection;
 use crate::query::{Field, Query, Test};
 use crate::store::columns::Value;
 use crate::store::rawstore::RawStore;
 use crate::store::{EventRow, EventStore};
 use crate::time::EpochMs;
+
+/// Row indexes into `EventStore::rows`, ascending by event time (events
+/// without a time first), ties in load order.
+pub type Selection = Vec<u32>;
 
 /// What the viewer is looking at.
 #[derive(Debug, Clone)]
@@ -156,7 +159,9 @@ pub fn row_matches(store: &EventStore, index: usize, json: &[u8], query: &Query)
             field: Field::Column(column),
             test,
         } => match column.def().value {
-            Value::Ids(ids) => ids.passes(store, ids.id(store, row), test),
+            Value::Ids(ids) => {
+                ids.any_text(store, ids.id(store, row), |text| test.matches_text(text))
+            }
             Value::Time => time_passes(row, test),
         },
         Query::Field {
@@ -242,7 +247,7 @@ fn eval_field(store: &EventStore, field: &Field, test: &Test) -> Bits {
     match column.def().value {
         Value::Ids(ids) => {
             let accepted: Vec<bool> = (0..ids.count(store) as u32)
-                .map(|id| ids.passes(store, id, test))
+                .map(|id| ids.any_text(store, id, |text| test.matches_text(text)))
                 .collect();
             rows_where(store, |row| accepted[ids.id(store, row) as usize])
         }

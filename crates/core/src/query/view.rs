@@ -3,14 +3,11 @@
 //! of table rows. A selection is a list of row indexes in time order; how it
 //! was chosen (query, time range, principal) is `filter`'s business.
 
+use crate::query::filter::Selection;
 use crate::store::columns::{Column, Value, COLUMNS};
 use crate::store::{flags, EventStore};
 use crate::time::EpochMs;
 use serde::{Deserialize, Serialize};
-
-/// Row indexes into `EventStore::rows`, ascending by event time (events
-/// without a time first), ties in load order.
-pub type Selection = Vec<u32>;
 
 /// Every row, in time order.
 pub fn time_order(store: &EventStore) -> Selection {

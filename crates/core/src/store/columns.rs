@@ -7,7 +7,6 @@
 //! segment codec and the merge in `ingest`); everything else reads it here.
 
 use crate::input::identity::PrincipalKind;
-use crate::query::Test;
 use crate::store::{flags, EventRow, EventStore};
 use serde::{Deserialize, Serialize};
 
@@ -490,20 +489,25 @@ impl Ids {
         }
     }
 
-    /// Whether an id's value passes a query test: principals by name or
-    /// group, kinds by type name or label, the rest by their text.
-    pub fn passes(self, store: &EventStore, id: u32, test: &Test) -> bool {
+    /// Whether any text an id answers to satisfies `accept`: a principal's
+    /// name or group, a kind's type name or label, otherwise its text.
+    pub fn any_text(
+        self,
+        store: &EventStore,
+        id: u32,
+        mut accept: impl FnMut(&str) -> bool,
+    ) -> bool {
         match self {
-            Ids::Text(_) => test.matches_text(store.strings.get(id)),
+            Ids::Text(_) => accept(store.strings.get(id)),
             Ids::Principal => {
                 let principal = &store.principals[id as usize].principal;
-                test.matches_text(&principal.name) || test.matches_text(&principal.group)
+                accept(&principal.name) || accept(&principal.group)
             }
             Ids::Kind => {
                 let kind = PrincipalKind::ALL[id as usize];
-                test.matches_text(kind.type_name()) || test.matches_text(kind.label())
+                accept(kind.type_name()) || accept(kind.label())
             }
-            Ids::ReadOnly => test.matches_text(READ_ONLY_TEXTS[id as usize]),
+            Ids::ReadOnly => accept(READ_ONLY_TEXTS[id as usize]),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::input::identity::{CredentialKind, Principal, PrincipalKind};
-use crate::load::ingest::{FileReport, LoadReport, RowKey};
+use crate::load::report::{FileReport, LoadReport, RowKey};
 use crate::store::{EventRow, PrincipalEntry, StoreParts};
 
 /// One batch's parse, self-contained: every id in `parts.rows` points into
