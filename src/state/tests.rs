@@ -1,0 +1,193 @@
+//! Tests of `state`.
+
+use super::*;
+
+#[test]
+fn an_added_term_is_exact_and_keeps_what_was_typed() {
+    let mut state = AppState::default();
+    state.apply(Action::AddTerm(Term {
+        field: "userAgent".into(),
+        value: r#"say "hi" \ bye"#.into(),
+        exclude: false,
+    }));
+    assert_eq!(state.request.query, r#"userAgent:"say \"hi\" \\ bye""#);
+    state.apply(Action::AddTerm(Term {
+        field: "eventName".into(),
+        value: "GetObject".into(),
+        exclude: true,
+    }));
+    assert_eq!(
+        state.request.query,
+        r#"userAgent:"say \"hi\" \\ bye" -eventName:"GetObject""#
+    );
+    // Quoted, a value with wildcards in it stays exact.
+    state.apply(Action::Query(String::new()));
+    state.apply(Action::AddTerm(Term {
+        field: "errorMessage".into(),
+        value: "not * authorized?".into(),
+        exclude: false,
+    }));
+    let parsed = trailglass_core::query::parse(&state.request.query).expect("it parses");
+    let typed = trailglass_core::query::parse(r#"errorMessage:"not * authorized?""#).unwrap();
+    let wild = trailglass_core::query::parse("errorMessage:not*authorized?").unwrap();
+    assert_eq!(parsed, typed);
+    assert_ne!(parsed, wild);
+}
+
+#[test]
+fn a_new_view_replaces_rows_and_clears_the_error() {
+    let mut next = AppState {
+        query_error: Some(("bad".into(), 3)),
+        cursor: Some(50),
+        ..AppState::default()
+    };
+    let view = ViewResult {
+        shown: 10,
+        ..ViewResult::default()
+    };
+    next.apply(Action::Worker(FromWorker::View(Box::new(view))));
+    assert_eq!(next.query_error, None);
+    assert_eq!(next.cursor, None, "a cursor past the new end is dropped");
+    assert_eq!(next.view.shown, 10);
+}
+
+#[test]
+fn choosing_a_principal_goes_to_its_events_and_clear_resets_the_request() {
+    let mut state = AppState {
+        tab: Tab::Principals,
+        ..AppState::default()
+    };
+    state.apply(Action::Query("eventName:Get*".into()));
+    state.apply(Action::Principal(Some(4)));
+    assert_eq!(state.tab, Tab::Events);
+    assert_eq!(state.request.principal, Some(4));
+    assert_eq!(state.request.query, "eventName:Get*");
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary::default())));
+    assert_eq!(state.request, ViewRequest::default());
+    assert_eq!(state.phase, LoadPhase::Idle);
+}
+
+#[test]
+fn a_principal_lineage_is_kept_until_the_next_load() {
+    let mut state = AppState::default();
+    state.apply(Action::Worker(FromWorker::Lineage {
+        principal: 3,
+        chains: Vec::new(),
+    }));
+    assert_eq!(state.lineage.as_ref().map(|(p, _)| *p), Some(3));
+    state.apply(Action::Principal(Some(5)));
+    assert!(
+        state.lineage.is_some(),
+        "shown only while it is for the open principal"
+    );
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 1,
+        ..LoadSummary::default()
+    })));
+    assert_eq!(state.lineage, None, "principal ids change with a load");
+}
+
+#[test]
+fn a_toggled_column_leaves_the_table_and_comes_back() {
+    let mut state = AppState::default();
+    let all = trailglass_core::store::columns::table_columns();
+    assert_eq!(
+        state.table_columns(),
+        all,
+        "every table column starts shown"
+    );
+    assert_eq!(all.first(), Some(&Column::Time));
+    state.apply(Action::ToggleColumn(Column::UserAgent));
+    assert!(!state.table_columns().contains(&Column::UserAgent));
+    assert_eq!(state.table_columns().len(), all.len() - 1);
+    state.apply(Action::ToggleColumn(Column::UserAgent));
+    assert_eq!(state.table_columns(), all);
+}
+
+#[test]
+fn rows_arriving_for_a_window_are_kept_by_position() {
+    let mut state = AppState::default();
+    let row = |id: u32| trailglass_core::query::view::TableRow {
+        id,
+        ..Default::default()
+    };
+    state.apply(Action::Worker(FromWorker::Rows {
+        offset: 200,
+        rows: vec![row(7), row(9)],
+    }));
+    assert_eq!(state.rows.get(&201).map(|r| r.id), Some(9));
+    assert_eq!(state.rows.len(), 2);
+}
+
+#[test]
+fn the_fragment_round_trips_the_shareable_state_only() {
+    let mut state = AppState::default();
+    state.request.query = "eventName:\"Delete Bucket\" & -errorCode:* #x=1 ü".into();
+    state.request.range = Some((1_714_557_600_000.0, 1_714_561_200_000.0));
+    state.request.descending = true;
+    state.request.principal = Some(3);
+    state.principal_name = Some("alice@example.com".into());
+    state.tab = Tab::Principals;
+    let fragment = state.to_fragment();
+    assert!(
+        !fragment.contains(' ') && !fragment.contains('#') && !fragment.contains('"'),
+        "{fragment}"
+    );
+    let restored = AppState::from_fragment(&format!("#{fragment}"));
+    assert_eq!(restored.request.query, state.request.query);
+    assert_eq!(restored.request.range, state.request.range);
+    assert!(restored.request.descending);
+    assert_eq!(
+        restored.principal_name.as_deref(),
+        Some("alice@example.com")
+    );
+    // The id is not in the URL: it is found by name when the data arrives.
+    assert_eq!(restored.request.principal, None);
+    assert_eq!(restored.tab, Tab::Principals);
+    assert_eq!(AppState::from_fragment("").request, ViewRequest::default());
+    assert_eq!(AppState::from_fragment("#from=9&to=3").request.range, None);
+}
+
+#[test]
+fn the_coverage_tab_is_shared_and_its_report_dropped_by_a_new_load() {
+    let mut state = AppState::from_fragment("tab=coverage");
+    assert_eq!(state.tab, Tab::Coverage);
+    assert_eq!(state.to_fragment(), "tab=coverage");
+    let report = trailglass_core::analysis::coverage::CoverageReport::default();
+    state.apply(Action::Worker(FromWorker::Coverage(Box::new(report))));
+    assert!(state.coverage.is_some());
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 3,
+        ..LoadSummary::default()
+    })));
+    assert_eq!(state.coverage, None, "a new load needs a new report");
+}
+
+#[test]
+fn opening_a_finding_searches_for_it_over_everything() {
+    let mut state = AppState::from_fragment("tab=findings&from=1&to=2&principal=bob");
+    assert_eq!(state.tab, Tab::Findings);
+    assert_eq!(state.to_fragment(), "from=1&to=2&tab=findings");
+    state.request.principal = Some(2);
+    state.apply(Action::OpenFinding("action:StopLogging".into()));
+    assert_eq!(state.tab, Tab::Events);
+    assert_eq!(state.request.query, "action:StopLogging");
+    assert_eq!((state.request.range, state.request.principal), (None, None));
+    assert_eq!(state.principal_name, None);
+}
+
+#[test]
+fn a_principal_named_in_the_url_opens_when_the_view_lists_it() {
+    let mut state = AppState::from_fragment("principal=root%20%28111%29");
+    let mut view = ViewResult::default();
+    view.principals
+        .push(trailglass_core::query::view::PrincipalStats {
+            id: 7,
+            kind: "Root".into(),
+            name: "root (111)".into(),
+            events: 1,
+            ..Default::default()
+        });
+    state.apply(Action::Worker(FromWorker::View(Box::new(view))));
+    assert_eq!(state.request.principal, Some(7));
+}
