@@ -1,9 +1,16 @@
 //! Owns the messages between the page and the ingest worker. Only small
 //! things cross: file handles and view requests in; counts, buckets, facets,
 //! a window of rows or one event out. Never one message per event.
+//!
+//! What crosses is the core's own type wherever the core has the thing
+//! (facets, rows, diagnostics, a file's line, lineage, the coverage report);
+//! this module defines only what the core has no type for: requests, a
+//! load's summary, a view, an event's detail, a finding as the page lists it.
 
 use serde::{Deserialize, Serialize};
 use trailglass_core::analysis::lineage::Chain;
+use trailglass_core::diagnostic::Diagnostic;
+use trailglass_core::load::report::FileReport;
 use trailglass_core::query::pretty::Line;
 use trailglass_core::query::view::{Facet, PrincipalStats, TableRow, Timeline};
 
@@ -117,23 +124,6 @@ pub struct Progress {
     pub elapsed_ms: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DiagnosticView {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileView {
-    pub name: String,
-    pub shape: String,
-    pub events: usize,
-    pub duplicates: usize,
-    pub problems: usize,
-}
-
 /// The load report.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LoadSummary {
@@ -160,9 +150,9 @@ pub struct LoadSummary {
     /// Batches parsed again because the parser that kept their raw JSON stopped.
     pub parsed_again: usize,
     pub cancelled: bool,
-    pub diagnostics: Vec<DiagnosticView>,
+    pub diagnostics: Vec<Diagnostic>,
     pub diagnostics_total: usize,
-    pub file_reports: Vec<FileView>,
+    pub file_reports: Vec<FileReport>,
     pub file_reports_total: usize,
 }
 

@@ -3,7 +3,7 @@
 
 use super::format::{thousands, visible};
 use std::rc::Rc;
-use trailglass_core::analysis::coverage::{CellState, CoverageReport, HOUR_MS};
+use trailglass_core::analysis::coverage::{CellState, CheckStatus, CoverageReport, HOUR_MS};
 use trailglass_core::time::format_utc;
 use yew::prelude::*;
 
@@ -115,7 +115,7 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
         let end = report.start_ms + (report.columns * report.column_hours) as i64 * HOUR_MS;
         format!("{} → {} UTC", minute(report.start_ms), minute(end))
     });
-    let unchecked = report.count("unchecked");
+    let unchecked = report.count(&CheckStatus::Unchecked);
     html! {
         <section class="panel coverage" data-testid="coverage-report">
             <h2>{"Coverage and integrity"}</h2>
@@ -186,7 +186,7 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
                 </ul>
                 <p class="cov-verify">
                     { format!("{} match · {} mismatch · {} missing (named in a digest, not loaded) · {} not yet checked",
-                        report.count("match"), report.count("mismatch"), report.count("missing"), unchecked) }
+                        report.count(&CheckStatus::Match), report.count(&CheckStatus::Mismatch), report.count(&CheckStatus::Missing), unchecked) }
                     if unchecked > 0 {
                         <button class="button small" data-testid="verify-digests" onclick={on_verify} disabled={*verifying}>
                             { if *verifying { "Verifying…".to_owned() } else { format!("Verify {} log files against their digests", thousands(unchecked)) } }

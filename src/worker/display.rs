@@ -1,9 +1,10 @@
 //! Owns what the store worker says about a load and an event in words and
 //! bounded lists: the load summary and an event's detail.
 
-use crate::protocol::{DiagnosticView, EventDetail, FileView, LoadSummary};
+use crate::protocol::{EventDetail, LoadSummary};
 use trailglass_core::input::identity::{CredentialFacts, CredentialKind};
 use trailglass_core::load::ingest::Loader;
+use trailglass_core::load::report::FileReport;
 use trailglass_core::query::view::table_row;
 use trailglass_core::store::columns::Column;
 use trailglass_core::store::flags;
@@ -50,24 +51,22 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
             .diagnostics
             .iter()
             .take(DIAGNOSTICS_SHOWN)
-            .map(|d| DiagnosticView {
-                file: d.file.clone(),
-                line: d.line,
-                column: d.column,
-                message: d.message.clone(),
-            })
+            .cloned()
             .collect(),
         file_reports_total: report.file_reports.len(),
         file_reports: report
             .file_reports
             .iter()
             .take(FILES_SHOWN)
-            .map(|f| FileView {
+            // A file's line as the page shows it: no digest, no fingerprint.
+            .map(|f| FileReport {
                 name: f.name.clone(),
-                shape: f.shape.to_owned(),
+                shape: f.shape.clone(),
                 events: f.events,
                 duplicates: f.duplicates,
                 problems: f.problems,
+                events_fingerprint: 0,
+                digest: None,
             })
             .collect(),
     }

@@ -1,10 +1,10 @@
 //! Owns load diagnostics: what went wrong, in which file, at which line and
 //! column, in words a person can act on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One problem found while loading. Loading always goes on past it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub file: String,
     /// 1-based; 0 when the problem concerns the whole file.

@@ -296,7 +296,7 @@ fn log_files_are_checked_against_the_digest() {
         ),
         ("111122223333", "us-east-1", 4, false)
     );
-    assert_eq!(unverified.count("unchecked"), 3);
+    assert_eq!(unverified.count(&CheckStatus::Unchecked), 3);
     assert_eq!(
         unverified.files_to_hash().len(),
         3,

@@ -434,10 +434,13 @@ impl CoverageReport {
         self.sort_checks();
     }
 
-    pub fn count(&self, status: &str) -> usize {
+    /// How many checks have `status`'s kind (an `Unreadable` counts
+    /// whatever its reason).
+    pub fn count(&self, status: &CheckStatus) -> usize {
+        let kind = std::mem::discriminant(status);
         self.checks
             .iter()
-            .filter(|c| c.status.code() == status)
+            .filter(|c| std::mem::discriminant(&c.status) == kind)
             .count()
     }
 }

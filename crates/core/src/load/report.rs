@@ -4,10 +4,10 @@
 
 use crate::analysis::digest::Digest;
 use crate::diagnostic::Diagnostic;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What happened to one file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
     pub name: String,
     pub shape: String,
