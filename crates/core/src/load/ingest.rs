@@ -16,7 +16,7 @@ pub use crate::input::split::FileBytes;
 pub use crate::load::report::{FileReport, LoadReport, RowKey};
 use crate::load::schedule::Part;
 use crate::store::segment::Segment;
-use crate::store::{EventRow, EventStore, Who};
+use crate::store::{EventStore, Who};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Archives inside archives are opened this deep at most.
@@ -272,22 +272,16 @@ impl Loader {
             }
         }
         let string = |id: u32| string_ids.get(id as usize).copied().unwrap_or(0);
-        self.store.rows.extend(kept.into_iter().map(|row| {
-            EventRow {
-                raw_block: block_ids[row.raw_block as usize],
-                principal: principal_ids
-                    .get(row.principal as usize)
-                    .copied()
-                    .unwrap_or(0),
-                event_name: string(row.event_name),
-                event_source: string(row.event_source),
-                region: string(row.region),
-                account: string(row.account),
-                source_ip: string(row.source_ip),
-                user_agent: string(row.user_agent),
-                error_code: string(row.error_code),
-                ..row
+        self.store.rows.extend(kept.into_iter().map(|mut row| {
+            row.raw_block = block_ids[row.raw_block as usize];
+            row.principal = principal_ids
+                .get(row.principal as usize)
+                .copied()
+                .unwrap_or(0);
+            for id in row.string_ids_mut() {
+                *id = string(*id);
             }
+            row
         }));
         if let Some(masks) = rule_masks {
             for (row, mask) in masks {

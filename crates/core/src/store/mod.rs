@@ -90,7 +90,7 @@ pub mod flags {
 
 /// One event: small integers only. Its size is asserted below, because it
 /// is multiplied by millions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[repr(C)]
 pub struct EventRow {
     /// Milliseconds since the epoch; `i64::MIN` when the record had no usable time.
@@ -124,6 +124,22 @@ impl EventRow {
             self.source_ip,
             self.user_agent,
             self.error_code,
+        ]
+    }
+
+    /// The same ids, to change in place (a merge maps them to its store's
+    /// strings; a segment reads them back). A new string column is a field
+    /// here and in [`EventRow::string_ids`]; the segment codec and the merge
+    /// follow from these two lists.
+    pub fn string_ids_mut(&mut self) -> [&mut u32; 7] {
+        [
+            &mut self.event_name,
+            &mut self.event_source,
+            &mut self.region,
+            &mut self.account,
+            &mut self.source_ip,
+            &mut self.user_agent,
+            &mut self.error_code,
         ]
     }
 }

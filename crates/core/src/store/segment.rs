@@ -331,19 +331,10 @@ impl Writer {
 
     fn row(&mut self, row: &EventRow) {
         self.0.extend_from_slice(&row.time_ms.to_le_bytes());
-        for value in [
-            row.raw_block,
-            row.raw_offset,
-            row.raw_len,
-            row.principal,
-            row.event_name,
-            row.event_source,
-            row.region,
-            row.account,
-            row.source_ip,
-            row.user_agent,
-            row.error_code,
-        ] {
+        for value in [row.raw_block, row.raw_offset, row.raw_len, row.principal]
+            .into_iter()
+            .chain(row.string_ids())
+        {
             self.u32(value);
         }
         self.0.extend_from_slice(&row.flags.to_le_bytes());
@@ -396,30 +387,20 @@ impl<'b> Reader<'b> {
     }
 
     fn row(&mut self) -> Result<EventRow, String> {
-        let time_ms = i64::from_le_bytes(self.array()?);
-        let mut ids = [0u32; 11];
-        for id in &mut ids {
+        let mut row = EventRow {
+            time_ms: i64::from_le_bytes(self.array()?),
+            raw_block: self.u32()?,
+            raw_offset: self.u32()?,
+            raw_len: self.u32()?,
+            principal: self.u32()?,
+            ..EventRow::default()
+        };
+        for id in row.string_ids_mut() {
             *id = self.u32()?;
         }
-        let [raw_block, raw_offset, raw_len, principal, event_name, event_source, region, account, source_ip, user_agent, error_code] =
-            ids;
-        Ok(EventRow {
-            time_ms,
-            raw_block,
-            raw_offset,
-            raw_len,
-            principal,
-            event_name,
-            event_source,
-            region,
-            account,
-            source_ip,
-            user_agent,
-            error_code,
-            flags: u16::from_le_bytes(self.array()?),
-            credential: self.byte()?,
-            _reserved: 0,
-        })
+        row.flags = u16::from_le_bytes(self.array()?);
+        row.credential = self.byte()?;
+        Ok(row)
     }
 }
 
