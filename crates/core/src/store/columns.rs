@@ -7,7 +7,7 @@
 //! segment codec and the merge in `ingest`); everything else reads it here.
 
 use crate::input::identity::PrincipalKind;
-use crate::store::{flags, EventRow, EventStore};
+use crate::store::{flags, EventRow, EventStore, StringField};
 use serde::{Deserialize, Serialize};
 
 /// An event column, by its index in [`COLUMNS`].
@@ -63,7 +63,7 @@ pub enum Value {
 #[derive(Clone, Copy)]
 pub enum Ids {
     /// An id into the store's strings (0 is the empty string: absent).
-    Text(fn(&EventRow) -> u32),
+    Text(StringField),
     /// The acting principal: an id into the store's principals, matched by
     /// name or group.
     Principal,
@@ -171,7 +171,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["action"],
         about: "API action, e.g. ConsoleLogin or DeleteBucket",
         label: "Event name",
-        value: Value::Ids(Ids::Text(|row| row.event_name)),
+        value: Value::Ids(Ids::Text(StringField::EventName)),
         sql: Sql::Field,
         facet: Some(1),
         table: Some(TableSpec {
@@ -193,7 +193,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["service"],
         about: "AWS service endpoint, e.g. s3.amazonaws.com",
         label: "Event source",
-        value: Value::Ids(Ids::Text(|row| row.event_source)),
+        value: Value::Ids(Ids::Text(StringField::EventSource)),
         sql: Sql::Field,
         facet: Some(0),
         table: Some(TableSpec {
@@ -215,7 +215,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["region"],
         about: "AWS region, e.g. us-east-1",
         label: "Region",
-        value: Value::Ids(Ids::Text(|row| row.region)),
+        value: Value::Ids(Ids::Text(StringField::Region)),
         sql: Sql::Field,
         facet: Some(4),
         table: Some(TableSpec {
@@ -237,7 +237,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["account"],
         about: "Account that received the event",
         label: "Account",
-        value: Value::Ids(Ids::Text(|row| row.account)),
+        value: Value::Ids(Ids::Text(StringField::Account)),
         sql: Sql::Field,
         facet: Some(8),
         table: None,
@@ -253,7 +253,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["ip"],
         about: "Caller's IP address or AWS service name",
         label: "Source IP",
-        value: Value::Ids(Ids::Text(|row| row.source_ip)),
+        value: Value::Ids(Ids::Text(StringField::SourceIp)),
         sql: Sql::Field,
         facet: Some(5),
         table: Some(TableSpec {
@@ -275,7 +275,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["error"],
         about: "Error code such as AccessDenied; * for any",
         label: "Error code",
-        value: Value::Ids(Ids::Text(|row| row.error_code)),
+        value: Value::Ids(Ids::Text(StringField::ErrorCode)),
         sql: Sql::Field,
         facet: Some(6),
         table: Some(TableSpec {
@@ -297,7 +297,7 @@ pub const COLUMNS: [ColumnDef; 11] = [
         aliases: &["agent"],
         about: "Caller's user agent (console, CLI, SDK…)",
         label: "User agent",
-        value: Value::Ids(Ids::Text(|row| row.user_agent)),
+        value: Value::Ids(Ids::Text(StringField::UserAgent)),
         sql: Sql::Field,
         facet: Some(7),
         table: Some(TableSpec {
@@ -443,9 +443,10 @@ impl Value {
 
 impl Ids {
     /// The id a row holds, below [`Ids::count`].
+    #[inline]
     pub fn id(self, store: &EventStore, row: &EventRow) -> u32 {
         match self {
-            Ids::Text(pick) => pick(row),
+            Ids::Text(field) => field.of(row),
             Ids::Principal => row.principal,
             Ids::Kind => store.principal_kind(row) as u32,
             Ids::ReadOnly => match (
