@@ -4,7 +4,7 @@
 //! paths read the raw events, block by block and only for rows still in play.
 
 use crate::query::{Field, Query, Test};
-use crate::store::columns::Value;
+use crate::store::columns::{RowLoop, Value};
 use crate::store::rawstore::RawStore;
 use crate::store::{EventRow, EventStore};
 use crate::time::EpochMs;
@@ -249,7 +249,15 @@ fn eval_field(store: &EventStore, field: &Field, test: &Test) -> Bits {
             let accepted: Vec<bool> = (0..ids.count(store) as u32)
                 .map(|id| ids.any_text(store, id, |text| test.matches_text(text)))
                 .collect();
-            rows_where(store, |row| accepted[ids.id(store, row) as usize])
+            struct Accepted<'a>(&'a EventStore, Vec<bool>);
+            impl RowLoop for Accepted<'_> {
+                type Output = Bits;
+                fn run(self, id_of: impl Fn(&EventRow) -> u32) -> Bits {
+                    let Accepted(store, accepted) = self;
+                    rows_where(store, |row| accepted[id_of(row) as usize])
+                }
+            }
+            ids.with_getter(store, Accepted(store, accepted))
         }
         Value::Time => rows_where(store, |row| time_passes(row, test)),
     }

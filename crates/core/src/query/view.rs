@@ -4,8 +4,8 @@
 //! was chosen (query, time range, principal) is `filter`'s business.
 
 use crate::query::filter::Selection;
-use crate::store::columns::{Column, Value, COLUMNS};
-use crate::store::{flags, EventStore};
+use crate::store::columns::{Column, RowLoop, Value, COLUMNS};
+use crate::store::{flags, EventRow, EventStore};
 use crate::time::EpochMs;
 use serde::{Deserialize, Serialize};
 
@@ -153,10 +153,18 @@ pub fn facet(store: &EventStore, selection: &[u32], column: Column, top: usize) 
     let Value::Ids(ids) = column.def().value else {
         unreachable!("a facet counts a column of ids (see the columns' tests)");
     };
-    let mut counts = vec![0u32; ids.count(store)];
-    for &index in selection {
-        counts[ids.id(store, &store.rows[index as usize]) as usize] += 1;
+    struct Count<'a>(&'a EventStore, &'a [u32], Vec<u32>);
+    impl RowLoop for Count<'_> {
+        type Output = Vec<u32>;
+        fn run(self, id_of: impl Fn(&EventRow) -> u32) -> Vec<u32> {
+            let Count(store, selection, mut counts) = self;
+            for &index in selection {
+                counts[id_of(&store.rows[index as usize]) as usize] += 1;
+            }
+            counts
+        }
     }
+    let counts = ids.with_getter(store, Count(store, selection, vec![0u32; ids.count(store)]));
     let absent = ids.absent();
     let mut present: Vec<(u32, u32)> = counts
         .iter()

@@ -59,6 +59,12 @@ pub enum Value {
     Time,
 }
 
+/// A loop over rows that reads one column's ids: see [`Ids::with_getter`].
+pub trait RowLoop {
+    type Output;
+    fn run(self, id_of: impl Fn(&EventRow) -> u32) -> Self::Output;
+}
+
 /// The id spaces of [`Value::Ids`] columns.
 #[derive(Clone, Copy)]
 pub enum Ids {
@@ -457,6 +463,28 @@ impl Ids {
                 (true, false) => 1,
                 (true, true) => 2,
             },
+        }
+    }
+
+    /// Runs `loop_over` with this column's id getter as a closure of its
+    /// own type, so a loop over millions of rows is compiled once per id
+    /// space and field and reads the field directly (a `match` per row is a
+    /// jump through a table, which measured 2-3 times slower).
+    #[inline]
+    pub fn with_getter<L: RowLoop>(self, store: &EventStore, loop_over: L) -> L::Output {
+        match self {
+            Ids::Text(field) => match field {
+                StringField::EventName => loop_over.run(|row| row.event_name),
+                StringField::EventSource => loop_over.run(|row| row.event_source),
+                StringField::Region => loop_over.run(|row| row.region),
+                StringField::Account => loop_over.run(|row| row.account),
+                StringField::SourceIp => loop_over.run(|row| row.source_ip),
+                StringField::UserAgent => loop_over.run(|row| row.user_agent),
+                StringField::ErrorCode => loop_over.run(|row| row.error_code),
+            },
+            Ids::Principal => loop_over.run(|row| row.principal),
+            Ids::Kind => loop_over.run(|row| store.principal_kind(row) as u32),
+            Ids::ReadOnly => loop_over.run(|row| Ids::ReadOnly.id(store, row)),
         }
     }
 
