@@ -54,7 +54,7 @@ pub fn LoadReport(props: &ReportProps) -> Html {
                     <thead><tr><th>{"File"}</th><th>{"Recognised as"}</th><th class="num">{"Events"}</th><th class="num">{"Duplicates"}</th><th class="num">{"Problems"}</th></tr></thead>
                     <tbody>
                         { for load.file_reports.iter().map(|f| html! {
-                            <tr data-testid="file-row"><td class="name">{ visible(&f.name) }</td><td>{ f.shape.clone() }</td>
+                            <tr data-testid="file-row"><td class="name">{ visible(&f.name) }</td><td>{ f.shape.label() }</td>
                                 <td class="num">{ thousands(f.events) }</td><td class="num">{ thousands(f.duplicates) }</td>
                                 <td class={classes!("num", (f.problems > 0).then_some("warn"))}>{ thousands(f.problems) }</td></tr>
                         }) }

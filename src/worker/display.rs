@@ -61,7 +61,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
             // A file's line as the page shows it: no digest, no fingerprint.
             .map(|f| FileReport {
                 name: f.name.clone(),
-                shape: f.shape.clone(),
+                shape: f.shape,
                 events: f.events,
                 duplicates: f.duplicates,
                 problems: f.problems,

@@ -40,7 +40,7 @@ fn shape<'l>(loader: &'l Loader, file: &str) -> &'l str {
         .file_reports
         .iter()
         .find(|r| r.name == file)
-        .map(|r| r.shape.as_str())
+        .map(|r| r.shape.label())
         .unwrap()
 }
 

@@ -108,7 +108,7 @@ fn observable(loader: &Loader, order: Order) -> (Vec<String>, Vec<String>, Vec<S
             format!(
                 "{}|{}|{}|{}|{:x}|{:?}",
                 f.name,
-                f.shape,
+                f.shape.label(),
                 f.events + f.duplicates,
                 f.problems,
                 f.events_fingerprint,
@@ -389,7 +389,13 @@ fn in_order(loader: &Loader) -> View {
         .map(|f| {
             format!(
                 "{}|{}|{}|{}|{}|{:x}|{:?}",
-                f.name, f.shape, f.events, f.duplicates, f.problems, f.events_fingerprint, f.digest
+                f.name,
+                f.shape.label(),
+                f.events,
+                f.duplicates,
+                f.problems,
+                f.events_fingerprint,
+                f.digest
             )
         })
         .collect();
@@ -676,5 +682,8 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
         .arrived(&mut loader, (), "big.jsonl", other, part_segment(1), 0)
         .is_none());
     assert!(split.is_empty());
-    assert_eq!(loader.report.file_reports[0].shape, "not parsed");
+    assert_eq!(
+        loader.report.file_reports[0].shape,
+        trailglass_core::load::report::FileShape::NotParsed
+    );
 }

@@ -54,7 +54,7 @@ impl Shape {
         }
     }
 
-    const ALL: [Shape; 10] = [
+    pub const ALL: [Shape; 10] = [
         Self::Unknown,
         Self::TrailFile,
         Self::EventArray,

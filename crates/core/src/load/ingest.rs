@@ -13,7 +13,7 @@ use crate::input::identity::{
 };
 use crate::input::record::EventRecord;
 pub use crate::input::split::FileBytes;
-pub use crate::load::report::{FileReport, LoadReport, RowKey};
+pub use crate::load::report::{FileReport, FileShape, LoadReport, RowKey};
 use crate::load::schedule::Part;
 use crate::store::segment::Segment;
 use crate::store::{EventStore, Who};
@@ -306,13 +306,17 @@ impl Loader {
 
     /// Records a file that could not be read at all.
     pub fn unreadable(&mut self, name: &str, why: &str) {
-        self.not_loaded(name, "unreadable", format!("cannot read the file: {why}"));
+        self.not_loaded(
+            name,
+            FileShape::Unreadable,
+            format!("cannot read the file: {why}"),
+        );
     }
 
     /// Records a file (or part of one) whose parse was lost: its parser
     /// stopped on it, or sent back what could not be used. `why` says which.
     pub fn not_parsed(&mut self, name: &str, why: &str) {
-        self.not_loaded(name, "not parsed", why.to_owned());
+        self.not_loaded(name, FileShape::NotParsed, why.to_owned());
     }
 
     /// Records that raw JSON another worker kept is gone with it (see
@@ -326,7 +330,7 @@ impl Loader {
         });
     }
 
-    fn not_loaded(&mut self, name: &str, shape: &str, message: String) {
+    fn not_loaded(&mut self, name: &str, shape: FileShape, message: String) {
         self.report.files += 1;
         self.nothing_loaded_from(name, shape, message);
     }
@@ -413,7 +417,7 @@ impl Loader {
         self.report.files_refused += 1;
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: "not loaded (memory limit)".to_owned(),
+            shape: FileShape::MemoryLimit,
             events: 0,
             duplicates: 0,
             problems: 0,
@@ -485,7 +489,7 @@ impl Loader {
         self.report.duplicates += outcome.duplicates;
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: outcome.shape.label().to_owned(),
+            shape: FileShape::Read(outcome.shape),
             events: outcome.stored,
             duplicates: outcome.duplicates,
             problems: self.report.diagnostics.len() - diagnostics_before,
@@ -557,12 +561,12 @@ impl Loader {
                         "refused: inflates past the {} MB limit",
                         self.limits.max_inflated_bytes / 1_000_000
                     );
-                    self.nothing_loaded_from(&member_name, "refused (too large)", why);
+                    self.nothing_loaded_from(&member_name, FileShape::TooLarge, why);
                 }
                 Ok(_) => self.load_nested(&member_name, &content, depth + 1, Part::WHOLE),
                 Err(error) => self.nothing_loaded_from(
                     &member_name,
-                    "unreadable",
+                    FileShape::Unreadable,
                     format!("cannot inflate this zip member: {error}"),
                 ),
             }
@@ -571,13 +575,13 @@ impl Loader {
     }
 
     /// A report line for a file or archive member of which nothing loaded, and why.
-    fn nothing_loaded_from(&mut self, name: &str, shape: &str, why: String) {
+    fn nothing_loaded_from(&mut self, name: &str, shape: FileShape, why: String) {
         self.report
             .diagnostics
             .push(Diagnostic::whole_file(name, why));
         self.report.file_reports.push(FileReport {
             name: name.to_owned(),
-            shape: shape.to_owned(),
+            shape,
             events: 0,
             duplicates: 0,
             problems: 1,

@@ -8,7 +8,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::input::formats::{PartOutcome, PartScan, Shape};
 use crate::input::split::*;
-use crate::load::ingest::{FileBytes, FileReport, Loader, TextOutcome};
+use crate::load::ingest::{FileBytes, FileReport, FileShape, Loader, TextOutcome};
 use crate::store::segment::Segment;
 
 impl Loader {
@@ -280,7 +280,7 @@ fn join(loader: &mut Loader, name: &str, parts: Vec<(Segment, PartTally, u32)>, 
     let lines: Vec<FileReport> = loader.report.file_reports.drain(first_line..).collect();
     let mut joined = FileReport {
         name: name.to_owned(),
-        shape: shape.label().to_owned(),
+        shape: FileShape::Read(shape),
         events: 0,
         duplicates: 0,
         problems: loader.report.diagnostics.len() - diagnostics_before,

@@ -4,13 +4,84 @@
 
 use crate::analysis::digest::Digest;
 use crate::diagnostic::Diagnostic;
+use crate::input::formats::Shape;
 use serde::{Deserialize, Serialize};
+
+/// What a file turned out to be, or why nothing was read from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum FileShape {
+    /// Read as this shape (which may be "not recognised").
+    Read(Shape),
+    /// Its bytes could not be read or inflated.
+    #[default]
+    Unreadable,
+    /// Its parser failed on it.
+    NotParsed,
+    /// It inflates past the size limit.
+    TooLarge,
+    /// The store was full before it was read.
+    MemoryLimit,
+}
+
+impl FileShape {
+    const NOT_READ: [FileShape; 4] = [
+        FileShape::Unreadable,
+        FileShape::NotParsed,
+        FileShape::TooLarge,
+        FileShape::MemoryLimit,
+    ];
+
+    /// As the load report shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Read(shape) => shape.label(),
+            Self::Unreadable => "unreadable",
+            Self::NotParsed => "not parsed",
+            Self::TooLarge => "refused (too large)",
+            Self::MemoryLimit => "not loaded (memory limit)",
+        }
+    }
+
+    /// One byte, for a segment: a shape's code, or 128 and up when not read.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Read(shape) => shape.code(),
+            other => 128 + Self::NOT_READ.iter().position(|s| *s == other).unwrap_or(0) as u8,
+        }
+    }
+
+    pub fn from_code(code: u8) -> Self {
+        match code.checked_sub(128) {
+            Some(at) => Self::NOT_READ.get(at as usize).copied().unwrap_or_default(),
+            None => Self::Read(Shape::from_code(code)),
+        }
+    }
+}
+
+impl From<FileShape> for String {
+    fn from(shape: FileShape) -> String {
+        shape.label().to_owned()
+    }
+}
+
+impl TryFrom<String> for FileShape {
+    type Error = String;
+    fn try_from(label: String) -> Result<Self, String> {
+        Shape::ALL
+            .iter()
+            .map(|&shape| FileShape::Read(shape))
+            .chain(FileShape::NOT_READ)
+            .find(|shape| shape.label() == label)
+            .ok_or_else(|| format!("no file shape is labelled {label:?}"))
+    }
+}
 
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
     pub name: String,
-    pub shape: String,
+    pub shape: FileShape,
     pub events: usize,
     pub duplicates: usize,
     pub problems: usize,
@@ -50,4 +121,26 @@ pub struct LoadReport {
 pub struct RowKey {
     pub fingerprint: u128,
     pub file: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_shape_survives_a_segment_and_the_wire() {
+        let every: Vec<FileShape> = Shape::ALL
+            .iter()
+            .map(|&shape| FileShape::Read(shape))
+            .chain(FileShape::NOT_READ)
+            .collect();
+        assert_eq!(every.len(), 14);
+        for shape in every {
+            assert_eq!(FileShape::from_code(shape.code()), shape, "{shape:?}");
+            assert_eq!(FileShape::try_from(String::from(shape)), Ok(shape));
+        }
+        assert!(FileShape::try_from("a shape of no file".to_owned()).is_err());
+        let json = serde_json::to_string(&FileShape::Read(Shape::TrailFile)).unwrap();
+        assert_eq!(json, "\"CloudTrail log file\"");
+    }
 }

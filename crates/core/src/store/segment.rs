@@ -6,7 +6,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::input::identity::{CredentialKind, Principal, PrincipalKind};
-use crate::load::report::{FileReport, LoadReport, RowKey};
+use crate::load::report::{FileReport, FileShape, LoadReport, RowKey};
 use crate::store::{EventRow, PrincipalEntry, StoreParts};
 
 /// One batch's parse, self-contained: every id in `parts.rows` points into
@@ -91,7 +91,7 @@ impl Segment {
         out.count(report.file_reports.len());
         for file in &report.file_reports {
             out.text(&file.name);
-            out.text(&file.shape);
+            out.0.push(file.shape.code());
             out.count(file.events);
             out.count(file.duplicates);
             out.count(file.problems);
@@ -185,7 +185,7 @@ impl Segment {
         for _ in 0..input.count()? {
             report.file_reports.push(FileReport {
                 name: input.text()?,
-                shape: input.text()?,
+                shape: FileShape::from_code(input.byte()?),
                 events: input.count()?,
                 duplicates: input.count()?,
                 problems: input.count()?,
