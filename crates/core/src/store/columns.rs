@@ -7,6 +7,7 @@
 //! segment codec and the merge in `ingest`); everything else reads it here.
 
 use crate::input::identity::PrincipalKind;
+pub use crate::store::RowLoop;
 use crate::store::{flags, EventRow, EventStore, StringField};
 use serde::{Deserialize, Serialize};
 
@@ -57,12 +58,6 @@ pub enum Value {
     Ids(Ids),
     /// The event time: compared as a time, never counted as a facet.
     Time,
-}
-
-/// A loop over rows that reads one column's ids: see [`Ids::with_getter`].
-pub trait RowLoop {
-    type Output;
-    fn run(self, id_of: impl Fn(&EventRow) -> u32) -> Self::Output;
 }
 
 /// The id spaces of [`Value::Ids`] columns.
@@ -473,15 +468,7 @@ impl Ids {
     #[inline]
     pub fn with_getter<L: RowLoop>(self, store: &EventStore, loop_over: L) -> L::Output {
         match self {
-            Ids::Text(field) => match field {
-                StringField::EventName => loop_over.run(|row| row.event_name),
-                StringField::EventSource => loop_over.run(|row| row.event_source),
-                StringField::Region => loop_over.run(|row| row.region),
-                StringField::Account => loop_over.run(|row| row.account),
-                StringField::SourceIp => loop_over.run(|row| row.source_ip),
-                StringField::UserAgent => loop_over.run(|row| row.user_agent),
-                StringField::ErrorCode => loop_over.run(|row| row.error_code),
-            },
+            Ids::Text(field) => field.with_getter(loop_over),
             Ids::Principal => loop_over.run(|row| row.principal),
             Ids::Kind => loop_over.run(|row| store.principal_kind(row) as u32),
             Ids::ReadOnly => loop_over.run(|row| Ids::ReadOnly.id(store, row)),
