@@ -141,7 +141,7 @@ export function pickReadTable(events, t, browser, native, extra) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
-    '- Chromium\'s own pick-and-read: a plain page from the benchmark\'s server (no Trailglass) picks the same input through an `<input type=file webkitdirectory>` (the zip through a plain file input) with Playwright\'s `setInputFiles`, and from the input\'s change event calls `arrayBuffer()` on every file, 64 in flight, until the last byte is in. It runs right before each Trailglass load, in the same browser; each run is a fresh page.',
+    '- Chromium\'s own pick-and-read: a plain page from the benchmark\'s server (no Trailglass) picks the same input through an `<input type=file webkitdirectory>` (the zip through a plain file input) with Playwright\'s `setInputFiles`, and from the input\'s change event calls `arrayBuffer()` on every file, 64 in flight, until the last byte is in. It runs right before each Trailglass load, in the same browser; each run is a fresh page. The benchmark first reads every file of the input once, so both find it in the OS file cache.',
     '- The pick (setInputFiles call to the change event, wall clock) is Playwright listing the folder and Chromium making the `File` objects: neither page can start before it, so both times above start at the change event.',
     '- The corpus folders are small: their ratio weighs Trailglass\'s fixed cost per load (handing the files to the worker, starting the parse workers and their wasm, merging, the first view), not its reading.',
   ].join('\n');
