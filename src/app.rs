@@ -110,10 +110,15 @@ pub fn App() -> Html {
             }
         })
     };
-    let on_drag_leave = dispatch.reform(|event: DragEvent| {
-        // Leaving for a child element is not leaving the page.
-        Action::Dragging(event.related_target().is_some())
-    });
+    let on_drag_leave = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |event: DragEvent| {
+            // Leaving for a child element is not leaving the page.
+            if event.related_target().is_none() {
+                dispatch.emit(Action::Dragging(false));
+            }
+        })
+    };
     let on_drop = {
         let client = client.clone();
         let dispatch = dispatch.clone();
