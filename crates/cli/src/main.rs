@@ -1,22 +1,26 @@
-//! The native command-line front end: `trailglass summary PATH...` and
+//! The native command-line front end: `trailglass summary PATH...`,
+//! `trailglass sigma --rules PATH... PATH...` and
 //! `trailglass gen --events N --out DIR`, thin over the core.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use trailglass_core::analysis::sigma::report::sigma_report;
+use trailglass_core::analysis::sigma::{Origin, RuleSet};
 use trailglass_core::analysis::summary::summarize;
 use trailglass_core::input::container::{sniff, Container};
 use trailglass_core::input::split::{self, PartRead};
-use trailglass_core::load::ingest::Limits;
+use trailglass_core::load::ingest::{Limits, Loader};
 use trailglass_core::load::parallel::{available_threads, load_jobs, Described};
 use trailglass_core::load::schedule::{Part, Settings};
 
-const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
+const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass sigma [--rules PATH]... [--builtin] [--threads N] PATH...   run Sigma rules (files or folders of .yml/.yaml; SigmaHQ's CloudTrail rules when none are given, or with --builtin) over the events, print JSON hits per rule\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("summary") if args.len() > 1 => summary(&args[1..]),
         Some("gen") => generate(&args[1..]),
+        Some("sigma") => sigma(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -102,6 +106,17 @@ fn summary(args: &[String]) -> Result<(), String> {
     if paths.is_empty() {
         return Err(USAGE.to_owned());
     }
+    let loader = load(paths, threads)?;
+    let summary = summarize(&loader.store, &loader.report);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// Loads files and folders (recursively) on `threads` threads.
+fn load(paths: &[String], threads: usize) -> Result<Loader, String> {
     let mut files = Vec::new();
     for path in paths {
         collect_files(Path::new(path), &mut files)?;
@@ -125,10 +140,58 @@ fn summary(args: &[String]) -> Result<(), String> {
             }
         },
     );
-    let summary = summarize(&loader.store, &loader.report);
+    Ok(loader)
+}
+
+fn sigma(args: &[String]) -> Result<(), String> {
+    let mut rule_paths = Vec::new();
+    let mut builtin = false;
+    let mut threads = available_threads();
+    let mut paths = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--rules" => rule_paths.push(rest.next().ok_or(USAGE)?.clone()),
+            "--builtin" => builtin = true,
+            "--threads" => {
+                threads = rest
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .ok_or(USAGE)?
+                    .max(1)
+            }
+            _ => paths.push(arg.clone()),
+        }
+    }
+    if paths.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    let mut set = if rule_paths.is_empty() || builtin {
+        RuleSet::builtin()
+    } else {
+        RuleSet::default()
+    };
+    for path in &rule_paths {
+        let mut files = Vec::new();
+        collect_files(Path::new(path), &mut files)?;
+        for file in files {
+            let name = file.display().to_string();
+            let is_rule = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+            if !is_rule {
+                continue;
+            }
+            let bytes = std::fs::read(&file).map_err(|e| format!("{name}: {e}"))?;
+            set.add_bytes(&name, &bytes, Origin::User);
+        }
+    }
+    set.resolve();
+    let loader = load(&paths, threads)?;
+    let report = sigma_report(&set, &loader.store);
     println!(
         "{}",
-        serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
     );
     Ok(())
 }

@@ -114,6 +114,61 @@ pub fn parse_rfc3339(text: &str) -> Option<EpochMs> {
     Some(seconds * 1000 + i64::from(millis))
 }
 
+/// A UTC time's calendar parts, for rules that test the hour or the
+/// weekday of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcParts {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    /// ISO 8601 week of the year, 1 to 53.
+    pub week: u32,
+}
+
+pub fn utc_parts(ms: EpochMs) -> UtcParts {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    UtcParts {
+        year,
+        month,
+        day,
+        hour: (in_day / 3_600_000) as u32,
+        minute: (in_day / 60_000 % 60) as u32,
+        week: iso_week(days, year),
+    }
+}
+
+/// Monday is 1; 1970-01-01 was a Thursday.
+fn weekday(days: i64) -> i64 {
+    (days + 3).rem_euclid(7) + 1
+}
+
+fn iso_weeks_in(year: i64) -> i64 {
+    let jan1 = weekday(days_from_civil(year, 1, 1));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if jan1 == 4 || (leap && jan1 == 3) {
+        53
+    } else {
+        52
+    }
+}
+
+fn iso_week(days: i64, year: i64) -> u32 {
+    let ordinal = days - days_from_civil(year, 1, 1) + 1;
+    let week = (ordinal - weekday(days) + 10) / 7;
+    let week = if week < 1 {
+        iso_weeks_in(year - 1)
+    } else if week > iso_weeks_in(year) {
+        1
+    } else {
+        week
+    };
+    week as u32
+}
+
 /// Formats as `YYYY-MM-DDTHH:MM:SSZ` (milliseconds shown only when not zero).
 pub fn format_utc(ms: EpochMs) -> String {
     let days = ms.div_euclid(86_400_000);

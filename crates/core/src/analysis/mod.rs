@@ -1,10 +1,12 @@
 //! What the store means: [`detect`] runs the built-in detection rules,
 //! [`lineage`] follows a role session back to who started it, [`coverage`]
 //! tells which accounts, regions and hours the files cover and checks them
-//! against [`digest`] files, and [`summary`] aggregates per principal.
+//! against [`digest`] files, [`sigma`] runs Sigma rules, and [`summary`]
+//! aggregates per principal.
 
 pub mod coverage;
 pub mod detect;
 pub mod digest;
 pub mod lineage;
+pub mod sigma;
 pub mod summary;

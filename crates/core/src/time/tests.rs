@@ -68,3 +68,18 @@ fn formats_round_trip() {
         assert_eq!(format_utc(parse_rfc3339(text).unwrap()), text);
     }
 }
+
+#[test]
+fn utc_parts_and_iso_weeks() {
+    let parts = utc_parts(parse_rfc3339("2024-12-30T23:07:00Z").unwrap());
+    assert_eq!(
+        (parts.year, parts.month, parts.day, parts.hour, parts.minute),
+        (2024, 12, 30, 23, 7)
+    );
+    // 2024-12-30 is a Monday in ISO week 1 of 2025.
+    assert_eq!(parts.week, 1);
+    let week = |text: &str| utc_parts(parse_rfc3339(text).unwrap()).week;
+    assert_eq!(week("2021-01-03T00:00:00Z"), 53); // Sunday, in 2020's week 53
+    assert_eq!(week("2021-01-04T00:00:00Z"), 1);
+    assert_eq!(week("2026-07-01T00:00:00Z"), 27);
+}

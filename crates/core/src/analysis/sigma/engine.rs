@@ -1,0 +1,485 @@
+//! Owns running a rule set over events: which rules an event can match at
+//! all (by its `eventName` and `eventSource`, so most events parse no JSON),
+//! testing them, applying filters, feeding correlations, and the hits per
+//! rule; also which rules cannot fire on what is loaded, and why an event
+//! matched.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::Value as Json;
+
+use super::correlate::{correlate, Record};
+use super::detection::Why;
+use super::matcher::{text_of, values_at};
+use super::rule::Correlation;
+use super::{Compiled, RuleSet, Status};
+
+/// A detection rule that runs, and what hangs off it.
+#[derive(Debug, Clone)]
+struct Runnable {
+    rule: usize,
+    /// Indexes into the set's filters.
+    filters: Vec<usize>,
+    /// (plan, reference, through which correlation) for each correlation it feeds.
+    feeds: Vec<(usize, usize, Option<usize>)>,
+}
+
+#[derive(Debug, Clone)]
+struct Plan {
+    rule: usize,
+    correlation: Correlation,
+    /// Resolved references, in order.
+    targets: Vec<usize>,
+}
+
+/// A rule set ready to run.
+#[derive(Debug, Clone)]
+pub struct Engine<'s> {
+    set: &'s RuleSet,
+    runnable: Vec<Runnable>,
+    by_name: FxHashMap<String, Vec<u32>>,
+    by_source: FxHashMap<String, Vec<u32>>,
+    general: Vec<u32>,
+    plans: Vec<Plan>,
+}
+
+/// The two columns every event has that most rules pin down.
+pub const NAME_FIELD: &str = "eventName";
+pub const SOURCE_FIELD: &str = "eventSource";
+
+impl<'s> Engine<'s> {
+    pub fn new(set: &'s RuleSet) -> Self {
+        let mut engine = Engine {
+            set,
+            runnable: Vec::new(),
+            by_name: FxHashMap::default(),
+            by_source: FxHashMap::default(),
+            general: Vec::new(),
+            plans: Vec::new(),
+        };
+        let mut runnable_of: FxHashMap<usize, usize> = FxHashMap::default();
+        for (index, entry) in set.rules.iter().enumerate() {
+            let Some(detection) = entry.detection() else {
+                continue;
+            };
+            let at = engine.runnable.len() as u32;
+            runnable_of.insert(index, at as usize);
+            let filters = set
+                .filters
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.filter.is_some() && f.applies_to.contains(&index))
+                .map(|(f, _)| f)
+                .collect();
+            engine.runnable.push(Runnable {
+                rule: index,
+                filters,
+                feeds: Vec::new(),
+            });
+            if let Some(names) = detection.required(NAME_FIELD) {
+                for name in names {
+                    engine.by_name.entry(name).or_default().push(at);
+                }
+            } else if let Some(sources) = detection.required(SOURCE_FIELD) {
+                for source in sources {
+                    engine.by_source.entry(source).or_default().push(at);
+                }
+            } else {
+                engine.general.push(at);
+            }
+        }
+        for (index, entry) in set.rules.iter().enumerate() {
+            let Some(Compiled::Correlation(correlation, targets)) = &entry.compiled else {
+                continue;
+            };
+            if entry.status != Status::Ok {
+                continue;
+            }
+            let plan = engine.plans.len();
+            engine.plans.push(Plan {
+                rule: index,
+                correlation: correlation.clone(),
+                targets: targets.clone(),
+            });
+            for (reference, &target) in targets.iter().enumerate() {
+                let mut bases = Vec::new();
+                base_rules(set, target, &mut bases, 0);
+                for base in bases {
+                    let through = (base != target).then_some(target);
+                    if let Some(&r) = runnable_of.get(&base) {
+                        engine.runnable[r].feeds.push((plan, reference, through));
+                    }
+                }
+            }
+        }
+        engine
+    }
+
+    /// The runnable rules an event with this name and source can match.
+    pub fn candidates(&self, event_name: &str, event_source: &str, out: &mut Vec<u32>) {
+        out.clear();
+        let lower = |s: &str| s.to_lowercase();
+        if let Some(rules) = self.by_name.get(&lower(event_name)) {
+            out.extend_from_slice(rules);
+        }
+        if let Some(rules) = self.by_source.get(&lower(event_source)) {
+            out.extend_from_slice(rules);
+        }
+        out.extend_from_slice(&self.general);
+    }
+
+    /// How many rules run on every event, whatever its name or source.
+    pub fn general_rules(&self) -> usize {
+        self.general.len()
+    }
+
+    pub fn start(&self) -> Run<'_, 's> {
+        Run {
+            engine: self,
+            hits: vec![Vec::new(); self.set.rules.len()],
+            filtered: vec![FxHashMap::default(); self.set.filters.len()],
+            records: vec![Vec::new(); self.plans.len()],
+            events: 0,
+        }
+    }
+}
+
+/// The detection rules that feed `rule` (itself, if a detection).
+fn base_rules(set: &RuleSet, rule: usize, out: &mut Vec<usize>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    match &set.rules[rule].compiled {
+        Some(Compiled::Detection(_)) => out.push(rule),
+        Some(Compiled::Correlation(_, targets)) => {
+            for &t in targets {
+                base_rules(set, t, out, depth + 1);
+            }
+        }
+        None => {}
+    }
+}
+
+/// One pass of an engine over events.
+pub struct Run<'e, 's> {
+    engine: &'e Engine<'s>,
+    /// Rows per rule, in the order seen.
+    hits: Vec<Vec<u32>>,
+    /// Per filter, per rule: events the filter took out.
+    filtered: Vec<FxHashMap<usize, u32>>,
+    records: Vec<Vec<Record>>,
+    events: usize,
+}
+
+/// What a run found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    /// Rows per rule (index into the set), sorted, each once.
+    pub hits: Vec<Vec<u32>>,
+    /// Per filter: (rule, events it took out of that rule's hits).
+    pub filtered: Vec<Vec<(usize, u32)>>,
+    /// Events the run was given.
+    pub events: usize,
+}
+
+impl Run<'_, '_> {
+    /// Tests one event against `candidates` (from [`Engine::candidates`]).
+    pub fn event(&mut self, row: u32, time_ms: i64, event: &Json, candidates: &[u32]) {
+        self.events += 1;
+        for &at in candidates {
+            let runnable = &self.engine.runnable[at as usize];
+            let entry = &self.engine.set.rules[runnable.rule];
+            let Some(detection) = entry.detection() else {
+                continue;
+            };
+            if !detection.matches(event) {
+                continue;
+            }
+            let mut kept = true;
+            for &f in &runnable.filters {
+                let filter = self.engine.set.filters[f].filter.as_ref();
+                if filter.is_some_and(|filter| !filter.detection.matches(event)) {
+                    *self.filtered[f].entry(runnable.rule).or_default() += 1;
+                    kept = false;
+                }
+            }
+            if !kept {
+                continue;
+            }
+            self.hits[runnable.rule].push(row);
+            for &(plan, reference, through) in &runnable.feeds {
+                let plan_ref = &self.engine.plans[plan];
+                let record = record(
+                    self.engine.set,
+                    plan_ref,
+                    reference,
+                    runnable.rule,
+                    through,
+                    row,
+                    time_ms,
+                    event,
+                );
+                self.records[plan].push(record);
+            }
+        }
+    }
+
+    /// Counts an event that no rule could match (no JSON was read).
+    pub fn skipped(&mut self) {
+        self.events += 1;
+    }
+
+    pub fn finish(self) -> Results {
+        let Run {
+            engine,
+            mut hits,
+            filtered,
+            records,
+            events,
+        } = self;
+        for rows in &mut hits {
+            rows.sort_unstable();
+            rows.dedup();
+        }
+        // Correlations over correlations run after the ones they use.
+        let mut done = vec![false; engine.plans.len()];
+        let mut records: Vec<Option<Vec<Record>>> = records.into_iter().map(Some).collect();
+        for _ in 0..engine.plans.len() {
+            for (p, plan) in engine.plans.iter().enumerate() {
+                if done[p] {
+                    continue;
+                }
+                let waits = plan.targets.iter().any(|&t| {
+                    engine
+                        .plans
+                        .iter()
+                        .position(|q| q.rule == t)
+                        .is_some_and(|q| !done[q])
+                });
+                if waits {
+                    continue;
+                }
+                let mut input = records[p].take().unwrap_or_default();
+                // Through another correlation: only the events it kept.
+                input.retain(|r| {
+                    let through = plan.targets[r.reference];
+                    match &engine.set.rules[through].compiled {
+                        Some(Compiled::Correlation(..)) => {
+                            hits[through].binary_search(&r.row).is_ok()
+                        }
+                        _ => true,
+                    }
+                });
+                hits[plan.rule] = correlate(&plan.correlation, input);
+                done[p] = true;
+            }
+        }
+        let filtered = filtered
+            .into_iter()
+            .map(|per_rule| {
+                let mut list: Vec<(usize, u32)> = per_rule.into_iter().collect();
+                list.sort_unstable();
+                list
+            })
+            .collect();
+        Results {
+            hits,
+            filtered,
+            events,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    set: &RuleSet,
+    plan: &Plan,
+    reference: usize,
+    base: usize,
+    through: Option<usize>,
+    row: u32,
+    time_ms: i64,
+    event: &Json,
+) -> Record {
+    let reference_name = &plan.correlation.rules[reference];
+    let base_meta = &set.rules[base].meta;
+    let field_for = |field: &str| -> String {
+        for (alias, per_rule) in &plan.correlation.aliases {
+            if alias != field {
+                continue;
+            }
+            for (name, mapped) in per_rule {
+                let names_it = name == reference_name
+                    || base_meta.name.as_deref() == Some(name)
+                    || base_meta.id.as_deref() == Some(name)
+                    || base_meta.title == *name
+                    || through.is_some_and(|t| {
+                        let m = &set.rules[t].meta;
+                        m.name.as_deref() == Some(name) || m.id.as_deref() == Some(name)
+                    });
+                if names_it {
+                    return mapped.clone();
+                }
+            }
+        }
+        field.to_owned()
+    };
+    let value_of = |field: &str| -> Option<String> {
+        let path: Vec<String> = field.split('.').map(str::to_owned).collect();
+        let mut found = Vec::new();
+        values_at(event, &path, &mut found);
+        found
+            .into_iter()
+            .find(|v| !v.is_null())
+            .map(|v| text_of(v).into_owned())
+    };
+    let group = plan
+        .correlation
+        .group_by
+        .iter()
+        .map(|g| value_of(&field_for(g)).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\u{1f}");
+    let value = plan.correlation.field.as_ref().and_then(|fields| {
+        let parts: Vec<String> = fields
+            .split(',')
+            .map(|f| value_of(&field_for(f)).unwrap_or_default())
+            .collect();
+        parts
+            .iter()
+            .any(|p| !p.is_empty())
+            .then(|| parts.join("\u{1f}"))
+    });
+    Record {
+        time_ms,
+        row,
+        reference,
+        group,
+        value,
+    }
+}
+
+/// Why `rule` matched `event`: its searches and values; for a correlation,
+/// those of each rule it uses that matched the event.
+pub fn explain(set: &RuleSet, rule: usize, event: &Json) -> Vec<(String, Vec<Why>)> {
+    let mut bases = Vec::new();
+    base_rules(set, rule, &mut bases, 0);
+    bases.dedup();
+    bases
+        .into_iter()
+        .filter_map(|base| {
+            let detection = set.rules[base].detection()?;
+            detection
+                .matches(event)
+                .then(|| (set.rules[base].key.clone(), detection.explain(event)))
+        })
+        .collect()
+}
+
+/// Which rules cannot fire on the loaded events, and why: a rule whose
+/// `eventSource` (or `eventName`) values appear in no event. `present`
+/// says whether some loaded event has that value in that field.
+pub fn cannot_fire(set: &RuleSet, present: &dyn Fn(&str, &str) -> bool) -> Vec<Option<String>> {
+    let mut reasons: Vec<Option<String>> = vec![None; set.rules.len()];
+    for (index, entry) in set.rules.iter().enumerate() {
+        let Some(detection) = entry.detection() else {
+            continue;
+        };
+        for field in [SOURCE_FIELD, NAME_FIELD] {
+            if let Some(values) = detection.required(field) {
+                if !values.iter().any(|v| present(field, v)) {
+                    let list: Vec<&str> = values.iter().map(String::as_str).take(5).collect();
+                    let more = if values.len() > 5 { ", …" } else { "" };
+                    reasons[index] = Some(format!(
+                        "needs {field} {}{more}, which no loaded event has",
+                        list.join(" or ")
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    // A correlation cannot fire when a rule it needs cannot.
+    for _ in 0..4 {
+        for (index, entry) in set.rules.iter().enumerate() {
+            let Some(Compiled::Correlation(correlation, targets)) = &entry.compiled else {
+                continue;
+            };
+            if entry.status != Status::Ok || reasons[index].is_some() {
+                continue;
+            }
+            let temporal = correlation.condition.is_empty();
+            let stuck: Vec<usize> = targets
+                .iter()
+                .copied()
+                .filter(|&t| reasons[t].is_some())
+                .collect();
+            let all_stuck = !targets.is_empty() && stuck.len() == targets.len();
+            if all_stuck || (temporal && !stuck.is_empty()) {
+                reasons[index] = Some(format!(
+                    "uses '{}', which cannot fire",
+                    set.rules[stuck[0]].meta.title
+                ));
+            }
+        }
+    }
+    reasons
+}
+
+/// Distinct lowercased values of a column, for [`cannot_fire`].
+pub fn present_values<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<String> {
+    values.map(str::to_lowercase).collect()
+}
+
+/// Runs `set` over every event of `store`, reading an
+/// event's JSON only when some rule may match it.
+pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
+    let engine = Engine::new(set);
+    let mut run = engine.start();
+    let mut reader = store.raw_reader();
+    let mut candidates = Vec::new();
+    // Rows in store order read the raw blocks in order; correlations sort
+    // by time themselves.
+    for (row, event) in store.rows.iter().enumerate() {
+        let row = row as u32;
+        engine.candidates(
+            store.strings.get(event.event_name),
+            store.strings.get(event.event_source),
+            &mut candidates,
+        );
+        if candidates.is_empty() {
+            run.skipped();
+            continue;
+        }
+        match serde_json::from_slice::<Json>(reader.json(event)) {
+            Ok(json) => run.event(row, event.time_ms, &json, &candidates),
+            Err(_) => run.skipped(),
+        }
+    }
+    run.finish()
+}
+
+/// Each rule's status and reason on `store`: the set's, or `cannot-fire`
+/// where the loaded events lack what the rule needs.
+pub fn statuses(set: &RuleSet, store: &crate::store::EventStore) -> Vec<(Status, Option<String>)> {
+    let mut names = FxHashSet::default();
+    let mut sources = FxHashSet::default();
+    for row in &store.rows {
+        names.insert(row.event_name);
+        sources.insert(row.event_source);
+    }
+    let names = present_values(names.iter().map(|&id| store.strings.get(id)));
+    let sources = present_values(sources.iter().map(|&id| store.strings.get(id)));
+    let present = |field: &str, value: &str| match field {
+        NAME_FIELD => names.contains(value),
+        _ => sources.contains(value),
+    };
+    let reasons = cannot_fire(set, &present);
+    set.rules
+        .iter()
+        .zip(reasons)
+        .map(|(entry, reason)| match (entry.status, reason) {
+            (Status::Ok, Some(reason)) => (Status::CannotFire, Some(reason)),
+            (status, _) => (status, entry.reason.clone()),
+        })
+        .collect()
+}
