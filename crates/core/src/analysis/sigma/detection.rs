@@ -120,7 +120,7 @@ impl Detection {
         })
     }
 
-    pub fn matches(&self, event: &Json) -> bool {
+    pub fn matches(&self, event: &[u8]) -> bool {
         let mut memo: Vec<Option<bool>> = vec![None; self.searches.len()];
         self.condition.eval(&mut |index| {
             *memo[index].get_or_insert_with(|| search_matches(&self.searches[index], event, None))
@@ -129,7 +129,7 @@ impl Detection {
 
     /// What made `event` match: every search the condition uses positively
     /// (not under `not`) that matched, with its fields and values.
-    pub fn explain(&self, event: &Json) -> Vec<Why> {
+    pub fn explain(&self, event: &[u8]) -> Vec<Why> {
         let mut positive = Vec::new();
         self.condition.positive(&mut positive);
         positive.sort_unstable();
@@ -278,7 +278,7 @@ fn compile_keywords(node: &Node, modifiers: &str) -> Result<Search, RuleError> {
 
 fn search_matches(
     search: &Search,
-    event: &Json,
+    event: &[u8],
     mut why: Option<&mut Vec<(String, Vec<String>)>>,
 ) -> bool {
     match search {
@@ -298,8 +298,11 @@ fn search_matches(
             ok
         }),
         Search::Keywords { all, globs } => {
+            // Keywords look at every value: the one search that decodes
+            // the whole event.
+            let whole: Json = serde_json::from_slice(event).unwrap_or(Json::Null);
             let mut scalars = Vec::new();
-            collect_scalars(event, &mut scalars);
+            collect_scalars(&whole, &mut scalars);
             let hit = |glob: &Glob| scalars.iter().find(|v| glob.is_match(&text_of(v)));
             let found: Vec<Option<&&Json>> = globs.iter().map(|(g, _)| hit(g)).collect();
             let ok = if *all {

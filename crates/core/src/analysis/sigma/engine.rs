@@ -5,7 +5,6 @@
 //! matched.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde_json::Value as Json;
 
 use super::correlate::{correlate, Record};
 use super::detection::Why;
@@ -183,7 +182,7 @@ pub struct Results {
 
 impl Run<'_, '_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
-    pub fn event(&mut self, row: u32, time_ms: i64, event: &Json, candidates: &[u32]) {
+    pub fn event(&mut self, row: u32, time_ms: i64, event: &[u8], candidates: &[u32]) {
         self.events += 1;
         for &at in candidates {
             let runnable = &self.engine.runnable[at as usize];
@@ -298,7 +297,7 @@ fn record(
     through: Option<usize>,
     row: u32,
     time_ms: i64,
-    event: &Json,
+    event: &[u8],
 ) -> Record {
     let reference_name = &plan.correlation.rules[reference];
     let base_meta = &set.rules[base].meta;
@@ -328,7 +327,7 @@ fn record(
         let mut found = Vec::new();
         values_at(event, &path, &mut found);
         found
-            .into_iter()
+            .iter()
             .find(|v| !v.is_null())
             .map(|v| text_of(v).into_owned())
     };
@@ -360,7 +359,7 @@ fn record(
 
 /// Why `rule` matched `event`: its searches and values; for a correlation,
 /// those of each rule it uses that matched the event.
-pub fn explain(set: &RuleSet, rule: usize, event: &Json) -> Vec<(String, Vec<Why>)> {
+pub fn explain(set: &RuleSet, rule: usize, event: &[u8]) -> Vec<(String, Vec<Why>)> {
     let mut bases = Vec::new();
     base_rules(set, rule, &mut bases, 0);
     bases.dedup();
@@ -450,10 +449,7 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
             run.skipped();
             continue;
         }
-        match serde_json::from_slice::<Json>(reader.json(event)) {
-            Ok(json) => run.event(row, event.time_ms, &json, &candidates),
-            Err(_) => run.skipped(),
-        }
+        run.event(row, event.time_ms, reader.json(event), &candidates);
     }
     run.finish()
 }

@@ -7,6 +7,7 @@ use regex_lite::{Regex, RegexBuilder};
 use serde_json::Value as Json;
 
 use super::yaml::{Node, ScalarKind, Value};
+use crate::input::scan::values_at_path;
 use crate::time::{parse_rfc3339, utc_parts};
 
 /// A wildcard pattern (`*`, `?`, with Sigma's backslash escapes), stored
@@ -214,7 +215,7 @@ pub enum Matcher {
 }
 
 impl Matcher {
-    fn matches(&self, value: &Json, event: &Json) -> bool {
+    fn matches(&self, value: &Json, event: &[u8]) -> bool {
         match self {
             Matcher::Text { glob, number } => {
                 if let (Some(expected), Some(actual)) = (number, value.as_f64()) {
@@ -314,14 +315,14 @@ impl FieldTest {
 
     /// Whether `event` passes; when it does and `why` is given, the values
     /// that made it pass are pushed there.
-    pub fn matches(&self, event: &Json, why: Option<&mut Vec<String>>) -> bool {
+    pub fn matches(&self, event: &[u8], why: Option<&mut Vec<String>>) -> bool {
         let mut found = Vec::new();
         values_at(event, &self.path, &mut found);
         match &self.test {
             Test::Exists(expected) => {
-                let ok = found.is_empty() != *expected;
+                let ok = present(event, &self.path) == *expected;
                 if let (true, Some(why)) = (ok && *expected, why) {
-                    why.extend(found.iter().take(1).map(|v| shown(v)));
+                    why.extend(found.iter().take(1).map(shown));
                 }
                 ok
             }
@@ -343,11 +344,11 @@ impl FieldTest {
                 matchers,
             } => {
                 let candidates: Vec<Json> = found
-                    .iter()
+                    .into_iter()
                     .filter(|v| !v.is_null())
                     .filter_map(|v| match part {
-                        None => Some((*v).clone()),
-                        Some(part) => time_part(v, *part).map(Json::from),
+                        None => Some(v),
+                        Some(part) => time_part(&v, *part).map(Json::from),
                     })
                     .collect();
                 if *negate {
@@ -428,27 +429,62 @@ fn split_path(field: &str) -> Vec<String> {
     field.split('.').map(str::to_owned).collect()
 }
 
-/// Every value at `path`: a list on the way (or at the end) stands for
-/// each of its elements. Where a key is missing, the rest of the path is
-/// also tried as one key with dots in it.
-pub fn values_at<'a>(event: &'a Json, path: &[String], out: &mut Vec<&'a Json>) {
-    match event {
-        Json::Array(items) => {
+/// Every value at `path` in an event's JSON: a list on the way (or at the
+/// end) stands for each of its elements. Where nothing is found, the path
+/// is also tried as one key with dots in it. Values are read by skipping
+/// through the text, not by decoding the whole event.
+pub fn values_at(event: &[u8], path: &[String], out: &mut Vec<Json>) {
+    let mut raw = Vec::new();
+    raw_values(event, path, &mut raw);
+    for slice in raw {
+        if let Ok(value) = serde_json::from_slice::<Json>(slice) {
+            flatten(value, out, 0);
+        }
+    }
+}
+
+/// Whether the key at `path` is there, whatever its value (an empty list
+/// and `null` too).
+fn present(event: &[u8], path: &[String]) -> bool {
+    let mut raw = Vec::new();
+    raw_values(event, path, &mut raw);
+    !raw.is_empty()
+}
+
+/// The raw values at `path`; when there are none, the path is tried again
+/// with its last parts joined by dots into one key (`requestParameters` →
+/// `a.b`), where the event's text holds such a key at all.
+fn raw_values<'j>(event: &'j [u8], path: &[String], raw: &mut Vec<&'j [u8]>) {
+    values_at_path(event, path, raw);
+    if !raw.is_empty() {
+        return;
+    }
+    for split in 0..path.len().saturating_sub(1) {
+        let tail = path[split..].join(".");
+        if memchr::memmem::find(event, tail.as_bytes()).is_none() {
+            continue;
+        }
+        let mut joined: Vec<String> = path[..split].to_vec();
+        joined.push(tail);
+        values_at_path(event, &joined, raw);
+        if !raw.is_empty() {
+            return;
+        }
+    }
+}
+
+/// Lists nested deeper than this are not looked into.
+const MAX_LIST_DEPTH: usize = 32;
+
+fn flatten(value: Json, out: &mut Vec<Json>, depth: usize) {
+    match value {
+        Json::Array(items) if depth < MAX_LIST_DEPTH => {
             for item in items {
-                values_at(item, path, out);
+                flatten(item, out, depth + 1);
             }
         }
-        _ if path.is_empty() => out.push(event),
-        Json::Object(map) => {
-            if let Some(next) = map.get(&path[0]) {
-                values_at(next, &path[1..], out);
-            } else if path.len() > 1 {
-                if let Some(whole) = map.get(&path.join(".")) {
-                    values_at(whole, &[], out);
-                }
-            }
-        }
-        _ => {}
+        Json::Array(_) => {}
+        other => out.push(other),
     }
 }
 

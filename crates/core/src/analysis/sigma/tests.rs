@@ -30,7 +30,8 @@ fn run(set: &RuleSet, events: &[Json]) -> engine::Results {
         if candidates.is_empty() {
             run.skipped();
         } else {
-            run.event(row as u32, time, event, &candidates);
+            let bytes = serde_json::to_vec(event).unwrap();
+            run.event(row as u32, time, &bytes, &candidates);
         }
     }
     run.finish()
@@ -103,7 +104,7 @@ fn a_rule_matches_and_says_why() {
     ];
     let results = run(&set, &events);
     assert_eq!(hits_of(&set, &results, "r-delete"), [0]);
-    let why = explain(&set, 0, &events[0]);
+    let why = explain(&set, 0, &serde_json::to_vec(&events[0]).unwrap());
     assert_eq!(why.len(), 1);
     assert_eq!(why[0].0, "r-delete");
     let reasons = &why[0].1;
