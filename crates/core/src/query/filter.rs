@@ -122,6 +122,12 @@ pub trait RawScan {
         term: &Query,
         rows: Vec<usize>,
     ) -> impl std::future::Future<Output = Vec<usize>>;
+
+    /// The rows a detection rule matched, for `rule:ID`; `None` when no such
+    /// rule ran (the term then matches nothing).
+    fn rule_rows(&self, _rule: &str) -> Option<Vec<u32>> {
+        None
+    }
 }
 
 /// Reads the raw JSON in this worker (on every core natively).
@@ -168,6 +174,10 @@ pub fn row_matches(store: &EventStore, index: usize, json: &[u8], query: &Query)
             field: Field::Path(path),
             test,
         } => path_matches(json, path, test),
+        // One event alone cannot tell which rules matched it.
+        Query::Field {
+            field: Field::Rule, ..
+        } => false,
     }
 }
 
@@ -217,6 +227,20 @@ fn eval<'a, S: RawScan>(
                 let mut bits = Bits::new(len, false);
                 for i in scan.scan(store, query, rows).await {
                     bits.set(i);
+                }
+                bits
+            }
+            Query::Field {
+                field: Field::Rule,
+                test,
+            } => {
+                let mut bits = Bits::new(len, false);
+                if let Test::Equals(id) = test {
+                    for row in scan.rule_rows(id).unwrap_or_default() {
+                        if (row as usize) < len {
+                            bits.set(row as usize);
+                        }
+                    }
                 }
                 bits
             }

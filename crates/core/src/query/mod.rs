@@ -72,6 +72,9 @@ pub enum Field {
     Column(Column),
     /// A dotted JSON path such as `requestParameters.bucketName`, original case.
     Path(Vec<String>),
+    /// `rule:ID`: the events a detection rule (a Sigma rule, by its id)
+    /// matched in the last run.
+    Rule,
 }
 
 /// The column fields as this module's tests spell them.
@@ -205,6 +208,7 @@ impl Field {
         match self {
             Field::Column(column) => column.field().to_string(),
             Field::Path(parts) => parts.join("."),
+            Field::Rule => RULE_FIELD.to_owned(),
         }
     }
 
@@ -216,7 +220,7 @@ impl Field {
                 Value::Ids(Ids::ReadOnly) => Values::Bool,
                 Value::Ids(_) => Values::Text,
             },
-            Field::Path(_) => Values::Text,
+            Field::Path(_) | Field::Rule => Values::Text,
         }
     }
 }
@@ -421,7 +425,11 @@ impl Parser {
         let op = self.chars[op_pos];
         self.pos += 1;
         if op == ':' {
+            let at = self.pos;
             let test = self.value(&field)?;
+            if field == Field::Rule && !matches!(test, Test::Equals(_)) {
+                return err(at, "rule: takes one rule's id", "a rule id");
+            }
             return Ok(Query::Field { field, test });
         }
         if field.values() != Values::Time {
@@ -509,6 +517,9 @@ fn field_named(name: &str, start: usize) -> Result<Field, ParseError> {
     if let Some(column) = Column::named(name) {
         return Ok(Field::Column(column));
     }
+    if name.eq_ignore_ascii_case(RULE_FIELD) {
+        return Ok(Field::Rule);
+    }
     let mut at = start;
     let mut parts = Vec::new();
     for part in name.split('.') {
@@ -520,6 +531,9 @@ fn field_named(name: &str, start: usize) -> Result<Field, ParseError> {
     }
     Ok(Field::Path(parts))
 }
+
+/// The name of the [`Field::Rule`] term.
+pub const RULE_FIELD: &str = "rule";
 
 /// The span a time value covers: a whole day for a date, else one millisecond.
 fn time_bounds(text: &str, at: usize) -> Result<(i64, i64), ParseError> {

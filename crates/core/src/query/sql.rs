@@ -26,6 +26,9 @@ const PRINCIPAL_NOTE: &str = "principal is approximated by the caller ARN, the p
 const TEXT_NOTE: &str = "free text is approximated as a case-insensitive substring of the \
     main text columns, not of the whole event.";
 
+const RULE_NOTE: &str = "rule: (the events a detection rule matched) has no SQL form and \
+    is left out, so this selects more; export the rule as Sigma instead.";
+
 /// The leading comment and the SELECT up to the WHERE, per dialect.
 const ATHENA_HEAD: (&str, &str) = (
     "-- Replace cloudtrail_logs with your CloudTrail table in Athena.\n",
@@ -205,6 +208,10 @@ impl Translator {
         let def = match field {
             Field::Column(column) => column.def(),
             Field::Path(parts) => return self.test(&self.path(parts), test, false),
+            Field::Rule => {
+                self.note(RULE_NOTE);
+                return Cond::Const(true);
+            }
         };
         match def.sql {
             Sql::Field => self.test(&self.name(def.field), test, def.value.absent_is_empty()),

@@ -95,6 +95,10 @@ fn field_name(field: &Field, test: &Test) -> Result<String, Untranslatable> {
                 .into(),
         ),
         Field::Column(column) => Ok(column.def().field.to_owned()),
+        Field::Rule => Err(
+            "rule: names the events another rule matched; Sigma cannot refer to a rule's hits in a detection"
+                .into(),
+        ),
     }
 }
 

@@ -156,3 +156,46 @@ fn range_and_principal_narrow_the_query() {
         .windows(2)
         .all(|w| store.rows[w[0] as usize].time_ms <= store.rows[w[1] as usize].time_ms));
 }
+
+/// Scans here, and knows one rule's rows.
+struct WithRule(Vec<u32>);
+
+impl RawScan for WithRule {
+    async fn scan(&self, store: &EventStore, term: &Query, rows: Vec<usize>) -> Vec<usize> {
+        scan_here(store, term, &rows)
+    }
+
+    fn rule_rows(&self, rule: &str) -> Option<Vec<u32>> {
+        (rule == "r-1").then(|| self.0.clone())
+    }
+}
+
+#[test]
+fn rule_terms_select_a_rules_rows() {
+    let (store, order) = store();
+    let select_text = |text: &str| {
+        let filter = Filter {
+            query: crate::query::parse(text).unwrap(),
+            ..Filter::default()
+        };
+        ready(select_with(
+            &store,
+            &order,
+            &filter,
+            &WithRule(vec![0, 3, 6, 7]),
+        ))
+    };
+    assert_eq!(select_text("rule:r-1").len(), 4);
+    // Combined with other terms; rows 0, 3, 6 are AccessDenied (i % 3 == 0).
+    assert_eq!(select_text("rule:r-1 errorCode:AccessDenied").len(), 3);
+    assert_eq!(select_text("rule:r-1 OR rule:other").len(), 4);
+    assert_eq!(select_text("-rule:r-1").len(), 2996);
+    assert_eq!(select_text("rule:unknown").len(), 0);
+    // Without rule hits at hand, the term matches nothing.
+    assert_eq!(count(&store, &order, "rule:r-1"), 0);
+    assert!(crate::query::parse("rule:r*").is_err());
+    assert_eq!(
+        crate::query::parse("RULE:\"a b\"").unwrap().to_string(),
+        "rule:\"a b\""
+    );
+}
