@@ -5,11 +5,13 @@
 //! the URL and the keyboard in step with the state.
 
 use super::client::Client;
-use super::files::{hand_over, picked, stop_hand_over, take_dropped, walk_dropped};
+use super::files::{hand_over, picked, stop_hand_over, take_dropped, walk_dropped, Picked};
 use super::hooks::{
     initial_fragment, use_coverage_when, use_debounced_view, use_fragment_sync, use_lineage_of,
     use_shortcuts,
 };
+use super::protocol::RuleFile;
+use super::rulefiles;
 use super::state::{Action, AppState, LoadPhase, Tab};
 use super::ui::actions::PageActions;
 use super::ui::coverage::CoverageView;
@@ -21,6 +23,7 @@ use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
 use super::ui::reveal::use_staged_reveal;
+use super::ui::rules::RulesPanel;
 use super::ui::table::EventTable;
 use super::ui::timeline::TimelineChart;
 use super::ui::toolbar::Toolbar;
@@ -119,9 +122,48 @@ pub fn App() -> Html {
             }
         })
     };
+    // The user's Sigma rule files: kept in this browser, sent to the worker
+    // whenever they change (and once at start, from what was kept).
+    let rule_files = use_mut_ref(Vec::<RuleFile>::new);
+    {
+        let (client, rule_files) = (client.clone(), rule_files.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let stored = rulefiles::stored().await;
+                let files = rulefiles::merged(stored, rule_files.borrow().clone());
+                *rule_files.borrow_mut() = files.clone();
+                client.set_rules(files);
+            });
+        });
+    }
+    let add_rules = {
+        let (client, rule_files, dispatch) = (client.clone(), rule_files.clone(), dispatch.clone());
+        Callback::from(move |picked: Vec<Picked>| {
+            let (client, rule_files) = (client.clone(), rule_files.clone());
+            dispatch.emit(Action::Tab(Tab::Rules));
+            wasm_bindgen_futures::spawn_local(async move {
+                let added = rulefiles::read(picked).await;
+                let files = rulefiles::merged(rule_files.borrow().clone(), added);
+                *rule_files.borrow_mut() = files.clone();
+                client.set_rules(files.clone());
+                rulefiles::keep(files).await;
+            });
+        })
+    };
+    let remove_rules = {
+        let (client, rule_files) = (client.clone(), rule_files.clone());
+        Callback::from(move |name: String| {
+            let mut files = rule_files.borrow().clone();
+            files.retain(|f| f.name != name);
+            *rule_files.borrow_mut() = files.clone();
+            client.set_rules(files.clone());
+            wasm_bindgen_futures::spawn_local(rulefiles::keep(files));
+        })
+    };
     let on_drop = {
         let client = client.clone();
         let dispatch = dispatch.clone();
+        let add_rules = add_rules.clone();
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             dispatch.emit(Action::Dragging(false));
@@ -130,8 +172,18 @@ pub fn App() -> Html {
             };
             let dropped = take_dropped(&transfer);
             let client = client.clone();
+            let add_rules = add_rules.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let files = walk_dropped(dropped).await;
+                let (rules, files): (Vec<Picked>, Vec<Picked>) = walk_dropped(dropped)
+                    .await
+                    .into_iter()
+                    .partition(|p| rulefiles::is_rule_file(&p.name));
+                if !rules.is_empty() {
+                    add_rules.emit(rules);
+                }
+                if files.is_empty() {
+                    return;
+                }
                 let total = files.len();
                 let mut files = files.into_iter();
                 hand_over(client.loads(), total, move |start, end| {
@@ -191,6 +243,10 @@ pub fn App() -> Html {
         Tab::Findings => html! {
             <FindingsPanel findings={app.findings.clone()} on_open={dispatch.reform(Action::OpenFinding)} />
         },
+        Tab::Rules => html! {
+            <RulesPanel lab={app.rule_lab.clone()} on_add={add_rules.clone()} on_remove={remove_rules.clone()}
+                on_open={dispatch.reform(Action::OpenFinding)} />
+        },
     };
 
     html! {
@@ -220,6 +276,7 @@ pub fn App() -> Html {
                     { tab_button(Tab::Report, &format!("Load report ({})", thousands(app.load.diagnostics_total)), "tab-report") }
                     { tab_button(Tab::Coverage, "Coverage", "tab-coverage") }
                     { tab_button(Tab::Findings, &format!("Findings ({})", app.findings.len()), "tab-findings") }
+                    { tab_button(Tab::Rules, &format!("Rules ({})", app.rule_lab.rules.len()), "tab-rules") }
                 </nav>
                 <div class="workspace">
                     <FacetSidebar facets={view.facets.iter().take(revealed.facets()).cloned().collect::<Vec<_>>()}

@@ -7,7 +7,7 @@ use super::codec::StructuredClone;
 use super::download::download;
 use super::files::parsed_bytes;
 use super::handle::FileHandle;
-use super::protocol::{ExportFormat, FileSlice, FromWorker, ToWorker, ViewRequest};
+use super::protocol::{ExportFormat, FileSlice, FromWorker, RuleFile, ToWorker, ViewRequest};
 use super::state::Action;
 use super::ui::table::WINDOW;
 use super::worker::IngestWorker;
@@ -133,6 +133,11 @@ impl Client {
     /// Asks for the coverage report; with `verify`, these files are hashed first.
     pub fn coverage(&self, verify: Option<Vec<FileHandle>>) {
         self.send(ToWorker::Coverage { verify });
+    }
+
+    /// Sets the user's Sigma rule files (the built-in rules always run).
+    pub fn set_rules(&self, files: Vec<RuleFile>) {
+        self.send(ToWorker::SetRules { files });
     }
 
     /// Asks who is behind a principal's sessions.

@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod parser;
 pub mod pool;
 pub mod protocol;
+pub mod rulefiles;
 pub mod state;
 pub mod ui;
 pub mod worker;

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 use trailglass_core::analysis::lineage::Chain;
+pub use trailglass_core::analysis::sigma::rule::Level;
 use trailglass_core::diagnostic::Diagnostic;
 use trailglass_core::load::report::FileReport;
 use trailglass_core::query::pretty::Line;
@@ -54,6 +55,19 @@ pub enum ToWorker<F> {
     Lineage {
         principal: u32,
     },
+    /// The user's Sigma rule files (the built-in rules always run too):
+    /// read, run over what is loaded, answered with the rule lab and the
+    /// findings.
+    SetRules {
+        files: Vec<RuleFile>,
+    },
+}
+
+/// A rule file the user picked or dropped, as kept in the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleFile {
+    pub name: String,
+    pub text: String,
 }
 
 /// Some of the files of one load. The page hands a load's files over a slice
@@ -112,6 +126,63 @@ pub enum FromWorker {
         gzip: bool,
     },
     Coverage(Box<trailglass_core::analysis::coverage::CoverageReport>),
+    /// Every Sigma rule loaded, with its status and hits.
+    RuleLab(Box<RuleLab>),
+}
+
+/// The rule lab: every Sigma rule and filter, what became of it, what it found.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RuleLab {
+    pub rules: Vec<RuleStatusView>,
+    pub filters: Vec<FilterView>,
+    /// The user's rule files, by name.
+    pub files: Vec<String>,
+    /// Whether the rules have run over the loaded events.
+    pub ran: bool,
+    /// How long that run took.
+    pub run_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleStatusView {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    /// `ok`, `error`, `not-applicable` or `cannot-fire`.
+    pub status: String,
+    /// The parse error (with its line) or why the rule does not apply.
+    pub reason: Option<String>,
+    pub about: RuleAbout,
+    /// Events hit (when the rules ran).
+    pub hits: usize,
+    /// Whether its hits are findings of their own, not only a correlation's input.
+    pub reports: bool,
+    /// A correlation's condition in words.
+    pub correlation: Option<String>,
+}
+
+/// Where a rule comes from and whose it is: the Detection Rule License asks
+/// that a rule's author stays visible wherever it or its matches are shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleAbout {
+    pub file: String,
+    pub line: usize,
+    pub builtin: bool,
+    pub author: Option<String>,
+    pub link: Option<String>,
+    pub license: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterView {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub error: Option<String>,
+    /// How many rules it narrows.
+    pub rules: usize,
+    /// (rule id, events it took out of that rule's hits).
+    pub silenced: Vec<(String, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -181,6 +252,22 @@ pub struct EventDetail {
     pub text: String,
     /// Who is behind the session this event was made with.
     pub lineage: Option<Chain>,
+    /// The Sigma rules that matched it, and why.
+    pub matches: Vec<RuleMatch>,
+}
+
+/// A Sigma rule that matched one event: per rule that decided it (the rule
+/// itself, or those a correlation uses), the searches, fields and values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleMatch {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub author: Option<String>,
+    pub reasons: Vec<(
+        String,
+        Vec<trailglass_core::analysis::sigma::detection::Why>,
+    )>,
 }
 
 /// One rule that fired, for the Findings tab.
@@ -188,7 +275,9 @@ pub struct EventDetail {
 pub struct FindingView {
     pub id: String,
     pub title: String,
-    pub severity: trailglass_core::analysis::detect::Severity,
+    pub level: Level,
+    /// For a Sigma rule: its file, author, link and licence.
+    pub sigma: Option<RuleAbout>,
     pub technique: String,
     /// The rule's query as written.
     pub query: String,

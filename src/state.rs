@@ -2,7 +2,7 @@
 //! rules (what a new view resets, what typing keeps) live in one place.
 
 use super::protocol::{
-    EventDetail, FindingView, FromWorker, LoadSummary, Progress, ViewRequest, ViewResult,
+    EventDetail, FindingView, FromWorker, LoadSummary, Progress, RuleLab, ViewRequest, ViewResult,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -26,6 +26,8 @@ pub enum Tab {
     Report,
     Coverage,
     Findings,
+    /// The rule lab: every Sigma rule with its status.
+    Rules,
 }
 
 /// A query term that matches one value of a field exactly, or excludes it
@@ -70,8 +72,10 @@ pub struct AppState {
     pub coverage: Option<Rc<trailglass_core::analysis::coverage::CoverageReport>>,
     /// The open principal's lineage, once the worker answers.
     pub lineage: Option<(u32, Rc<Vec<Chain>>)>,
-    /// What the built-in detections found in what is loaded.
+    /// What the built-in detections and the Sigma rules found in what is loaded.
     pub findings: Rc<Vec<FindingView>>,
+    /// Every Sigma rule with its status and hits.
+    pub rule_lab: Rc<RuleLab>,
 }
 
 pub enum Action {
@@ -211,6 +215,7 @@ impl AppState {
             }
             FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
             FromWorker::Findings(findings) => self.findings = Rc::new(findings),
+            FromWorker::RuleLab(lab) => self.rule_lab = Rc::from(lab),
             FromWorker::Export { .. } => {}
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
             FromWorker::Lineage { principal, chains } => {
@@ -245,6 +250,7 @@ impl AppState {
             Tab::Report => parts.push("tab=report".to_owned()),
             Tab::Coverage => parts.push("tab=coverage".to_owned()),
             Tab::Findings => parts.push("tab=findings".to_owned()),
+            Tab::Rules => parts.push("tab=rules".to_owned()),
         }
         parts.join("&")
     }
@@ -268,6 +274,7 @@ impl AppState {
                         "report" => Tab::Report,
                         "coverage" => Tab::Coverage,
                         "findings" => Tab::Findings,
+                        "rules" => Tab::Rules,
                         _ => Tab::Events,
                     }
                 }

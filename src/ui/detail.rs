@@ -5,7 +5,7 @@
 use super::actions::use_page_actions;
 use super::format::visible;
 use super::lineage::LineageView;
-use crate::protocol::EventDetail;
+use crate::protocol::{EventDetail, RuleMatch};
 use crate::state::Term;
 use std::rc::Rc;
 use trailglass_core::query::pretty::TokenKind;
@@ -65,6 +65,12 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                     <><dt>{ label.clone() }</dt><dd>{ visible(value) }</dd></>
                 }) }
             </dl>
+            if !detail.matches.is_empty() {
+                <section class="rule-matches" data-testid="rule-matches">
+                    <h3>{"Sigma rules that matched"}</h3>
+                    { for detail.matches.iter().map(rule_match) }
+                </section>
+            }
             if let Some(chain) = &detail.lineage {
                 <LineageView chains={Rc::new(vec![chain.clone()])} />
             }
@@ -89,5 +95,35 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                 }) }
             </pre>
         </aside>
+    }
+}
+
+/// One Sigma rule that matched the event: per deciding rule, each search
+/// and the fields and values that passed.
+fn rule_match(found: &RuleMatch) -> Html {
+    let level = found.level.title();
+    html! {
+        <div class="rule-match" data-testid="rule-match" data-rule={found.id.clone()}>
+            <div>
+                <span class={classes!("severity", format!("sev-{}", level.to_lowercase()))}>{ level }</span>
+                <strong>{ visible(&found.title) }</strong>
+                <span class="muted small">{ visible(&format!(" by {}", found.author.as_deref().unwrap_or("an unnamed author"))) }</span>
+            </div>
+            { for found.reasons.iter().map(|(rule, whys)| html! {
+                <div class="why">
+                    if found.reasons.len() > 1 || *rule != found.id {
+                        <span class="muted small mono">{ visible(rule) }</span>
+                    }
+                    { for whys.iter().map(|why| html! {
+                        <dl class="why-fields" data-search={why.search.clone()}>
+                            { for why.fields.iter().map(|(field, values)| html! {
+                                <><dt class="mono">{ visible(field) }</dt>
+                                <dd class="mono" data-testid="why-value" data-field={field.clone()}>{ visible(&values.join(" · ")) }</dd></>
+                            }) }
+                        </dl>
+                    }) }
+                </div>
+            }) }
+        </div>
     }
 }

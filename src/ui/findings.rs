@@ -15,14 +15,15 @@ pub struct FindingsProps {
 
 #[component]
 pub fn FindingsPanel(props: &FindingsProps) -> Html {
-    let rules = trailglass_core::analysis::detect::RULES.len();
     let events: usize = props.findings.iter().map(|f| f.count).sum();
+    let sigma = props.findings.iter().filter(|f| f.sigma.is_some()).count();
+    let builtin = props.findings.len() - sigma;
     html! {
         <section class="panel findings" data-testid="findings">
             <h2>{"Findings"}</h2>
             <p class="muted">
-                { format!("{} of {rules} built-in rules matched {} events. ", props.findings.len(), thousands(events)) }
-                {"Open one to see its events; its query goes into the search box, where you can read and change it."}
+                { format!("{builtin} Trailglass rules and {sigma} Sigma rules matched {} events, most severe first. ", thousands(events)) }
+                {"Open one to see its events: its search goes into the search box, where you can read and change it. The Rules tab lists every Sigma rule and why it did or did not run."}
             </p>
             if props.findings.is_empty() {
                 <p data-testid="no-findings">{"No rule matched the loaded events."}</p>
@@ -35,7 +36,7 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
 }
 
 fn finding_row(finding: &FindingView, on_open: &Callback<String>) -> Html {
-    let severity = finding.severity.label();
+    let severity = finding.level.title();
     let open = {
         let on_open = on_open.clone();
         let search = finding.search.clone();
@@ -50,9 +51,18 @@ fn finding_row(finding: &FindingView, on_open: &Callback<String>) -> Html {
                 <span class={classes!("severity", format!("sev-{}", severity.to_lowercase()))}>{ severity }</span>
                 <span class="finding-id mono">{ finding.id.clone() }</span>
                 <span class="finding-title">{ finding.title.clone() }</span>
-                <span class="technique mono" title={technique_title}>{ finding.technique.clone() }</span>
+                if !finding.technique.is_empty() {
+                    <span class="technique mono" title={technique_title}>{ finding.technique.clone() }</span>
+                }
                 <span class="finding-count">{ format!("{} {}", thousands(finding.count), if finding.count == 1 { "event" } else { "events" }) }</span>
-                <code class="finding-query">{ visible(&finding.query) }</code>
+                if let Some(about) = &finding.sigma {
+                    <span class="finding-source muted" data-testid="finding-author">
+                        { format!("Sigma rule by {}", about.author.as_deref().unwrap_or("an unnamed author")) }
+                        { if about.builtin { " · SigmaHQ, Detection Rule License 1.1".to_owned() } else { format!(" · {}", about.file) } }
+                    </span>
+                } else {
+                    <code class="finding-query">{ visible(&finding.query) }</code>
+                }
                 if let Some(condition) = &finding.condition {
                     <span class="finding-condition muted">
                         { format!("and {condition}") }

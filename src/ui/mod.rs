@@ -11,6 +11,7 @@ pub mod lineage;
 pub mod principals;
 pub mod report;
 pub mod reveal;
+pub mod rules;
 pub mod search;
 pub mod table;
 pub mod timeline;

@@ -1,12 +1,14 @@
 //! Owns the bar above the views: the search box, the count, the export menu
-//! (files and Copy as SQL) and the query's terms as removable chips. The
+//! (files, Copy as SQL, Save as Sigma) and the query's terms as removable chips. The
 //! query arrives parsed: the page parses it once per change.
 
 use super::actions::use_page_actions;
 use super::format::{thousands, visible};
 use super::search::SearchBar;
+use crate::download::download;
 use crate::protocol::{ExportFormat, ViewRequest, ViewResult};
 use std::rc::Rc;
+use trailglass_core::analysis::sigma::export::search_as_rule;
 use trailglass_core::query::sql::{to_sql, Dialect};
 use trailglass_core::query::Query;
 use wasm_bindgen::JsCast;
@@ -88,6 +90,28 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 })}>{ label.to_owned() }</button>
         }
     };
+    // Where the query language says something Sigma cannot, the reason
+    // shows instead of a rule that would select other events.
+    let sigma_refused = use_state(|| None::<String>);
+    let sigma_button = {
+        let parsed = props.parsed.clone();
+        let text = props.request.query.clone();
+        let refused = sigma_refused.clone();
+        html! {
+            <button class="menu-item" data-testid="save-sigma"
+                onclick={Callback::from(move |event: MouseEvent| {
+                    close_menu(&event);
+                    let Some(query) = parsed.as_ref() else { return };
+                    match search_as_rule(&text, query, "Saved Trailglass search") {
+                        Ok(yaml) => {
+                            refused.set(None);
+                            download("trailglass-search.yml".into(), "application/yaml".into(), yaml.as_bytes(), false);
+                        }
+                        Err(reason) => refused.set(Some(reason)),
+                    }
+                })}>{"Save the search as a Sigma rule (.yml)"}</button>
+        }
+    };
     let chips: Vec<Html> = chips(props.parsed.as_ref().as_ref())
         .into_iter()
         .map(|(label, remaining)| {
@@ -122,9 +146,16 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         <span class="muted">{"The same question, for a bigger engine"}</span>
                         { sql_button(Dialect::Athena, "Copy as SQL for Amazon Athena", "copy-sql-athena") }
                         { sql_button(Dialect::CloudTrailLake, "Copy as SQL for CloudTrail Lake", "copy-sql-lake") }
+                        { sigma_button }
                     </div>
                 </details>
             </div>
+            if let Some(reason) = &*sigma_refused {
+                <div class="notice warn" data-testid="sigma-refused" role="status">
+                    { visible(&format!("Not saved as Sigma: {reason}.")) }
+                    <button class="chip-remove" aria-label="Dismiss" onclick={{ let r = sigma_refused.clone(); Callback::from(move |_: MouseEvent| r.set(None)) }}>{"×"}</button>
+                </div>
+            }
             if !chips.is_empty() {
                 <div class="chips" data-testid="query-chips">{ for chips }</div>
             }

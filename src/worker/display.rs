@@ -127,5 +127,6 @@ pub(super) fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
         lines: trailglass_core::query::pretty::pretty_lines(&raw, DETAIL_LINES),
         text: trailglass_core::query::pretty::pretty_text(&raw),
         lineage: None,
+        matches: Vec::new(),
     })
 }

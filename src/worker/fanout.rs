@@ -19,6 +19,8 @@ pub(super) struct FanOut<'a> {
     pub(super) asker: &'a Asker,
     /// Parsers found gone on the way.
     pub(super) gone: RefCell<Vec<u32>>,
+    /// Every Sigma rule's rows by id, for `rule:ID`.
+    rule_rows: Option<std::rc::Rc<rustc_hash::FxHashMap<String, Vec<u32>>>>,
 }
 
 impl<'a> FanOut<'a> {
@@ -26,7 +28,15 @@ impl<'a> FanOut<'a> {
         Self {
             asker,
             gone: RefCell::default(),
+            rule_rows: None,
         }
+    }
+
+    pub(super) fn with_rule_rows(
+        self,
+        rule_rows: Option<std::rc::Rc<rustc_hash::FxHashMap<String, Vec<u32>>>>,
+    ) -> Self {
+        Self { rule_rows, ..self }
     }
 
     /// Marks the events of parsers found gone as lost (see [`lose_homes`]).
@@ -54,6 +64,10 @@ impl RawScan for FanOut<'_> {
         }
         matched.sort_unstable();
         matched
+    }
+
+    fn rule_rows(&self, rule: &str) -> Option<Vec<u32>> {
+        self.rule_rows.as_ref()?.get(rule).cloned()
     }
 }
 

@@ -9,6 +9,7 @@ mod display;
 mod fanout;
 mod loading;
 mod session;
+mod sigma;
 
 use super::handle::{FileHandle, Request};
 use super::protocol::{FromWorker, ToWorker};
@@ -154,8 +155,10 @@ impl Served {
             ToWorker::Load(_) | ToWorker::LoadSample { .. } | ToWorker::Cancel => {}
             ToWorker::Clear => {
                 let changes = self.session.borrow().changes + 1;
+                let sigma = std::mem::take(&mut self.session.borrow_mut().sigma);
                 *self.session.borrow_mut() = Session {
                     changes,
+                    sigma,
                     ..Session::default()
                 };
                 self.pool.restart();
@@ -176,7 +179,11 @@ impl Served {
                     session::Gate::until(|| gate.loads.get() > 0).await;
                 }
                 self.gate.views.set(self.gate.views.get() + 1);
-                let fan_out = fanout::FanOut::new(&asker);
+                let rule_rows = {
+                    let session = self.session.borrow();
+                    session.sigma.rule_rows(session.changes)
+                };
+                let fan_out = fanout::FanOut::new(&asker).with_rule_rows(rule_rows);
                 let mut session = self.session.borrow_mut();
                 let view = session.view(request, &fan_out).await;
                 fan_out.settle(&mut session);
@@ -206,6 +213,9 @@ impl Served {
                         let rules = badge.rules.join("; ");
                         detail.facts.push(("Detections".to_owned(), rules));
                     }
+                    let row = *session.loader.store.rows.get(event as usize)?;
+                    let json = session.loader.store.raw_reader().json(&row).to_vec();
+                    detail.matches = sigma::matches_of(session, event, &json);
                     Some(detail)
                 })
                 .await;
@@ -220,6 +230,20 @@ impl Served {
                 })
                 .await;
                 scope.respond(id, FromWorker::Lineage { principal, chains });
+            }
+            ToWorker::SetRules { files } => {
+                self.session.borrow_mut().sigma = sigma::SigmaState::with_files(files);
+                {
+                    let session = self.session.borrow();
+                    scope.respond(id, FromWorker::RuleLab(Box::new(sigma::lab(&session))));
+                    scope.respond(id, FromWorker::Findings(session.findings()));
+                }
+                // Beside the queue, as the detections after a load.
+                let (session, pool, scope) =
+                    (self.session.clone(), self.pool.clone(), scope.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    run_sigma(&session, &pool.asker(), &scope, id).await;
+                });
             }
             ToWorker::Export { format } => {
                 let export =
@@ -295,6 +319,7 @@ async fn detect(
         }
     };
     scope.respond(id, FromWorker::Findings(findings));
+    run_sigma(&session, &asker, &scope, id).await;
     session::Gate::until(|| session.try_borrow_mut().is_err()).await;
     let session = session.borrow();
     let rows = session.badged(window(
@@ -305,4 +330,24 @@ async fn detect(
         session.request.descending,
     ));
     scope.respond(id, FromWorker::Rows { offset: 0, rows });
+}
+
+/// Runs the Sigma rules over the session; when the run completes, sends the
+/// rule lab and the findings with the Sigma rules' hits.
+async fn run_sigma(
+    session: &Rc<RefCell<Session>>,
+    asker: &crate::pool::Asker,
+    scope: &WorkerScope<IngestWorker>,
+    id: HandlerId,
+) {
+    if session.borrow().loader.store.is_empty() {
+        return;
+    }
+    if !sigma::run(session, asker).await {
+        return;
+    }
+    session::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    let session = session.borrow();
+    scope.respond(id, FromWorker::RuleLab(Box::new(sigma::lab(&session))));
+    scope.respond(id, FromWorker::Findings(session.findings()));
 }

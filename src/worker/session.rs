@@ -31,6 +31,9 @@ pub(super) struct Session {
     /// How many times its data changed (every load and every Clear count):
     /// work that spans awaits checks it to know its rows still mean the same.
     pub(super) changes: u64,
+    /// The built-in detections' findings of the last load.
+    pub(super) tg_findings: Vec<FindingView>,
+    pub(super) sigma: super::sigma::SigmaState,
 }
 
 impl Default for Session {
@@ -43,6 +46,8 @@ impl Default for Session {
             lineage: None,
             rules_by_row: Default::default(),
             changes: 0,
+            tg_findings: Vec::new(),
+            sigma: Default::default(),
         }
     }
 }
@@ -109,14 +114,15 @@ impl Session {
         findings: Vec<trailglass_core::analysis::detect::Finding>,
     ) -> Vec<FindingView> {
         self.rules_by_row = trailglass_core::analysis::detect::rules_by_row(&findings);
-        let mut views: Vec<FindingView> = findings
+        let views: Vec<FindingView> = findings
             .into_iter()
             .map(|finding| {
                 let rule = &trailglass_core::analysis::detect::RULES[finding.rule];
                 FindingView {
                     id: rule.id.into(),
                     title: rule.title.into(),
-                    severity: rule.severity,
+                    level: rule.severity.into(),
+                    sigma: None,
                     technique: rule.technique.into(),
                     query: rule.query.into(),
                     condition: rule.condition.describe(),
@@ -126,7 +132,19 @@ impl Session {
                 }
             })
             .collect();
-        views.sort_by_key(|f| std::cmp::Reverse((f.severity, f.count)));
+        self.tg_findings = views;
+        self.findings()
+    }
+
+    /// The built-in rules' findings and the Sigma rules', most severe first.
+    pub(super) fn findings(&self) -> Vec<FindingView> {
+        let mut views = self.tg_findings.clone();
+        views.extend(super::sigma::findings(self));
+        views.sort_by(|a, b| {
+            (b.level, b.count)
+                .cmp(&(a.level, a.count))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         views
     }
 

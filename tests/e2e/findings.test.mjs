@@ -59,7 +59,7 @@ test('the Findings tab lists the rules the detonations fire, with their counts',
   assert.ok(rows.length >= 30, `${rows.length} findings`);
   assert.match(await page.textContent('[data-testid=tab-findings]'), new RegExp(`Findings \\(${rows.length}\\)`));
   // Most severe first, then most events.
-  const rank = { Critical: 3, High: 2, Medium: 1, Low: 0 };
+  const rank = { Critical: 3, High: 2, Medium: 1, Low: 0, Informational: -1 };
   for (let i = 1; i < rows.length; i += 1) {
     const [a, b] = [rows[i - 1], rows[i]];
     assert.ok(rank[a.severity] > rank[b.severity]

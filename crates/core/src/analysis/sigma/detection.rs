@@ -28,7 +28,7 @@ pub struct Detection {
 }
 
 /// One reason an event matched: a search, and per field, what it held.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Why {
     pub search: String,
     /// The field (`"keywords"` for a keyword search) and the event's values

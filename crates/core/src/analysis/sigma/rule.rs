@@ -17,6 +17,18 @@ pub enum Level {
     Critical,
 }
 
+impl From<crate::analysis::detect::Severity> for Level {
+    fn from(severity: crate::analysis::detect::Severity) -> Self {
+        use crate::analysis::detect::Severity;
+        match severity {
+            Severity::Low => Level::Low,
+            Severity::Medium => Level::Medium,
+            Severity::High => Level::High,
+            Severity::Critical => Level::Critical,
+        }
+    }
+}
+
 impl Level {
     pub fn parse(text: &str) -> Option<Level> {
         Some(match text {
@@ -27,6 +39,17 @@ impl Level {
             "critical" => Level::Critical,
             _ => return None,
         })
+    }
+
+    /// As a heading shows it: `High`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Level::Informational => "Informational",
+            Level::Low => "Low",
+            Level::Medium => "Medium",
+            Level::High => "High",
+            Level::Critical => "Critical",
+        }
     }
 
     pub fn label(self) -> &'static str {

@@ -1,0 +1,338 @@
+//! Owns Sigma in the store worker: the rule set (built-in rules and the
+//! user's files), running it over the loaded events a few raw blocks at a
+//! time, and what the page gets from it: findings, the rule lab, the
+//! `rule:` rows, and why an event matched.
+
+use super::fanout;
+use super::session::Session;
+use crate::pool::Asker;
+use crate::protocol::{
+    FilterView, FindingView, RuleAbout, RuleFile, RuleLab, RuleMatch, RuleStatusView,
+};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+use trailglass_core::analysis::sigma::builtin::{SIGMAHQ_LICENSE, SIGMAHQ_LINK};
+use trailglass_core::analysis::sigma::correlate::describe;
+use trailglass_core::analysis::sigma::engine::{explain, statuses, Engine, Results};
+use trailglass_core::analysis::sigma::{Compiled, Origin, RuleEntry, RuleSet};
+
+/// Raw blocks (256 KB of JSON each) a round of the run reads at once.
+const BLOCKS_PER_ROUND: usize = 64;
+
+/// The rule set and what it found on the session's events.
+pub(super) struct SigmaState {
+    pub(super) set: Rc<RuleSet>,
+    pub(super) files: Vec<RuleFile>,
+    /// The last run's hits, for the `changes` it ran on.
+    found: Option<(u64, Found)>,
+    pub(super) run_ms: f64,
+}
+
+struct Found {
+    results: Results,
+    /// Reporting rules each row matched.
+    by_row: FxHashMap<u32, Vec<u32>>,
+    /// Every rule's rows by its id, for `rule:ID`.
+    rows: Rc<FxHashMap<String, Vec<u32>>>,
+}
+
+impl Default for SigmaState {
+    fn default() -> Self {
+        Self {
+            set: Rc::new(RuleSet::builtin()),
+            files: Vec::new(),
+            found: None,
+            run_ms: 0.0,
+        }
+    }
+}
+
+impl SigmaState {
+    /// The built-in rules and `files`, read afresh.
+    pub(super) fn with_files(files: Vec<RuleFile>) -> Self {
+        let mut set = RuleSet::builtin();
+        for file in &files {
+            set.add_file(&file.name, &file.text, Origin::User);
+        }
+        set.resolve();
+        Self {
+            set: Rc::new(set),
+            files,
+            found: None,
+            run_ms: 0.0,
+        }
+    }
+
+    /// What the last run found, if it ran on the data as it is (`changes`).
+    fn found(&self, changes: u64) -> Option<&Found> {
+        self.found
+            .as_ref()
+            .filter(|(at, _)| *at == changes)
+            .map(|(_, found)| found)
+    }
+
+    /// Every rule's rows by id, for the `rule:` term.
+    pub(super) fn rule_rows(&self, changes: u64) -> Option<Rc<FxHashMap<String, Vec<u32>>>> {
+        self.found(changes).map(|found| found.rows.clone())
+    }
+}
+
+/// Runs the session's rule set over its events, reading their JSON a few
+/// blocks per round (a view may be answered between rounds). Gives up when
+/// the data or the rules change meanwhile (that change runs it again).
+pub(super) async fn run(session: &Rc<RefCell<Session>>, asker: &Asker) -> bool {
+    let started = js_sys::Date::now();
+    let (set, changes, planned) = {
+        let session = session.borrow();
+        let set = session.sigma.set.clone();
+        let store = &session.loader.store;
+        let engine = Engine::new(&set);
+        let mut candidates = Vec::new();
+        let mut rows: Vec<(u32, u32)> = Vec::new();
+        for (index, row) in store.rows.iter().enumerate() {
+            engine.candidates(
+                store.strings.get(row.event_name),
+                store.strings.get(row.event_source),
+                &mut candidates,
+            );
+            if !candidates.is_empty() {
+                rows.push((row.raw_block, index as u32));
+            }
+        }
+        rows.sort_unstable();
+        (set, session.changes, rows)
+    };
+    let engine = Engine::new(&set);
+    let mut run = engine.start();
+    let mut at = 0;
+    while at < planned.len() {
+        let mut end = at;
+        let mut blocks = 0;
+        let mut last = None;
+        while let Some(&(block, _)) = planned.get(end) {
+            if last != Some(block) {
+                if blocks == BLOCKS_PER_ROUND {
+                    break;
+                }
+                blocks += 1;
+                last = Some(block);
+            }
+            end += 1;
+        }
+        let chunk = &planned[at..end];
+        let read = fanout::with_raw(session, asker, |session| {
+            if session.changes != changes || !Rc::ptr_eq(&session.sigma.set, &set) {
+                return None;
+            }
+            let store = &session.loader.store;
+            let mut reader = store.raw_reader();
+            Some(
+                chunk
+                    .iter()
+                    .map(|&(_, index)| {
+                        let row = &store.rows[index as usize];
+                        (
+                            index,
+                            row.time_ms,
+                            store.strings.get(row.event_name).to_owned(),
+                            store.strings.get(row.event_source).to_owned(),
+                            reader.json(row).to_vec(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await;
+        let Some(read) = read else { return false };
+        let mut candidates = Vec::new();
+        for (row, time_ms, name, source, json) in read {
+            engine.candidates(&name, &source, &mut candidates);
+            run.event(row, time_ms, &json, &candidates);
+        }
+        at = end;
+        // Let a waiting view in between rounds.
+        super::session::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    }
+    let results = run.finish();
+    let mut session = session.borrow_mut();
+    if session.changes != changes || !Rc::ptr_eq(&session.sigma.set, &set) {
+        return false;
+    }
+    let mut by_row: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut rows: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    for (index, hits) in results.hits.iter().enumerate() {
+        let entry = &set.rules[index];
+        if entry.reports() {
+            for &row in hits {
+                by_row.entry(row).or_default().push(index as u32);
+            }
+        }
+        if !hits.is_empty() {
+            rows.insert(entry.key.clone(), hits.clone());
+        }
+    }
+    session.sigma.found = Some((
+        changes,
+        Found {
+            results,
+            by_row,
+            rows: Rc::new(rows),
+        },
+    ));
+    session.sigma.run_ms = js_sys::Date::now() - started;
+    true
+}
+
+fn about(entry: &RuleEntry) -> RuleAbout {
+    let builtin = entry.source.origin == Origin::Builtin;
+    RuleAbout {
+        file: entry.source.file.clone(),
+        line: entry.source.line,
+        builtin,
+        author: entry.meta.author.clone(),
+        link: if builtin {
+            Some(format!("{SIGMAHQ_LINK}{}", entry.source.file))
+        } else {
+            // A user's rule is outside text: only a web address becomes a link.
+            entry
+                .meta
+                .references
+                .iter()
+                .find(|r| r.starts_with("https://") || r.starts_with("http://"))
+                .cloned()
+        },
+        license: if builtin {
+            Some(SIGMAHQ_LICENSE.to_owned())
+        } else {
+            entry.meta.license.clone()
+        },
+    }
+}
+
+fn correlation_of(entry: &RuleEntry) -> Option<String> {
+    match &entry.compiled {
+        Some(Compiled::Correlation(correlation, _)) => Some(describe(correlation)),
+        _ => None,
+    }
+}
+
+/// The findings of the Sigma rules that report and hit something.
+pub(super) fn findings(session: &Session) -> Vec<FindingView> {
+    let Some(found) = session.sigma.found(session.changes) else {
+        return Vec::new();
+    };
+    let set = &session.sigma.set;
+    set.rules
+        .iter()
+        .zip(&found.results.hits)
+        .filter(|(entry, hits)| entry.reports() && !hits.is_empty())
+        .map(|(entry, hits)| FindingView {
+            id: entry.key.clone(),
+            title: entry.meta.title.clone(),
+            level: entry.level(),
+            sigma: Some(about(entry)),
+            technique: entry
+                .meta
+                .tags
+                .iter()
+                .find_map(|t| t.strip_prefix("attack.t"))
+                .map(|t| format!("T{}", t.to_uppercase()))
+                .unwrap_or_default(),
+            query: String::new(),
+            condition: correlation_of(entry),
+            search: trailglass_core::query::Query::Field {
+                field: trailglass_core::query::Field::Rule,
+                test: trailglass_core::query::Test::Equals(entry.key.clone()),
+            }
+            .to_string(),
+            exact: true,
+            count: hits.len(),
+        })
+        .collect()
+}
+
+/// Every rule and filter with its status on the loaded events.
+pub(super) fn lab(session: &Session) -> RuleLab {
+    let set = &session.sigma.set;
+    let found = session.sigma.found(session.changes);
+    let statuses = statuses(set, &session.loader.store);
+    let loaded = !session.loader.store.is_empty();
+    let rules = set
+        .rules
+        .iter()
+        .zip(statuses)
+        .enumerate()
+        .map(|(index, (entry, (status, reason)))| {
+            // Before anything is loaded, nothing can fire: say so only then.
+            let (status, reason) = match status {
+                trailglass_core::analysis::sigma::Status::CannotFire if !loaded => {
+                    (trailglass_core::analysis::sigma::Status::Ok, None)
+                }
+                _ => (status, reason),
+            };
+            RuleStatusView {
+                id: entry.key.clone(),
+                title: entry.meta.title.clone(),
+                level: entry.level(),
+                status: status.label().to_owned(),
+                reason,
+                about: about(entry),
+                hits: found.map_or(0, |f| f.results.hits[index].len()),
+                reports: entry.reports(),
+                correlation: correlation_of(entry),
+            }
+        })
+        .collect();
+    let filters = set
+        .filters
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| FilterView {
+            id: entry.key.clone(),
+            title: entry.meta.title.clone(),
+            file: entry.source.file.clone(),
+            error: entry.error.clone(),
+            rules: entry.applies_to.len(),
+            silenced: found.map_or_else(Vec::new, |f| {
+                f.results.filtered[index]
+                    .iter()
+                    .map(|&(rule, n)| (set.rules[rule].key.clone(), n))
+                    .collect()
+            }),
+        })
+        .collect();
+    RuleLab {
+        rules,
+        filters,
+        files: session.sigma.files.iter().map(|f| f.name.clone()).collect(),
+        ran: found.is_some(),
+        run_ms: session.sigma.run_ms,
+    }
+}
+
+/// The Sigma rules that matched row `event` (whose JSON is `json`), and why.
+pub(super) fn matches_of(session: &Session, event: u32, json: &[u8]) -> Vec<RuleMatch> {
+    let Some(found) = session.sigma.found(session.changes) else {
+        return Vec::new();
+    };
+    let set = &session.sigma.set;
+    let Some(rules) = found.by_row.get(&event) else {
+        return Vec::new();
+    };
+    let mut matches: Vec<RuleMatch> = rules
+        .iter()
+        .map(|&rule| {
+            let entry = &set.rules[rule as usize];
+            RuleMatch {
+                id: entry.key.clone(),
+                title: entry.meta.title.clone(),
+                level: entry.level(),
+                author: entry.meta.author.clone(),
+                reasons: explain(set, rule as usize, json),
+            }
+        })
+        .collect();
+    matches.sort_by(|a, b| b.level.cmp(&a.level).then(a.title.cmp(&b.title)));
+    matches
+}
