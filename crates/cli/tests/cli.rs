@@ -195,3 +195,101 @@ fn big_json_lines_and_records_files_summarise_the_same_on_one_thread_and_on_thre
         );
     }
 }
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+
+fn sigma_json(args: &[&str]) -> serde_json::Value {
+    let out = trailglass(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn hits_of(report: &serde_json::Value, id: &str) -> u64 {
+    report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("{id}"))["hits"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn sigma_runs_rule_folders_over_a_trail_and_counts_distinct_events() {
+    let trail = format!("{FIXTURES}/invictus-ir");
+    let rules = format!("{FIXTURES}/sigma/suzaku");
+    // The trail twice: repeated deliveries are dropped, hits stay distinct events.
+    let report = sigma_json(&["sigma", "--rules", &rules, &trail, &trail]);
+    assert_eq!(report["events"], 2900);
+    let listed = report["rules"].as_array().unwrap();
+    assert_eq!(listed.len(), 745);
+    for rule in listed {
+        for key in ["id", "title", "level", "status", "hits"] {
+            assert!(!rule[key].is_null(), "{key} in {rule}");
+        }
+        assert!(rule.get("error").is_some());
+    }
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|r| r["hits"].as_u64() > Some(0))
+            .count(),
+        148
+    );
+    // Without --rules, SigmaHQ's built-in rules run.
+    let builtin = sigma_json(&["sigma", &trail]);
+    assert_eq!(builtin["rules"].as_array().unwrap().len(), 57);
+    assert_eq!(
+        hits_of(&builtin, "905d389b-b853-46d0-9d3d-dea0d3a3cd49"),
+        76
+    );
+    // With --builtin, both.
+    let both = sigma_json(&["sigma", "--builtin", "--rules", &rules, &trail]);
+    assert_eq!(both["rules"].as_array().unwrap().len(), 57 + 745);
+}
+
+#[test]
+fn sigma_reports_bad_rule_files_and_runs_the_rest() {
+    let dir = std::env::temp_dir().join(format!("trailglass-cli-sigma-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bomb.yml"),
+        "a: &a [x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("good.yml"),
+        "title: Buckets deleted\nid: good-1\ndetection:\n  s:\n    eventName: DeleteBucket\n  condition: s\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a rule").unwrap();
+    std::fs::write(dir.join("binary.yaml"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let trail = format!("{FIXTURES}/invictus-ir");
+    let report = sigma_json(&["sigma", "--rules", dir.to_str().unwrap(), &trail]);
+    let rules = report["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 3, "{rules:#?}");
+    let by_file = |name: &str| {
+        rules
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(name))
+            .unwrap()
+    };
+    assert_eq!(by_file("bomb.yml")["status"], "error");
+    assert!(by_file("bomb.yml")["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 2: aliases"));
+    assert_eq!(by_file("binary.yaml")["status"], "error");
+    assert!(by_file("binary.yaml")["error"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
+    // Every DeleteBucket, failed ones too (SigmaHQ's rule counts the 5 that succeeded).
+    assert_eq!(hits_of(&report, "good-1"), 8);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
