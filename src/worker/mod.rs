@@ -215,7 +215,8 @@ impl Served {
                     }
                     let row = *session.loader.store.rows.get(event as usize)?;
                     let json = session.loader.store.raw_reader().json(&row).to_vec();
-                    detail.matches = sigma::matches_of(session, event, &json);
+                    detail.matches =
+                        sigma::matches_of(&session.sigma, session.changes, event, &json);
                     Some(detail)
                 })
                 .await;
@@ -235,7 +236,14 @@ impl Served {
                 self.session.borrow_mut().sigma = sigma::SigmaState::with_files(files);
                 {
                     let session = self.session.borrow();
-                    scope.respond(id, FromWorker::RuleLab(Box::new(sigma::lab(&session))));
+                    scope.respond(
+                        id,
+                        FromWorker::RuleLab(Box::new(sigma::lab(
+                            &session.sigma,
+                            &session.loader.store,
+                            session.changes,
+                        ))),
+                    );
                     scope.respond(id, FromWorker::Findings(session.findings()));
                 }
                 // Beside the queue, as the detections after a load.
@@ -343,11 +351,51 @@ async fn run_sigma(
     if session.borrow().loader.store.is_empty() {
         return;
     }
-    if !sigma::run(session, asker).await {
-        return;
+    let mut planned = {
+        let session = session.borrow();
+        sigma::Planned::new(&session.sigma, &session.loader.store, session.changes)
+    };
+    let set = planned.set.clone();
+    let engine = trailglass_core::analysis::sigma::engine::Engine::new(&set);
+    let mut run = engine.start();
+    let mut candidates = Vec::new();
+    // A few raw blocks per round, fetched from the parsers that keep them;
+    // a view may be answered between rounds.
+    while let Some(rows) = planned.next_rows() {
+        let read = fanout::with_raw(session, asker, |session| {
+            planned.read(
+                &session.sigma,
+                &session.loader.store,
+                session.changes,
+                &rows,
+            )
+        })
+        .await;
+        // The data or the rules changed meanwhile: that change runs them again.
+        let Some(read) = read else { return };
+        for (row, time_ms, name, source, json) in read {
+            engine.candidates(&name, &source, &mut candidates);
+            run.event(row, time_ms, &json, &candidates);
+        }
+        session::Gate::until(|| session.try_borrow_mut().is_err()).await;
     }
+    let results = run.finish();
     session::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    {
+        let mut session = session.borrow_mut();
+        let changes = session.changes;
+        if !planned.keep(&mut session.sigma, changes, results) {
+            return;
+        }
+    }
     let session = session.borrow();
-    scope.respond(id, FromWorker::RuleLab(Box::new(sigma::lab(&session))));
+    scope.respond(
+        id,
+        FromWorker::RuleLab(Box::new(sigma::lab(
+            &session.sigma,
+            &session.loader.store,
+            session.changes,
+        ))),
+    );
     scope.respond(id, FromWorker::Findings(session.findings()));
 }

@@ -139,7 +139,7 @@ impl Session {
     /// The built-in rules' findings and the Sigma rules', most severe first.
     pub(super) fn findings(&self) -> Vec<FindingView> {
         let mut views = self.tg_findings.clone();
-        views.extend(super::sigma::findings(self));
+        views.extend(super::sigma::findings(&self.sigma, self.changes));
         views.sort_by(|a, b| {
             (b.level, b.count)
                 .cmp(&(a.level, a.count))

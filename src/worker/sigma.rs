@@ -3,19 +3,16 @@
 //! time, and what the page gets from it: findings, the rule lab, the
 //! `rule:` rows, and why an event matched.
 
-use super::fanout;
-use super::session::Session;
-use crate::pool::Asker;
 use crate::protocol::{
     FilterView, FindingView, RuleAbout, RuleFile, RuleLab, RuleMatch, RuleStatusView,
 };
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use std::rc::Rc;
 use trailglass_core::analysis::sigma::builtin::{SIGMAHQ_LICENSE, SIGMAHQ_LINK};
 use trailglass_core::analysis::sigma::correlate::describe;
 use trailglass_core::analysis::sigma::engine::{explain, statuses, Engine, Results};
 use trailglass_core::analysis::sigma::{Compiled, Origin, RuleEntry, RuleSet};
+use trailglass_core::store::EventStore;
 
 /// Raw blocks (256 KB of JSON each) a round of the run reads at once.
 const BLOCKS_PER_ROUND: usize = 64;
@@ -78,15 +75,22 @@ impl SigmaState {
     }
 }
 
-/// Runs the session's rule set over its events, reading their JSON a few
-/// blocks per round (a view may be answered between rounds). Gives up when
-/// the data or the rules change meanwhile (that change runs it again).
-pub(super) async fn run(session: &Rc<RefCell<Session>>, asker: &Asker) -> bool {
-    let started = js_sys::Date::now();
-    let (set, changes, planned) = {
-        let session = session.borrow();
-        let set = session.sigma.set.clone();
-        let store = &session.loader.store;
+/// A run of the rule set, planned on the session as it was: the rows some
+/// rule may match, by raw block, so a round reads a few blocks.
+pub(super) struct Planned {
+    pub(super) set: Rc<RuleSet>,
+    changes: u64,
+    rows: Vec<(u32, u32)>,
+    at: usize,
+    started: f64,
+}
+
+/// One event as a round reads it: row, time, name, source, JSON.
+pub(super) type Read = Vec<(u32, i64, String, String, Vec<u8>)>;
+
+impl Planned {
+    pub(super) fn new(sigma: &SigmaState, store: &EventStore, changes: u64) -> Self {
+        let set = sigma.set.clone();
         let engine = Engine::new(&set);
         let mut candidates = Vec::new();
         let mut rows: Vec<(u32, u32)> = Vec::new();
@@ -101,16 +105,27 @@ pub(super) async fn run(session: &Rc<RefCell<Session>>, asker: &Asker) -> bool {
             }
         }
         rows.sort_unstable();
-        (set, session.changes, rows)
-    };
-    let engine = Engine::new(&set);
-    let mut run = engine.start();
-    let mut at = 0;
-    while at < planned.len() {
-        let mut end = at;
-        let mut blocks = 0;
-        let mut last = None;
-        while let Some(&(block, _)) = planned.get(end) {
+        Self {
+            set,
+            changes,
+            rows,
+            at: 0,
+            started: js_sys::Date::now(),
+        }
+    }
+
+    /// Whether the session still has the data and rules this was planned on.
+    fn current(&self, sigma: &SigmaState, changes: u64) -> bool {
+        changes == self.changes && Rc::ptr_eq(&sigma.set, &self.set)
+    }
+
+    /// The next rows to read: those in the next few raw blocks.
+    pub(super) fn next_rows(&mut self) -> Option<Vec<u32>> {
+        if self.at >= self.rows.len() {
+            return None;
+        }
+        let (mut end, mut blocks, mut last) = (self.at, 0, None);
+        while let Some(&(block, _)) = self.rows.get(end) {
             if last != Some(block) {
                 if blocks == BLOCKS_PER_ROUND {
                     break;
@@ -120,68 +135,73 @@ pub(super) async fn run(session: &Rc<RefCell<Session>>, asker: &Asker) -> bool {
             }
             end += 1;
         }
-        let chunk = &planned[at..end];
-        let read = fanout::with_raw(session, asker, |session| {
-            if session.changes != changes || !Rc::ptr_eq(&session.sigma.set, &set) {
-                return None;
+        let rows = self.rows[self.at..end]
+            .iter()
+            .map(|&(_, row)| row)
+            .collect();
+        self.at = end;
+        Some(rows)
+    }
+
+    /// Reads `rows` (an op for a fetch round: it only reads, so it can run
+    /// again); `None` when the data or the rules changed.
+    pub(super) fn read(
+        &self,
+        sigma: &SigmaState,
+        store: &EventStore,
+        changes: u64,
+        rows: &[u32],
+    ) -> Option<Read> {
+        if !self.current(sigma, changes) {
+            return None;
+        }
+        let mut reader = store.raw_reader();
+        Some(
+            rows.iter()
+                .map(|&index| {
+                    let row = &store.rows[index as usize];
+                    (
+                        index,
+                        row.time_ms,
+                        store.strings.get(row.event_name).to_owned(),
+                        store.strings.get(row.event_source).to_owned(),
+                        reader.json(row).to_vec(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Keeps what the run found, unless the data or the rules changed.
+    pub(super) fn keep(self, sigma: &mut SigmaState, changes: u64, results: Results) -> bool {
+        if !self.current(sigma, changes) {
+            return false;
+        }
+        let set = &self.set;
+        let mut by_row: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut rows: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (index, hits) in results.hits.iter().enumerate() {
+            let entry = &set.rules[index];
+            if entry.reports() {
+                for &row in hits {
+                    by_row.entry(row).or_default().push(index as u32);
+                }
             }
-            let store = &session.loader.store;
-            let mut reader = store.raw_reader();
-            Some(
-                chunk
-                    .iter()
-                    .map(|&(_, index)| {
-                        let row = &store.rows[index as usize];
-                        (
-                            index,
-                            row.time_ms,
-                            store.strings.get(row.event_name).to_owned(),
-                            store.strings.get(row.event_source).to_owned(),
-                            reader.json(row).to_vec(),
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .await;
-        let Some(read) = read else { return false };
-        let mut candidates = Vec::new();
-        for (row, time_ms, name, source, json) in read {
-            engine.candidates(&name, &source, &mut candidates);
-            run.event(row, time_ms, &json, &candidates);
-        }
-        at = end;
-        // Let a waiting view in between rounds.
-        super::session::Gate::until(|| session.try_borrow_mut().is_err()).await;
-    }
-    let results = run.finish();
-    let mut session = session.borrow_mut();
-    if session.changes != changes || !Rc::ptr_eq(&session.sigma.set, &set) {
-        return false;
-    }
-    let mut by_row: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-    let mut rows: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    for (index, hits) in results.hits.iter().enumerate() {
-        let entry = &set.rules[index];
-        if entry.reports() {
-            for &row in hits {
-                by_row.entry(row).or_default().push(index as u32);
+            if !hits.is_empty() {
+                rows.insert(entry.key.clone(), hits.clone());
             }
         }
-        if !hits.is_empty() {
-            rows.insert(entry.key.clone(), hits.clone());
-        }
+        sigma.found = Some((
+            self.changes,
+            Found {
+                results,
+                by_row,
+                rows: Rc::new(rows),
+            },
+        ));
+        sigma.run_ms = js_sys::Date::now() - self.started;
+        true
     }
-    session.sigma.found = Some((
-        changes,
-        Found {
-            results,
-            by_row,
-            rows: Rc::new(rows),
-        },
-    ));
-    session.sigma.run_ms = js_sys::Date::now() - started;
-    true
 }
 
 fn about(entry: &RuleEntry) -> RuleAbout {
@@ -218,11 +238,11 @@ fn correlation_of(entry: &RuleEntry) -> Option<String> {
 }
 
 /// The findings of the Sigma rules that report and hit something.
-pub(super) fn findings(session: &Session) -> Vec<FindingView> {
-    let Some(found) = session.sigma.found(session.changes) else {
+pub(super) fn findings(sigma: &SigmaState, changes: u64) -> Vec<FindingView> {
+    let Some(found) = sigma.found(changes) else {
         return Vec::new();
     };
-    let set = &session.sigma.set;
+    let set = &sigma.set;
     set.rules
         .iter()
         .zip(&found.results.hits)
@@ -253,11 +273,11 @@ pub(super) fn findings(session: &Session) -> Vec<FindingView> {
 }
 
 /// Every rule and filter with its status on the loaded events.
-pub(super) fn lab(session: &Session) -> RuleLab {
-    let set = &session.sigma.set;
-    let found = session.sigma.found(session.changes);
-    let statuses = statuses(set, &session.loader.store);
-    let loaded = !session.loader.store.is_empty();
+pub(super) fn lab(sigma: &SigmaState, store: &EventStore, changes: u64) -> RuleLab {
+    let set = &sigma.set;
+    let found = sigma.found(changes);
+    let statuses = statuses(set, store);
+    let loaded = !store.is_empty();
     let rules = set
         .rules
         .iter()
@@ -305,18 +325,23 @@ pub(super) fn lab(session: &Session) -> RuleLab {
     RuleLab {
         rules,
         filters,
-        files: session.sigma.files.iter().map(|f| f.name.clone()).collect(),
+        files: sigma.files.iter().map(|f| f.name.clone()).collect(),
         ran: found.is_some(),
-        run_ms: session.sigma.run_ms,
+        run_ms: sigma.run_ms,
     }
 }
 
 /// The Sigma rules that matched row `event` (whose JSON is `json`), and why.
-pub(super) fn matches_of(session: &Session, event: u32, json: &[u8]) -> Vec<RuleMatch> {
-    let Some(found) = session.sigma.found(session.changes) else {
+pub(super) fn matches_of(
+    sigma: &SigmaState,
+    changes: u64,
+    event: u32,
+    json: &[u8],
+) -> Vec<RuleMatch> {
+    let Some(found) = sigma.found(changes) else {
         return Vec::new();
     };
-    let set = &session.sigma.set;
+    let set = &sigma.set;
     let Some(rules) = found.by_row.get(&event) else {
         return Vec::new();
     };

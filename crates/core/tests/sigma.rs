@@ -64,6 +64,7 @@ fn sigmahq_rules_over_the_invictus_trail() {
         .map(|r| (r.title.clone(), r.hits))
         .collect();
     hits.sort();
+    // The same rules and counts as rsigma 0.23 over the same 2,900 events.
     let expected: Vec<(String, usize)> = [
         ("AWS Bucket Deleted", 5),
         ("AWS CloudTrail Important Change", 6),
@@ -120,6 +121,10 @@ fn suzaku_rules_over_the_invictus_trail() {
     // 733 files of one rule, 7 rules inside the 5 correlation files, less
     // the duplicate.
     assert_eq!(detections, 739);
+    // rsigma 0.23 (an independent engine), run on these files with the
+    // correlations' title references turned into ids, hits the same 145
+    // detection rules with the same counts, and fires the same 3 of the 5
+    // correlations.
     let with_hits = report.rules.iter().filter(|r| r.hits > 0).count();
     assert_eq!(with_hits, 148);
     let hits = |title: &str| {

@@ -41,7 +41,7 @@ pub enum Status {
     Error,
     /// Written for another log source.
     NotApplicable,
-    /// Can never fire on the loaded events (see [`engine::Readiness`]).
+    /// Can never fire on the loaded events (see [`engine::cannot_fire`]).
     CannotFire,
 }
 
