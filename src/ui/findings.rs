@@ -49,11 +49,10 @@ fn finding_row(finding: &FindingView, on_open: &Callback<String>) -> Html {
                 data-count={finding.count.to_string()} data-severity={severity} onclick={open}
                 title="Show these events (Enter)">
                 <span class={classes!("severity", format!("sev-{}", severity.to_lowercase()))}>{ severity }</span>
-                <span class="finding-id mono">{ finding.id.clone() }</span>
+                // Sigma ids are UUIDs: their start tells them apart, the whole shows on hover.
+                <span class="finding-id mono" title={finding.id.clone()}>{ finding.id.chars().take(8).collect::<String>() }</span>
                 <span class="finding-title">{ finding.title.clone() }</span>
-                if !finding.technique.is_empty() {
-                    <span class="technique mono" title={technique_title}>{ finding.technique.clone() }</span>
-                }
+                <span class="technique mono" title={technique_title}>{ finding.technique.clone() }</span>
                 <span class="finding-count">{ format!("{} {}", thousands(finding.count), if finding.count == 1 { "event" } else { "events" }) }</span>
                 if let Some(about) = &finding.sigma {
                     <span class="finding-source muted" data-testid="finding-author">

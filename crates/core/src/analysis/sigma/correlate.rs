@@ -191,7 +191,13 @@ fn ordered(correlation: &Correlation, records: &[Record], rows: &mut Vec<u32>) {
 
 /// What a correlation waits for, in words, for the rule lab.
 pub fn describe(correlation: &Correlation) -> String {
-    let span = correlation.timespan_ms / 1000;
+    let seconds = correlation.timespan_ms / 1000;
+    let span = match seconds {
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    };
     let what = match correlation.kind {
         CorrelationKind::EventCount => "events".to_owned(),
         CorrelationKind::ValueCount => format!(
@@ -242,5 +248,5 @@ pub fn describe(correlation: &Correlation) -> String {
     } else {
         format!(" per {}", correlation.group_by.join(", "))
     };
-    format!("{condition} {what} within {span} s{by}")
+    format!("{condition} {what} within {span}{by}")
 }
