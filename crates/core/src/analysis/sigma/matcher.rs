@@ -203,7 +203,10 @@ pub enum Matcher {
         /// A number as written in the rule, also compared as a number.
         number: Option<f64>,
     },
-    Regex(Regex),
+    /// A regular expression, and text any match must contain (lowercased
+    /// when the expression ignores case): most values are turned down by
+    /// a substring search before the expression runs.
+    Regex(Regex, Option<(String, bool)>),
     Cidr(ipnet::IpNet),
     Compare(Compare, f64),
     /// The value of another field of the same event.
@@ -225,7 +228,20 @@ impl Matcher {
                 }
                 glob.is_match(&text_of(value))
             }
-            Matcher::Regex(regex) => regex.is_match(&text_of(value)),
+            Matcher::Regex(regex, needed) => {
+                let text = text_of(value);
+                let present = match needed {
+                    None => true,
+                    Some((literal, false)) => {
+                        memchr::memmem::find(text.as_bytes(), literal.as_bytes()).is_some()
+                    }
+                    Some((literal, true)) => {
+                        memchr::memmem::find(text.to_lowercase().as_bytes(), literal.as_bytes())
+                            .is_some()
+                    }
+                };
+                present && regex.is_match(&text)
+            }
             Matcher::Cidr(net) => text_of(value)
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| net.contains(&ip)),
@@ -720,7 +736,14 @@ fn compile_value(
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .map_err(|e| format!("the regular expression does not compile: {e}"))?;
-        out.push(Matcher::Regex(regex));
+        let needed = required_literal(text).map(|literal| {
+            if insensitive {
+                (literal.to_lowercase(), true)
+            } else {
+                (literal, false)
+            }
+        });
+        out.push(Matcher::Regex(regex, needed));
         return Ok(());
     }
     if m.cidr {
@@ -793,6 +816,85 @@ fn compile_value(
         });
     }
     Ok(())
+}
+
+/// The longest run of plain characters every match of `pattern` must
+/// contain, when that is sure: patterns with alternation, groups, inline
+/// flags or classes around it are left alone. Conservative: `None` only
+/// costs the quick rejection.
+fn required_literal(pattern: &str) -> Option<String> {
+    if pattern.contains('|') || pattern.contains("(?") {
+        return None;
+    }
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut chars = pattern.chars().peekable();
+    let mut depth = 0usize;
+    let end_run = |run: &mut String, best: &mut String| {
+        if run.chars().count() > best.chars().count() {
+            *best = run.clone();
+        }
+        run.clear();
+    };
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() => Some(e),
+                _ => None,
+            },
+            '[' => {
+                // Skip the class.
+                while let Some(e) = chars.next() {
+                    if e == '\\' {
+                        chars.next();
+                    } else if e == ']' {
+                        break;
+                    }
+                }
+                None
+            }
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            '.' | '^' | '$' => None,
+            '*' | '?' | '{' => {
+                // The character before is optional or repeated: not required as is.
+                run.pop();
+                if c == '{' {
+                    for e in chars.by_ref() {
+                        if e == '}' {
+                            break;
+                        }
+                    }
+                }
+                None
+            }
+            '+' => {
+                end_run(&mut run, &mut best);
+                None
+            }
+            other => Some(other),
+        };
+        match literal {
+            // Inside a group, a quantifier after it could make it optional.
+            Some(ch) if depth == 0 => {
+                let next_optional = matches!(chars.peek(), Some('*' | '?' | '{'));
+                if next_optional {
+                    end_run(&mut run, &mut best);
+                } else {
+                    run.push(ch);
+                }
+            }
+            _ => end_run(&mut run, &mut best),
+        }
+    }
+    end_run(&mut run, &mut best);
+    (best.chars().count() >= 3).then_some(best)
 }
 
 enum Encoded {

@@ -260,3 +260,29 @@ fn exact_values_pin_plain_equality_only() {
     assert_eq!(compile("eventName|neq: A").exact_values(), None);
     assert_eq!(compile("eventName|cased: A").exact_values(), None);
 }
+
+#[test]
+fn regular_expressions_are_prefiltered_by_a_literal_they_require() {
+    assert_eq!(
+        required_literal(".+:assumed-role/aws:.+").as_deref(),
+        Some(":assumed-role/aws:")
+    );
+    assert_eq!(required_literal(r"^Boto3/\d").as_deref(), Some("Boto3/"));
+    assert_eq!(
+        required_literal(r"abc\.example\.com").as_deref(),
+        Some("abc.example.com")
+    );
+    // Optional characters end the run: "colou" then "r" is not required as "colour".
+    assert_eq!(required_literal("colou?r").as_deref(), Some("colo"));
+    assert_eq!(required_literal("ab{2}cdef").as_deref(), Some("cdef"));
+    assert_eq!(required_literal("a|bcdef"), None);
+    assert_eq!(required_literal("(abcd)?x"), None);
+    assert_eq!(required_literal("[a-z]+"), None);
+    assert_eq!(required_literal("(?i)abcd"), None);
+    // The prefilter never changes an answer.
+    let e = json!({"arn": "arn:aws:sts::1:assumed-role/aws:ec2-instance/i-1", "ua": "BOTO3/1"});
+    yes("arn|re: '.+:assumed-role/aws:.+'", &e);
+    no("arn|re: '.+:assumed-role/AWS:.+'", &e);
+    yes("ua|re|i: '^boto3/'", &e);
+    no("ua|re: '^boto3/'", &e);
+}
