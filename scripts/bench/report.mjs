@@ -72,6 +72,7 @@ export function trailglassTable(events, files, t) {
     ['files picked → count and first rows on screen (the input\'s change event to the first view)', `${seconds(t.dropToQueryableMs)}, ${rate(t.textBytes, t.dropToQueryableMs)}, ${eventRate(t.events, t.dropToQueryableMs)} events`, `${TARGETS.pickRead} (next table); issue 6: 1M events ≤ 5 s`],
     ['load in the worker (first file read to last event stored)', `${seconds(t.workerLoadMs)}, ${rate(t.textBytes, t.workerLoadMs)}, ${eventRate(t.events, t.workerLoadMs)} events`, ''],
     ['per-principal view on screen after clicking its tab', `${int(t.principalsShownMs)} ms (${int(t.principalRows)} rows)`, ''],
+    ['Sigma: the built-in rules over every event in the store worker, after the load (beside the queries)', `${int(t.sigma.runMs)} ms for ${int(t.sigma.rules)} rules (${int(t.sigma.hits)} with hits)`, ''],
     ...memoryRows(t),
     ['store worker\'s wasm memory (as the app reports it)', `${int(t.wasmBytes / t.events)} bytes/event, ${(100 * t.wasmBytes / t.textBytes).toFixed(1)}% of the JSON`, ''],
     ['event store alone', `${int(t.storeBytes / t.events)} bytes/event, ${(100 * t.storeBytes / t.textBytes).toFixed(1)}% of the JSON`, ''],

@@ -202,6 +202,17 @@ export async function loadAndQuery(browser, url, folder, step) {
     });
   }
   const queryTasks = await page.evaluate((from) => window.__longTasks.filter(([start]) => start >= from).map(([, d]) => d), queriesFrom);
+
+  step('Sigma rules over the load');
+  // The rules run after each load, beside the queries; the lab says when they are done and how long they took.
+  await page.click('[data-testid=tab-rules]');
+  await page.waitForSelector('[data-testid=rule-lab][data-ran=true]', { timeout: 60 * 60_000 });
+  const sigma = await page.locator('[data-testid=rule-lab]').evaluate((el) => ({
+    runMs: Number(el.dataset.runMs),
+    rules: Number(el.dataset.rules),
+    hits: [...document.querySelectorAll('[data-testid=rule-status]')].filter((r) => Number(r.dataset.hits) > 0).length,
+  }));
+  await page.click('[data-testid=tab-events]');
   // Every instance's peak over the load and the queries (see memory.mjs).
   const memory = await watch.stop().catch((error) => ({ error: String(error) }));
   const origin = new URL(url).origin;
@@ -209,6 +220,7 @@ export async function loadAndQuery(browser, url, folder, step) {
     ...load,
     memory,
     principalsShownMs: principalsAt - tabAt,
+    sigma,
     principalRows,
     queries,
     queryTasks,

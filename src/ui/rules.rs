@@ -77,7 +77,8 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
         );
     });
     html! {
-        <section class="panel rules" data-testid="rule-lab" data-ran={lab.ran.to_string()}>
+        <section class="panel rules" data-testid="rule-lab" data-ran={lab.ran.to_string()}
+            data-run-ms={format!("{:.0}", lab.run_ms)} data-rules={lab.rules.len().to_string()}>
             <h2>{"Rules"}</h2>
             <p class="muted">
                 { format!("{} Sigma rules: {} ok, {} with errors, {} for other log sources, {} that cannot fire on what is loaded. ",

@@ -243,6 +243,43 @@ test('the rule lab is readable in the dark theme', async () => {
   await screenshot(dark, 'rule-lab-dark');
 });
 
+test('hostile rule text renders as text: titles, authors, values and links', async () => {
+  await loaded();
+  await page.click('[data-testid=tab-rules]');
+  const hostile = [
+    'title: <img src=x onerror="window.__pwned=1">',
+    'id: hostile-1',
+    'author: <script>window.__pwned=2</script>',
+    'references:',
+    '  - javascript:window.__pwned=3',
+    'detection:',
+    '  selection:',
+    '    eventName: DeleteBucket',
+    '  condition: selection',
+    'level: critical',
+    '',
+  ].join('\n');
+  await page.setInputFiles('[data-testid=rules-input]', ruleFiles({ 'hostile.yml': hostile }));
+  await page.waitForFunction(() => document.querySelector('[data-testid=rule-status][data-rule="hostile-1"]')?.dataset.hits === '8');
+  const row = ruleStatus('hostile-1');
+  assert.match(await row.textContent(), /<img src=x onerror="window.__pwned=1">/);
+  assert.match(await row.textContent(), /<script>window.__pwned=2<\/script>/);
+  // A user's rule gets a link only for a web address.
+  assert.equal(await row.locator('a').count(), 0);
+  await page.click('[data-testid=tab-findings]');
+  assert.match(await finding('hostile-1').textContent(), /<script>/);
+  await finding('hostile-1').click();
+  await shownBecomes(8);
+  await page.locator('[data-testid=event-row]').first().click();
+  await page.locator('[data-testid=rule-match][data-rule="hostile-1"]').waitFor();
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('img[src=x], main script, aside script').count(), 0);
+  await page.click('[data-testid=close-detail]');
+  await page.click('[data-testid=tab-rules]');
+  await page.locator('[data-testid=rule-file][data-name="hostile.yml"] [data-testid=remove-rule-file]').click();
+  await page.waitForSelector('[data-testid=rule-file][data-name="hostile.yml"]', { state: 'detached' });
+});
+
 test('every request stayed on the page origin', () => {
   assert.deepEqual(foreignRequests(suite.served.origin, suite.requests()), []);
 });
