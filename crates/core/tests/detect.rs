@@ -247,3 +247,37 @@ fn all_firing_fixtures_together_fire_every_rule() {
     assert_eq!(found["TG-022"], 12);
     assert_eq!(found["TG-028"], 10);
 }
+
+/// Bursts are about people and their credentials: AWS services refused by a
+/// bucket policy (log delivery, over and over) or reading secrets for a
+/// deployment are not findings; the same events from a user are.
+#[test]
+fn bursts_leave_aws_service_principals_out() {
+    let burst = |identity: &str, event: &str, extra: &str| -> String {
+        let records: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"eventVersion":"1.08","userIdentity":{identity},"eventTime":"2024-05-01T10:0{}:{:02}Z","eventSource":"{}","eventName":"{event}","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"x","eventID":"e-{event}-{i}","eventType":"AwsApiCall","recipientAccountId":"111122223333"{extra}}}"#,
+                    i / 6,
+                    i * 7 % 60,
+                    if event == "PutObject" { "s3.amazonaws.com" } else { "secretsmanager.amazonaws.com" }
+                )
+            })
+            .collect();
+        format!(r#"{{"Records":[{}]}}"#, records.join(","))
+    };
+    let service = r#"{"type":"AWSService","invokedBy":"delivery.logs.amazonaws.com"}"#;
+    let user = r#"{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/mallory","accountId":"111122223333","userName":"mallory","accessKeyId":"AKIAEXAMPLE"}"#;
+    let denied = r#","errorCode":"AccessDenied","errorMessage":"Access Denied""#;
+    let found = |text: String| {
+        let mut loader = Loader::default();
+        loader.load("burst.json", text.as_bytes());
+        loader.store.seal();
+        counts(&loader.store)
+    };
+    let from_service = found(burst(service, "PutObject", denied));
+    assert_eq!(from_service.get("TG-028"), None, "{from_service:?}");
+    assert_eq!(found(burst(user, "PutObject", denied)).get("TG-028"), Some(&12));
+    assert_eq!(found(burst(service, "GetSecretValue", "")).get("TG-022"), None);
+    assert_eq!(found(burst(user, "GetSecretValue", "")).get("TG-022"), Some(&12));
+}
