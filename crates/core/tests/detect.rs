@@ -277,7 +277,16 @@ fn bursts_leave_aws_service_principals_out() {
     };
     let from_service = found(burst(service, "PutObject", denied));
     assert_eq!(from_service.get("TG-028"), None, "{from_service:?}");
-    assert_eq!(found(burst(user, "PutObject", denied)).get("TG-028"), Some(&12));
-    assert_eq!(found(burst(service, "GetSecretValue", "")).get("TG-022"), None);
-    assert_eq!(found(burst(user, "GetSecretValue", "")).get("TG-022"), Some(&12));
+    assert_eq!(
+        found(burst(user, "PutObject", denied)).get("TG-028"),
+        Some(&12)
+    );
+    assert_eq!(
+        found(burst(service, "GetSecretValue", "")).get("TG-022"),
+        None
+    );
+    assert_eq!(
+        found(burst(user, "GetSecretValue", "")).get("TG-022"),
+        Some(&12)
+    );
 }

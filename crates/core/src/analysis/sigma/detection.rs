@@ -121,7 +121,17 @@ impl Detection {
     }
 
     pub fn matches(&self, event: &[u8]) -> bool {
-        let mut memo: Vec<Option<bool>> = vec![None; self.searches.len()];
+        // Each search is tested at most once per event; most rules have a
+        // few, so the memo lives on the stack.
+        const ON_STACK: usize = 16;
+        let mut small = [None; ON_STACK];
+        let mut large = Vec::new();
+        let memo: &mut [Option<bool>] = if self.searches.len() <= ON_STACK {
+            &mut small[..self.searches.len()]
+        } else {
+            large.resize(self.searches.len(), None);
+            &mut large
+        };
         self.condition.eval(&mut |index| {
             *memo[index].get_or_insert_with(|| search_matches(&self.searches[index], event, None))
         })

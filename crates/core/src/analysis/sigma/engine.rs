@@ -435,21 +435,29 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
     let engine = Engine::new(set);
     let mut run = engine.start();
     let mut reader = store.raw_reader();
-    let mut candidates = Vec::new();
+    // A store has few distinct (name, source) pairs: their candidates are
+    // worked out once each.
+    let mut by_pair: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
     // Rows in store order read the raw blocks in order; correlations sort
     // by time themselves.
     for (row, event) in store.rows.iter().enumerate() {
         let row = row as u32;
-        engine.candidates(
-            store.strings.get(event.event_name),
-            store.strings.get(event.event_source),
-            &mut candidates,
-        );
+        let candidates = by_pair
+            .entry((event.event_name, event.event_source))
+            .or_insert_with(|| {
+                let mut candidates = Vec::new();
+                engine.candidates(
+                    store.strings.get(event.event_name),
+                    store.strings.get(event.event_source),
+                    &mut candidates,
+                );
+                candidates
+            });
         if candidates.is_empty() {
             run.skipped();
             continue;
         }
-        run.event(row, event.time_ms, reader.json(event), &candidates);
+        run.event(row, event.time_ms, reader.json(event), candidates);
     }
     run.finish()
 }

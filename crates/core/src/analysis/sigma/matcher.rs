@@ -110,6 +110,21 @@ impl Glob {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
+        // ASCII text (nearly every value in a log) is compared without
+        // lowering a copy; other text is lowered as Unicode says.
+        if !self.cased && text.is_ascii() {
+            let bytes = text.as_bytes();
+            let eq = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
+            match &self.shape {
+                Shape::Exact(t) => return eq(bytes, t),
+                Shape::Prefix(t) => return bytes.len() >= t.len() && eq(&bytes[..t.len()], t),
+                Shape::Suffix(t) => {
+                    return bytes.len() >= t.len() && eq(&bytes[bytes.len() - t.len()..], t)
+                }
+                Shape::Any => return true,
+                Shape::Contains(_) | Shape::General => {}
+            }
+        }
         let lowered;
         let text = if self.cased || !text.chars().any(char::is_uppercase) {
             text
