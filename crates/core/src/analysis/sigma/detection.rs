@@ -6,7 +6,7 @@
 use serde_json::Value as Json;
 
 use super::condition::{self, Condition};
-use super::matcher::{text_of, FieldTest, Glob};
+use super::matcher::{text_of, Event, FieldTest, Glob};
 use super::yaml::{Node, Value};
 
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ impl Detection {
         })
     }
 
-    pub fn matches(&self, event: &[u8]) -> bool {
+    pub fn matches(&self, event: &Event) -> bool {
         // Each search is tested at most once per event; most rules have a
         // few, so the memo lives on the stack.
         const ON_STACK: usize = 16;
@@ -139,7 +139,7 @@ impl Detection {
 
     /// What made `event` match: every search the condition uses positively
     /// (not under `not`) that matched, with its fields and values.
-    pub fn explain(&self, event: &[u8]) -> Vec<Why> {
+    pub fn explain(&self, event: &Event) -> Vec<Why> {
         let mut positive = Vec::new();
         self.condition.positive(&mut positive);
         positive.sort_unstable();
@@ -288,7 +288,7 @@ fn compile_keywords(node: &Node, modifiers: &str) -> Result<Search, RuleError> {
 
 fn search_matches(
     search: &Search,
-    event: &[u8],
+    event: &Event,
     mut why: Option<&mut Vec<(String, Vec<String>)>>,
 ) -> bool {
     match search {
@@ -310,7 +310,7 @@ fn search_matches(
         Search::Keywords { all, globs } => {
             // Keywords look at every value: the one search that decodes
             // the whole event.
-            let whole: Json = serde_json::from_slice(event).unwrap_or(Json::Null);
+            let whole: Json = serde_json::from_slice(event.json()).unwrap_or(Json::Null);
             let mut scalars = Vec::new();
             collect_scalars(&whole, &mut scalars);
             let hit = |glob: &Glob| scalars.iter().find(|v| glob.is_match(&text_of(v)));

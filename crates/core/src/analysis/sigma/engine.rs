@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::correlate::{correlate, Record};
 use super::detection::Why;
-use super::matcher::{text_of, values_at};
+use super::matcher::{text_of, Event};
 use super::rule::Correlation;
 use super::{Compiled, RuleSet, Status};
 
@@ -182,8 +182,9 @@ pub struct Results {
 
 impl Run<'_, '_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
-    pub fn event(&mut self, row: u32, time_ms: i64, event: &[u8], candidates: &[u32]) {
+    pub fn event(&mut self, row: u32, time_ms: i64, json: &[u8], candidates: &[u32]) {
         self.events += 1;
+        let event = &Event::new(json);
         for &at in candidates {
             let runnable = &self.engine.runnable[at as usize];
             let entry = &self.engine.set.rules[runnable.rule];
@@ -297,7 +298,7 @@ fn record(
     through: Option<usize>,
     row: u32,
     time_ms: i64,
-    event: &[u8],
+    event: &Event,
 ) -> Record {
     let reference_name = &plan.correlation.rules[reference];
     let base_meta = &set.rules[base].meta;
@@ -324,9 +325,8 @@ fn record(
     };
     let value_of = |field: &str| -> Option<String> {
         let path: Vec<String> = field.split('.').map(str::to_owned).collect();
-        let mut found = Vec::new();
-        values_at(event, &path, &mut found);
-        found
+        event
+            .values(&path)
             .iter()
             .find(|v| !v.is_null())
             .map(|v| text_of(v).into_owned())
@@ -359,7 +359,8 @@ fn record(
 
 /// Why `rule` matched `event`: its searches and values; for a correlation,
 /// those of each rule it uses that matched the event.
-pub fn explain(set: &RuleSet, rule: usize, event: &[u8]) -> Vec<(String, Vec<Why>)> {
+pub fn explain(set: &RuleSet, rule: usize, json: &[u8]) -> Vec<(String, Vec<Why>)> {
+    let event = &Event::new(json);
     let mut bases = Vec::new();
     base_rules(set, rule, &mut bases, 0);
     bases.dedup();

@@ -233,7 +233,7 @@ pub enum Matcher {
 }
 
 impl Matcher {
-    fn matches(&self, value: &Json, event: &[u8]) -> bool {
+    fn matches(&self, value: &Json, event: &Event) -> bool {
         match self {
             Matcher::Text { glob, number } => {
                 if let (Some(expected), Some(actual)) = (number, value.as_f64()) {
@@ -271,8 +271,7 @@ impl Matcher {
                 position,
                 cased,
             } => {
-                let mut others = Vec::new();
-                values_at(event, path, &mut others);
+                let others = event.values(path);
                 let text = text_of(value);
                 others.iter().filter(|other| !other.is_null()).any(|other| {
                     let other = text_of(other);
@@ -346,12 +345,11 @@ impl FieldTest {
 
     /// Whether `event` passes; when it does and `why` is given, the values
     /// that made it pass are pushed there.
-    pub fn matches(&self, event: &[u8], why: Option<&mut Vec<String>>) -> bool {
-        let mut found = Vec::new();
-        values_at(event, &self.path, &mut found);
+    pub fn matches(&self, event: &Event, why: Option<&mut Vec<String>>) -> bool {
+        let found = event.values(&self.path);
         match &self.test {
             Test::Exists(expected) => {
-                let ok = present(event, &self.path) == *expected;
+                let ok = event.has(&self.path) == *expected;
                 if let (true, Some(why)) = (ok && *expected, why) {
                     why.extend(found.iter().take(1).map(shown));
                 }
@@ -374,25 +372,29 @@ impl FieldTest {
                 part,
                 matchers,
             } => {
-                let candidates: Vec<Json> = found
-                    .into_iter()
-                    .filter(|v| !v.is_null())
-                    .filter_map(|v| match part {
-                        None => Some(v),
-                        Some(part) => time_part(&v, *part).map(Json::from),
-                    })
-                    .collect();
+                let converted: Vec<Json>;
+                let candidates: &[Json] = match part {
+                    None => &found,
+                    Some(part) => {
+                        converted = found
+                            .iter()
+                            .filter_map(|v| time_part(v, *part).map(Json::from))
+                            .collect();
+                        &converted
+                    }
+                };
+                let candidates: Vec<&Json> = candidates.iter().filter(|v| !v.is_null()).collect();
                 if *negate {
                     let ok = !candidates.is_empty()
                         && !candidates
                             .iter()
                             .any(|v| matchers.iter().any(|m| m.matches(v, event)));
                     if let (true, Some(why)) = (ok, why) {
-                        why.extend(candidates.iter().take(1).map(shown));
+                        why.extend(candidates.iter().take(1).map(|v| shown(v)));
                     }
                     return ok;
                 }
-                let hit = |m: &Matcher| candidates.iter().find(|v| m.matches(v, event));
+                let hit = |m: &Matcher| candidates.iter().copied().find(|v| m.matches(v, event));
                 if *all {
                     let hits: Option<Vec<&Json>> = matchers.iter().map(hit).collect();
                     match hits {
@@ -455,31 +457,64 @@ impl FieldTest {
 }
 
 /// A dotted field name as a path into nested objects. A key that itself
-/// holds dots is still found: see [`values_at`].
+/// holds dots is still found: see [`Event::values`].
 fn split_path(field: &str) -> Vec<String> {
     field.split('.').map(str::to_owned).collect()
 }
 
-/// Every value at `path` in an event's JSON: a list on the way (or at the
-/// end) stands for each of its elements. Where nothing is found, the path
-/// is also tried as one key with dots in it. Values are read by skipping
-/// through the text, not by decoding the whole event.
-pub fn values_at(event: &[u8], path: &[String], out: &mut Vec<Json>) {
-    let mut raw = Vec::new();
-    raw_values(event, path, &mut raw);
-    for slice in raw {
-        if let Ok(value) = serde_json::from_slice::<Json>(slice) {
-            flatten(value, out, 0);
-        }
-    }
+/// One event's JSON as the rules see it: the values at each path are read
+/// once per event, however many rules and filters test that path.
+pub struct Event<'j> {
+    json: &'j [u8],
+    /// (path, whether the key is there at all, its values), most recent last.
+    seen: std::cell::RefCell<Vec<(Vec<String>, bool, std::rc::Rc<Vec<Json>>)>>,
 }
 
-/// Whether the key at `path` is there, whatever its value (an empty list
-/// and `null` too).
-fn present(event: &[u8], path: &[String]) -> bool {
-    let mut raw = Vec::new();
-    raw_values(event, path, &mut raw);
-    !raw.is_empty()
+impl<'j> Event<'j> {
+    pub fn new(json: &'j [u8]) -> Self {
+        Self {
+            json,
+            seen: std::cell::RefCell::default(),
+        }
+    }
+
+    pub fn json(&self) -> &'j [u8] {
+        self.json
+    }
+
+    fn lookup(&self, path: &[String]) -> (bool, std::rc::Rc<Vec<Json>>) {
+        if let Some((_, there, values)) = self.seen.borrow().iter().find(|(p, ..)| p == path) {
+            return (*there, values.clone());
+        }
+        let mut raw = Vec::new();
+        raw_values(self.json, path, &mut raw);
+        let there = !raw.is_empty();
+        let mut values = Vec::new();
+        for slice in raw {
+            if let Ok(value) = serde_json::from_slice::<Json>(slice) {
+                flatten(value, &mut values, 0);
+            }
+        }
+        let values = std::rc::Rc::new(values);
+        self.seen
+            .borrow_mut()
+            .push((path.to_vec(), there, values.clone()));
+        (there, values)
+    }
+
+    /// Every value at `path` in the event: a list on the way (or at the
+    /// end) stands for each of its elements. Where nothing is found, the
+    /// path is also tried with its last parts as one key with dots in it.
+    /// Values are read by skipping through the text, not by decoding the
+    /// whole event.
+    pub fn values(&self, path: &[String]) -> std::rc::Rc<Vec<Json>> {
+        self.lookup(path).1
+    }
+
+    /// Whether the key at `path` is there, whatever its value.
+    pub fn has(&self, path: &[String]) -> bool {
+        self.lookup(path).0
+    }
 }
 
 /// The raw values at `path`; when there are none, the path is tried again
