@@ -258,6 +258,62 @@ export function warmFileCache(target) {
   }
 }
 
+/** The corpus's rule files beside the built-in ones: suzaku's 738 and its 55 copies of SigmaHQ rules. */
+export function corpusRuleFiles() {
+  const root = path.join(path.dirname(DIST), 'tests', 'fixtures', 'sigma');
+  return ['suzaku', 'suzaku-sigma'].flatMap((folder) => fs.readdirSync(path.join(root, folder))
+    .filter((name) => name.endsWith('.yml')).sort().map((name) => path.join(root, folder, name)));
+}
+
+/** The rule lab's figures once the rules ran (`[data-ran=true]`), read when it says so. */
+async function sigmaRan(page) {
+  await page.click('[data-testid=tab-rules]');
+  await page.waitForSelector('[data-testid=rule-lab][data-ran=true]', { timeout: 60 * 60_000 });
+  return page.locator('[data-testid=rule-lab]').evaluate((el) => ({
+    runMs: Number(el.dataset.runMs),
+    rules: Number(el.dataset.rules),
+    hits: [...document.querySelectorAll('[data-testid=rule-status]')].filter((r) => Number(r.dataset.hits) > 0).length,
+    at: performance.now(),
+  }));
+}
+
+/**
+ * Every rule of the corpus (850 files: the built-in 57 and the 793 in
+ * tests/fixtures/sigma) over `folder`: added after a load (the run they
+ * start), then kept (IndexedDB) for a second load in the same tab, timed from
+ * picking the files to rows on screen and to the findings of every rule.
+ */
+export async function sigmaCorpus(browser, url, folder) {
+  const opened = await openPage(browser, url);
+  const { page } = opened;
+  try {
+    await pickFolder(page, folder);
+    await page.waitForSelector('[data-testid=load-status][data-state=done]', { timeout: 60 * 60_000 });
+    await sigmaRan(page);
+    const files = corpusRuleFiles();
+    const addedAt = await page.evaluate(() => performance.now());
+    await page.setInputFiles('[data-testid=rules-input]', files, { timeout: 0 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rule-status]').length >= n, 57 + files.length, { timeout: 60 * 60_000 });
+    const added = await sigmaRan(page);
+    // The same tab again: the rule files are kept, so this load runs all of them.
+    await page.reload();
+    await page.waitForSelector('[data-testid=load-status]');
+    await pickFolder(page, folder);
+    const rowsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=load-status][data-state=done]')
+      && document.querySelector('[data-testid=event-row]') && performance.now(), null, { polling: 'raf', timeout: 60 * 60_000 })).jsonValue();
+    const handedOver = await page.evaluate(() => window.__handedOver);
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=tab-rules]')?.textContent.match(/\d+/)?.[0]) >= n, 57 + files.length, { timeout: 60 * 60_000 });
+    const withRules = await sigmaRan(page);
+    return {
+      files: files.length + 57,
+      added: { ...added, addedToRanMs: added.at - addedAt },
+      reload: { pickToRowsMs: rowsAt - handedOver, pickToFindingsMs: withRules.at - handedOver, runMs: withRules.runMs, rules: withRules.rules, hits: withRules.hits },
+    };
+  } finally {
+    await opened.context.close();
+  }
+}
+
 /**
  * Everything above, in one browser: on the trail folder, then on each of
  * `extra` ({ key, path, input }: the one zip, the public corpus folders),
@@ -277,6 +333,8 @@ export async function measureTrailglass(url, folder, step, extra = []) {
     warmFileCache(folder);
     pickRead.trail = await pickAndRead(browser, bench.origin, folder, { requests: benchRequests });
     const load = await loadAndQuery(browser, url, folder, step);
+    step('Sigma: the corpus\'s 850 rule files over the trail');
+    const sigmaRules = await sigmaCorpus(browser, url, folder);
     const others = {};
     for (const { key, path: target, input } of extra) {
       step(`Chromium's own pick-and-read of ${key}`);
@@ -287,7 +345,7 @@ export async function measureTrailglass(url, folder, step, extra = []) {
     }
     const downloads = downloadSize(new URL(url).origin, [...render.requests, ...load.requests]);
     const benchForeign = foreignRequests(bench.origin, benchRequests);
-    return { size: distSize(), downloads, render, ...load, others, pickRead, benchForeign };
+    return { size: distSize(), downloads, render, ...load, sigmaRules, others, pickRead, benchForeign };
   } finally {
     await browser.close();
     bench.server.close();
