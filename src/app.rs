@@ -241,7 +241,8 @@ pub fn App() -> Html {
                 }} />
         },
         Tab::Findings => html! {
-            <FindingsPanel findings={app.findings.clone()} on_open={dispatch.reform(Action::OpenFinding)} />
+            <FindingsPanel findings={app.findings.clone()} on_open={dispatch.reform(Action::OpenFinding)}
+                sigma_ran={app.rule_lab.ran} />
         },
         Tab::Rules => html! {
             <RulesPanel lab={app.rule_lab.clone()} on_add={add_rules.clone()} on_remove={remove_rules.clone()}

@@ -181,6 +181,8 @@ impl AppState {
                     self.detail = None;
                 }
                 self.coverage = None;
+                // The Sigma rules run again on the new data; until then their hits are the old data's.
+                Rc::make_mut(&mut self.rule_lab).ran = false;
                 self.load = Rc::new(summary);
             }
             FromWorker::View(view) => {

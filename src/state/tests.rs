@@ -191,3 +191,20 @@ fn a_principal_named_in_the_url_opens_when_the_view_lists_it() {
     state.apply(Action::Worker(FromWorker::View(Box::new(view))));
     assert_eq!(state.request.principal, Some(7));
 }
+
+#[test]
+fn the_rule_lab_is_shared_and_a_new_load_waits_for_its_run() {
+    let mut state = AppState::from_fragment("tab=rules");
+    assert_eq!(state.tab, Tab::Rules);
+    assert_eq!(state.to_fragment(), "tab=rules");
+    state.apply(Action::Worker(FromWorker::RuleLab(Box::new(RuleLab {
+        ran: true,
+        ..RuleLab::default()
+    }))));
+    assert!(state.rule_lab.ran);
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 2,
+        ..LoadSummary::default()
+    })));
+    assert!(!state.rule_lab.ran, "the rules run again on the new data");
+}

@@ -11,6 +11,8 @@ pub struct FindingsProps {
     pub findings: Rc<Vec<FindingView>>,
     /// Receives the search that shows a finding's events.
     pub on_open: Callback<String>,
+    /// Whether the Sigma rules' findings are in (they come after the built-in ones).
+    pub sigma_ran: bool,
 }
 
 #[component]
@@ -19,11 +21,12 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
     let sigma = props.findings.iter().filter(|f| f.sigma.is_some()).count();
     let builtin = props.findings.len() - sigma;
     html! {
-        <section class="panel findings" data-testid="findings">
+        <section class="panel findings" data-testid="findings" data-sigma-ran={props.sigma_ran.to_string()}>
             <h2>{"Findings"}</h2>
             <p class="muted">
                 { format!("{builtin} Trailglass rules and {sigma} Sigma rules matched {} events, most severe first. ", thousands(events)) }
                 {"Open one to see its events: its search goes into the search box, where you can read and change it. The Rules tab lists every Sigma rule and why it did or did not run."}
+                if !props.sigma_ran { <span data-testid="sigma-running">{" The Sigma rules are still running."}</span> }
             </p>
             if props.findings.is_empty() {
                 <p data-testid="no-findings">{"No rule matched the loaded events."}</p>

@@ -39,7 +39,7 @@ test('the Findings tab lists the rules the detonations fire, with their counts',
   assert.equal((await eventCounts(page)).total, 310);
   // "f" opens the tab from anywhere but a text field.
   await page.locator('body').press('f');
-  await page.waitForSelector('[data-testid=findings]');
+  await page.waitForSelector('[data-testid=findings][data-sigma-ran=true]');
   assert.match(page.url(), /tab=findings/);
   const expected = {
     'TG-004': 1, // CloudTrail logging stopped

@@ -102,6 +102,8 @@ test('a free-text view and the detections waiting on the parsers at once both ge
     const count = await countOf(page, 'AccessDenied');
     await page.click('[data-testid=tab-findings]');
     await page.waitForSelector('[data-testid=finding]');
+    // The built-in rules' findings come first, the Sigma rules' when their run is done.
+    await page.waitForSelector('[data-testid=findings][data-sigma-ran=true]');
     const findings = await page.locator('[data-testid=finding]').evaluateAll(
       (all) => all.map((f) => `${f.dataset.rule}=${f.dataset.count}`).sort(),
     );
