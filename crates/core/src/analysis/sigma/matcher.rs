@@ -466,8 +466,14 @@ fn split_path(field: &str) -> Vec<String> {
 /// once per event, however many rules and filters test that path.
 pub struct Event<'j> {
     json: &'j [u8],
-    /// (path, whether the key is there at all, its values), most recent last.
-    seen: std::cell::RefCell<Vec<(Vec<String>, bool, std::rc::Rc<Vec<Json>>)>>,
+    seen: std::cell::RefCell<Vec<Seen>>,
+}
+
+/// A path read in one event: whether its key is there at all, and its values.
+struct Seen {
+    path: Vec<String>,
+    there: bool,
+    values: std::rc::Rc<Vec<Json>>,
 }
 
 impl<'j> Event<'j> {
@@ -483,8 +489,8 @@ impl<'j> Event<'j> {
     }
 
     fn lookup(&self, path: &[String]) -> (bool, std::rc::Rc<Vec<Json>>) {
-        if let Some((_, there, values)) = self.seen.borrow().iter().find(|(p, ..)| p == path) {
-            return (*there, values.clone());
+        if let Some(seen) = self.seen.borrow().iter().find(|seen| seen.path == path) {
+            return (seen.there, seen.values.clone());
         }
         let mut raw = Vec::new();
         raw_values(self.json, path, &mut raw);
@@ -496,9 +502,11 @@ impl<'j> Event<'j> {
             }
         }
         let values = std::rc::Rc::new(values);
-        self.seen
-            .borrow_mut()
-            .push((path.to_vec(), there, values.clone()));
+        self.seen.borrow_mut().push(Seen {
+            path: path.to_vec(),
+            there,
+            values: values.clone(),
+        });
         (there, values)
     }
 
