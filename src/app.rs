@@ -292,6 +292,22 @@ pub fn App() -> Html {
                     <p class="drop-hint">{"Drop CloudTrail files or folders anywhere on this page"}</p>
                     <p class="muted">{"Gzipped S3 deliveries (AWSLogs/…/CloudTrail/…), zip archives, Event history downloads, lookup-events output, CloudTrail Lake and CloudWatch Logs exports."}</p>
                     <p class="muted">{"No logs at hand? Try the sample data: a generated day of a busy account."}</p>
+                    <p class="muted small" data-testid="rules-ready">
+                        { format!("Detections: {} Sigma rules ready, {} of them from your rule files. ",
+                            thousands(app.rule_lab.rules.len()), thousands(app.rule_lab.rules.iter().filter(|r| !r.about.builtin).count())) }
+                        <label class="link">{"Add Sigma rule files…"}
+                            <input type="file" multiple=true accept=".yml,.yaml" class="visually-hidden" data-testid="rules-input-empty"
+                                onchange={{
+                                    let add_rules = add_rules.clone();
+                                    Callback::from(move |event: Event| {
+                                        let picked = super::ui::rules::picked_from(&event);
+                                        if !picked.is_empty() {
+                                            add_rules.emit(picked);
+                                        }
+                                    })
+                                }} />
+                        </label>
+                    </p>
                     if app.load.diagnostics_total > 0 { <LoadReport load={app.load.clone()} /> }
                 </section>
             }

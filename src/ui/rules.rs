@@ -33,7 +33,9 @@ fn status_rank(rule: &RuleStatusView) -> u8 {
     }
 }
 
-fn picked_from(event: &Event) -> Vec<Picked> {
+/// The rule files an input's change picked (other files left out); the
+/// input is emptied so picking the same file again is a change too.
+pub fn picked_from(event: &Event) -> Vec<Picked> {
     let Some(input) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())

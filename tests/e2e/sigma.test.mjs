@@ -52,6 +52,18 @@ function ruleFiles(files) {
   });
 }
 
+test('rules can be added before any log is loaded', async () => {
+  const { page: empty } = await suite.fresh();
+  await empty.waitForFunction(() => /57 Sigma rules ready, 0 of them/.test(document.querySelector('[data-testid=rules-ready]')?.textContent ?? ''));
+  await empty.setInputFiles('[data-testid=rules-input-empty]', ruleFiles({ 'early.yml': 'title: Early\nid: early-1\ndetection:\n  s:\n    eventName: DeleteBucket\n  condition: s\n' }));
+  await empty.waitForFunction(() => /58 Sigma rules ready, 1 of them/.test(document.querySelector('[data-testid=rules-ready]')?.textContent ?? ''));
+  await empty.setInputFiles('[data-testid=file-input]', fixtureFiles('invictus-ir', (n) => n.endsWith('.json')));
+  await waitLoaded(empty);
+  await empty.click('[data-testid=tab-rules]');
+  await empty.waitForFunction(() => document.querySelector('[data-testid=rule-status][data-rule="early-1"]')?.dataset.hits === '8');
+  await empty.context().close();
+});
+
 test('the built-in Sigma rules fire on the trail, with their authors, and open exactly their events', async () => {
   await loaded();
   assert.equal((await eventCounts(page)).total, 2900);
