@@ -38,6 +38,16 @@ pub enum ToParser<Files> {
         #[serde(with = "serde_bytes")]
         ids: Vec<u8>,
     },
+    /// The Sigma rules (the built-in ones and these files, numbered by
+    /// `rules` so a parser reads them once) checked on the events of the work
+    /// ([`trailglass_core::analysis::sigma::engine::Engine::check_work`]).
+    Sigma {
+        ask: u32,
+        rules: u32,
+        files: Vec<crate::protocol::RuleFile>,
+        #[serde(with = "serde_bytes")]
+        work: Vec<u8>,
+    },
 }
 
 /// What a parser posts to the store worker.
@@ -56,6 +66,12 @@ pub enum ParserSays {
     Fetched {
         ask: u32,
         blocks: Vec<serde_bytes::ByteBuf>,
+    },
+    /// The answer to a Sigma check: the events that did something, as JSON
+    /// (`[[position, Checked]…]`), or why not.
+    Checked {
+        ask: u32,
+        answer: Result<serde_bytes::ByteBuf, String>,
     },
     /// It stopped, and why: it will parse nothing more.
     Failed(String),
@@ -102,6 +118,8 @@ pub fn run() {
     wasm_bindgen_futures::spawn_local(async move {
         // The raw JSON of every batch parsed here, for as long as this parser lives.
         let mut keep = trailglass_core::store::rawstore::RawStore::default();
+        // The Sigma rules last asked for, by number.
+        let mut rules: Option<(u32, trailglass_core::analysis::sigma::RuleSet)> = None;
         while let Some(message) = batches.next().await {
             if let Some(ms) = answer_delay {
                 if !is_parse(&message) {
@@ -138,6 +156,26 @@ pub fn run() {
                                 .collect(),
                         }
                     }
+                    Ok(ToParser::Sigma {
+                        ask,
+                        rules: number,
+                        files,
+                        work,
+                    }) => {
+                        if rules.as_ref().is_none_or(|(n, _)| *n != number) {
+                            rules = Some((number, rule_set(&files)));
+                        }
+                        let set = &rules.as_ref().expect("just set").1;
+                        let engine = trailglass_core::analysis::sigma::engine::Engine::new(set);
+                        ParserSays::Checked {
+                            ask,
+                            answer: engine.check_work(&keep, &work).and_then(|checked| {
+                                serde_json::to_vec(&checked)
+                                    .map(serde_bytes::ByteBuf::from)
+                                    .map_err(|error| error.to_string())
+                            }),
+                        }
+                    }
                     Err(error) => {
                         // Only a batch can be lost this way: the store worker waits for its segment.
                         let mut loader = Loader::for_segment(Limits::browser());
@@ -149,6 +187,20 @@ pub fn run() {
             answer.post(&scope);
         }
     });
+}
+
+/// The built-in Sigma rules and the user's files, as the store worker reads them.
+pub fn rule_set(files: &[crate::protocol::RuleFile]) -> trailglass_core::analysis::sigma::RuleSet {
+    let mut set = trailglass_core::analysis::sigma::RuleSet::builtin();
+    for file in files {
+        set.add_file(
+            &file.name,
+            &file.text,
+            trailglass_core::analysis::sigma::Origin::User,
+        );
+    }
+    set.resolve();
+    set
 }
 
 /// Whether a message asks for a parse (a scan or a fetch otherwise): enums

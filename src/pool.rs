@@ -38,6 +38,7 @@ pub enum PoolEvent {
 enum Reply {
     Scanned(Result<Vec<u8>, String>),
     Fetched(Vec<Vec<u8>>),
+    Checked(Result<Vec<u8>, String>),
 }
 
 /// Asks in flight, by number, with the home asked; shared by every pool
@@ -118,7 +119,39 @@ impl Asker {
                     .map(|hit| u32::from_le_bytes([hit[0], hit[1], hit[2], hit[3]]))
                     .collect()),
                 Ok(Reply::Scanned(Err(why))) => Err(why),
-                Ok(Reply::Fetched(_)) => Err("a parser answered another question".into()),
+                Ok(Reply::Fetched(_) | Reply::Checked(_)) => {
+                    Err("a parser answered another question".into())
+                }
+                Err(_) => Err("the parser that kept these events is gone".into()),
+            }
+        }
+    }
+
+    /// The Sigma rules (`files` beside the built-in ones, numbered
+    /// `rules`) checked by `home` on the events of `work`: the events that
+    /// did something, by position in the work.
+    pub fn sigma(
+        &self,
+        home: u32,
+        rules: u32,
+        files: Vec<crate::protocol::RuleFile>,
+        work: Vec<u8>,
+    ) -> impl std::future::Future<
+        Output = Result<Vec<(u32, trailglass_core::analysis::sigma::engine::Checked)>, String>,
+    > {
+        let reply = self.ask(home, |ask| ToParser::Sigma {
+            ask,
+            rules,
+            files,
+            work,
+        });
+        async move {
+            match reply.await {
+                Ok(Reply::Checked(Ok(bytes))) => {
+                    serde_json::from_slice(&bytes).map_err(|error| error.to_string())
+                }
+                Ok(Reply::Checked(Err(why))) => Err(why),
+                Ok(_) => Err("a parser answered another question".into()),
                 Err(_) => Err("the parser that kept these events is gone".into()),
             }
         }
@@ -135,7 +168,9 @@ impl Asker {
         async move {
             match reply.await {
                 Ok(Reply::Fetched(blocks)) => Ok(blocks),
-                Ok(Reply::Scanned(_)) => Err("a parser answered another question".into()),
+                Ok(Reply::Scanned(_) | Reply::Checked(_)) => {
+                    Err("a parser answered another question".into())
+                }
                 Err(_) => Err("the parser that kept these events is gone".into()),
             }
         }
@@ -220,6 +255,10 @@ impl ParsePool {
                     Ok(ParserSays::Fetched { ask, blocks }) => {
                         let blocks = blocks.into_iter().map(|block| block.into_vec()).collect();
                         asks.answer(ask, Reply::Fetched(blocks));
+                        return;
+                    }
+                    Ok(ParserSays::Checked { ask, answer }) => {
+                        asks.answer(ask, Reply::Checked(answer.map(|bytes| bytes.into_vec())));
                         return;
                     }
                     Ok(ParserSays::Failed(why)) => {

@@ -233,7 +233,8 @@ impl Served {
                 scope.respond(id, FromWorker::Lineage { principal, chains });
             }
             ToWorker::SetRules { files } => {
-                self.session.borrow_mut().sigma = sigma::SigmaState::with_files(files);
+                let number = self.session.borrow().sigma.number + 1;
+                self.session.borrow_mut().sigma = sigma::SigmaState::with_files(files, number);
                 {
                     let session = self.session.borrow();
                     scope.respond(
@@ -351,36 +352,67 @@ async fn run_sigma(
     if session.borrow().loader.store.is_empty() {
         return;
     }
-    let mut planned = {
+    use trailglass_core::analysis::sigma::engine::Engine;
+    use trailglass_core::store::partition::split_scan;
+    // The events here are checked now; each parser checks those it keeps,
+    // all at once.
+    let (planned, mut checked, asks) = {
         let session = session.borrow();
-        sigma::Planned::new(&session.sigma, &session.loader.store, session.changes)
+        let planned = sigma::Planned::new(&session.sigma, session.changes);
+        let engine = Engine::new(&planned.set);
+        let store = &session.loader.store;
+        let rows = engine.candidate_rows(store);
+        let (here, shares) = split_scan(store, &rows);
+        let mut reader = store.raw_reader();
+        let mut candidates = Vec::new();
+        let checked: Vec<_> = here
+            .into_iter()
+            .map(|row| {
+                let event = &store.rows[row];
+                engine.candidates(
+                    store.strings.get(event.event_name),
+                    store.strings.get(event.event_source),
+                    &mut candidates,
+                );
+                (row, engine.check(reader.json(event), &candidates))
+            })
+            .collect();
+        let asks: Vec<_> = shares
+            .into_iter()
+            .map(|(home, share)| {
+                let answer = asker.sigma(home, planned.number, planned.files.clone(), share.work);
+                (home, share.rows, answer)
+            })
+            .collect();
+        (planned, checked, asks)
     };
-    let set = planned.set.clone();
-    let engine = trailglass_core::analysis::sigma::engine::Engine::new(&set);
-    let mut run = engine.start();
-    let mut candidates = Vec::new();
-    // A few raw blocks per round, fetched from the parsers that keep them;
-    // a view may be answered between rounds.
-    while let Some(rows) = planned.next_rows() {
-        let read = fanout::with_raw(session, asker, |session| {
-            planned.read(
-                &session.sigma,
-                &session.loader.store,
-                session.changes,
-                &rows,
-            )
-        })
-        .await;
-        // The data or the rules changed meanwhile: that change runs them again.
-        let Some(read) = read else { return };
-        for (row, time_ms, name, source, json) in read {
-            engine.candidates(&name, &source, &mut candidates);
-            run.event(row, time_ms, &json, &candidates);
+    let mut gone = Vec::new();
+    for (home, rows, answer) in asks {
+        match answer.await {
+            Ok(answers) => checked.extend(answers.into_iter().filter_map(|(position, found)| {
+                rows.get(position as usize).map(|&row| (row, found))
+            })),
+            Err(_) => gone.push(home),
         }
-        session::Gate::until(|| session.try_borrow_mut().is_err()).await;
     }
-    let results = run.finish();
     session::Gate::until(|| session.try_borrow_mut().is_err()).await;
+    let results = {
+        let mut session = session.borrow_mut();
+        fanout::lose_homes(&mut session, &gone);
+        if !planned.current(&session.sigma, session.changes) {
+            // The data or the rules changed meanwhile: that change runs them again.
+            return;
+        }
+        let engine = Engine::new(&planned.set);
+        let mut run = engine.start();
+        let store = &session.loader.store;
+        for (row, found) in checked {
+            if let Some(event) = store.rows.get(row) {
+                run.absorb(row as u32, event.time_ms, found);
+            }
+        }
+        run.finish()
+    };
     {
         let mut session = session.borrow_mut();
         let changes = session.changes;

@@ -1,7 +1,7 @@
 //! Owns Sigma in the store worker: the rule set (built-in rules and the
-//! user's files), running it over the loaded events a few raw blocks at a
-//! time, and what the page gets from it: findings, the rule lab, the
-//! `rule:` rows, and why an event matched.
+//! user's files), a run of it (each parser checks the events it keeps, in
+//! parallel; see `run_sigma` in the dispatch), and what the page gets from
+//! it: findings, the rule lab, the `rule:` rows, and why an event matched.
 
 use crate::protocol::{
     FilterView, FindingView, RuleAbout, RuleFile, RuleLab, RuleMatch, RuleStatusView,
@@ -10,17 +10,16 @@ use rustc_hash::FxHashMap;
 use std::rc::Rc;
 use trailglass_core::analysis::sigma::builtin::{SIGMAHQ_LICENSE, SIGMAHQ_LINK};
 use trailglass_core::analysis::sigma::correlate::describe;
-use trailglass_core::analysis::sigma::engine::{explain, statuses, Engine, Results};
+use trailglass_core::analysis::sigma::engine::{explain, statuses, Results};
 use trailglass_core::analysis::sigma::{Compiled, Origin, RuleEntry, RuleSet};
 use trailglass_core::store::EventStore;
-
-/// Raw blocks (256 KB of JSON each) a round of the run reads at once.
-const BLOCKS_PER_ROUND: usize = 64;
 
 /// The rule set and what it found on the session's events.
 pub(super) struct SigmaState {
     pub(super) set: Rc<RuleSet>,
     pub(super) files: Vec<RuleFile>,
+    /// Counts the rule sets this worker made (see [`Planned::number`]).
+    pub(super) number: u32,
     /// The last run's hits, for the `changes` it ran on.
     found: Option<(u64, Found)>,
     pub(super) run_ms: f64,
@@ -39,6 +38,7 @@ impl Default for SigmaState {
         Self {
             set: Rc::new(RuleSet::builtin()),
             files: Vec::new(),
+            number: 0,
             found: None,
             run_ms: 0.0,
         }
@@ -46,16 +46,12 @@ impl Default for SigmaState {
 }
 
 impl SigmaState {
-    /// The built-in rules and `files`, read afresh.
-    pub(super) fn with_files(files: Vec<RuleFile>) -> Self {
-        let mut set = RuleSet::builtin();
-        for file in &files {
-            set.add_file(&file.name, &file.text, Origin::User);
-        }
-        set.resolve();
+    /// The built-in rules and `files`, read afresh (the `number`th set).
+    pub(super) fn with_files(files: Vec<RuleFile>, number: u32) -> Self {
         Self {
-            set: Rc::new(set),
+            set: Rc::new(crate::parser::rule_set(&files)),
             files,
+            number,
             found: None,
             run_ms: 0.0,
         }
@@ -75,101 +71,31 @@ impl SigmaState {
     }
 }
 
-/// A run of the rule set, planned on the session as it was: the rows some
-/// rule may match, by raw block, so a round reads a few blocks.
+/// A run of the rule set on the session's data as it was: the parsers
+/// check the events they keep, this worker those it holds.
 pub(super) struct Planned {
     pub(super) set: Rc<RuleSet>,
+    /// Numbers the rule files, so a parser reads them once.
+    pub(super) number: u32,
+    pub(super) files: Vec<RuleFile>,
     changes: u64,
-    rows: Vec<(u32, u32)>,
-    at: usize,
     started: f64,
 }
 
-/// One event as a round reads it: row, time, name, source, JSON.
-pub(super) type Read = Vec<(u32, i64, String, String, Vec<u8>)>;
-
 impl Planned {
-    pub(super) fn new(sigma: &SigmaState, store: &EventStore, changes: u64) -> Self {
-        let set = sigma.set.clone();
-        let engine = Engine::new(&set);
-        let mut candidates = Vec::new();
-        let mut rows: Vec<(u32, u32)> = Vec::new();
-        for (index, row) in store.rows.iter().enumerate() {
-            engine.candidates(
-                store.strings.get(row.event_name),
-                store.strings.get(row.event_source),
-                &mut candidates,
-            );
-            if !candidates.is_empty() {
-                rows.push((row.raw_block, index as u32));
-            }
-        }
-        rows.sort_unstable();
+    pub(super) fn new(sigma: &SigmaState, changes: u64) -> Self {
         Self {
-            set,
+            set: sigma.set.clone(),
+            number: sigma.number,
+            files: sigma.files.clone(),
             changes,
-            rows,
-            at: 0,
             started: js_sys::Date::now(),
         }
     }
 
     /// Whether the session still has the data and rules this was planned on.
-    fn current(&self, sigma: &SigmaState, changes: u64) -> bool {
+    pub(super) fn current(&self, sigma: &SigmaState, changes: u64) -> bool {
         changes == self.changes && Rc::ptr_eq(&sigma.set, &self.set)
-    }
-
-    /// The next rows to read: those in the next few raw blocks.
-    pub(super) fn next_rows(&mut self) -> Option<Vec<u32>> {
-        if self.at >= self.rows.len() {
-            return None;
-        }
-        let (mut end, mut blocks, mut last) = (self.at, 0, None);
-        while let Some(&(block, _)) = self.rows.get(end) {
-            if last != Some(block) {
-                if blocks == BLOCKS_PER_ROUND {
-                    break;
-                }
-                blocks += 1;
-                last = Some(block);
-            }
-            end += 1;
-        }
-        let rows = self.rows[self.at..end]
-            .iter()
-            .map(|&(_, row)| row)
-            .collect();
-        self.at = end;
-        Some(rows)
-    }
-
-    /// Reads `rows` (an op for a fetch round: it only reads, so it can run
-    /// again); `None` when the data or the rules changed.
-    pub(super) fn read(
-        &self,
-        sigma: &SigmaState,
-        store: &EventStore,
-        changes: u64,
-        rows: &[u32],
-    ) -> Option<Read> {
-        if !self.current(sigma, changes) {
-            return None;
-        }
-        let mut reader = store.raw_reader();
-        Some(
-            rows.iter()
-                .map(|&index| {
-                    let row = &store.rows[index as usize];
-                    (
-                        index,
-                        row.time_ms,
-                        store.strings.get(row.event_name).to_owned(),
-                        store.strings.get(row.event_source).to_owned(),
-                        reader.json(row).to_vec(),
-                    )
-                })
-                .collect(),
-        )
     }
 
     /// Keeps what the run found, unless the data or the rules changed.

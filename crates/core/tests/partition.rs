@@ -317,3 +317,70 @@ fn batches_of_a_parser_that_stopped_are_parsed_again_and_found_there() {
     );
     assert_eq!(with_raw(&mut partitioned, &keeps, json).0, json(&whole));
 }
+
+/// Sigma rules checked by the homes that keep the JSON (as the browser's
+/// parsers do, each for its own events) find what one store finds: every
+/// rule's hits, correlations and filters included.
+#[test]
+fn sigma_rules_checked_where_the_json_is_find_what_one_store_finds() {
+    use trailglass_core::analysis::sigma::engine::{run_store, Engine};
+    use trailglass_core::analysis::sigma::{Origin, RuleSet};
+    let (whole, partitioned, keeps) = load_both();
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .join("tests/fixtures/sigma/suzaku");
+    let mut set = RuleSet::builtin();
+    let mut paths: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+    {
+        set.add_file(
+            &path.display().to_string(),
+            &std::fs::read_to_string(path).unwrap(),
+            Origin::User,
+        );
+    }
+    let filter = "title: Quiet\nfilter:\n  rules: [905d389b-b853-46d0-9d3d-dea0d3a3cd49]\n  selection:\n    userIdentity.arn|contains: AWSServiceRole\n  condition: not selection\n";
+    set.add_file("filter.yml", filter, Origin::User);
+    set.resolve();
+    let expected = run_store(&set, &whole.store);
+    assert!(expected.hits.iter().filter(|h| !h.is_empty()).count() > 50);
+    assert!(expected.filtered[0].iter().map(|(_, n)| n).sum::<u32>() > 0);
+
+    let store = &partitioned.store;
+    let engine = Engine::new(&set);
+    let mut run = engine.start();
+    let rows = engine.candidate_rows(store);
+    let (here, shares) = split_scan(store, &rows);
+    let mut reader = store.raw_reader();
+    let mut candidates = Vec::new();
+    for row in here {
+        let event = &store.rows[row];
+        engine.candidates(
+            store.strings.get(event.event_name),
+            store.strings.get(event.event_source),
+            &mut candidates,
+        );
+        let checked = engine.check(reader.json(event), &candidates);
+        run.absorb(row as u32, event.time_ms, checked);
+    }
+    let mut shared = 0;
+    for (home, share) in &shares {
+        for (position, checked) in engine
+            .check_work(&keeps[*home as usize], &share.work)
+            .unwrap()
+        {
+            let row = share.rows[position as usize];
+            run.absorb(row as u32, store.rows[row].time_ms, checked);
+            shared += 1;
+        }
+    }
+    assert!(shared > 0, "the homes did the work");
+    let results = run.finish();
+    assert_eq!(results.hits, expected.hits);
+    assert_eq!(results.filtered, expected.filtered);
+}

@@ -63,6 +63,33 @@ fn encode_work(store: &EventStore, rows: &[usize]) -> Vec<u8> {
     work
 }
 
+/// One event's place in a raw block: offset and length.
+pub type Span = (u32, u32);
+
+/// The blocks a piece of work names, each with its events' spans, in the
+/// work's order.
+pub fn work_blocks(work: &[u8]) -> Result<Vec<(u32, Vec<Span>)>, String> {
+    if !work.len().is_multiple_of(4) {
+        return Err("scan work is not whole numbers".into());
+    }
+    let mut words = work
+        .chunks_exact(4)
+        .map(|word| u32::from_le_bytes([word[0], word[1], word[2], word[3]]));
+    let mut blocks = Vec::new();
+    while let Some(id) = words.next() {
+        let count = words.next().ok_or("scan work ends inside a block")? as usize;
+        let mut spans = Vec::with_capacity(count.min(work.len() / 8));
+        for _ in 0..count {
+            let (Some(offset), Some(len)) = (words.next(), words.next()) else {
+                return Err("scan work ends inside a block".into());
+            };
+            spans.push((offset, len));
+        }
+        blocks.push((id, spans));
+    }
+    Ok(blocks)
+}
+
 /// The worker's side of a scan: which of the events the work names pass
 /// `term` (a term's query text, as [`crate::query::Query`] prints it), as positions in
 /// the work's order. A block it does not hold reads as empty.

@@ -126,6 +126,28 @@ impl<'s> Engine<'s> {
         out.extend_from_slice(&self.general);
     }
 
+    /// The rows of `store` some rule may match (by their name and source
+    /// alone), ascending: the only events whose JSON a run reads.
+    pub fn candidate_rows(&self, store: &crate::store::EventStore) -> Vec<usize> {
+        let mut by_pair: FxHashMap<(u32, u32), bool> = FxHashMap::default();
+        let mut candidates = Vec::new();
+        (0..store.rows.len())
+            .filter(|&index| {
+                let row = &store.rows[index];
+                *by_pair
+                    .entry((row.event_name, row.event_source))
+                    .or_insert_with(|| {
+                        self.candidates(
+                            store.strings.get(row.event_name),
+                            store.strings.get(row.event_source),
+                            &mut candidates,
+                        );
+                        !candidates.is_empty()
+                    })
+            })
+            .collect()
+    }
+
     /// How many rules run on every event, whatever its name or source.
     pub fn general_rules(&self) -> usize {
         self.general.len()
@@ -180,14 +202,32 @@ pub struct Results {
     pub events: usize,
 }
 
-impl Run<'_, '_> {
+/// What one event did to the rules: the detection rules it matched (after
+/// filters), the (filter, rule) pairs a filter took it out of, and what
+/// each correlation it feeds groups it by. Worked out where the event's
+/// JSON is (a parser, for the events it keeps) and absorbed by a [`Run`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Checked {
+    pub rules: Vec<u32>,
+    pub filtered: Vec<(u32, u32)>,
+    /// (plan, reference, group, value) per correlation input.
+    pub records: Vec<(u32, u32, String, Option<String>)>,
+}
+
+impl Checked {
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty() && self.filtered.is_empty()
+    }
+}
+
+impl Engine<'_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
-    pub fn event(&mut self, row: u32, time_ms: i64, json: &[u8], candidates: &[u32]) {
-        self.events += 1;
+    pub fn check(&self, json: &[u8], candidates: &[u32]) -> Checked {
         let event = &Event::new(json);
+        let mut checked = Checked::default();
         for &at in candidates {
-            let runnable = &self.engine.runnable[at as usize];
-            let entry = &self.engine.set.rules[runnable.rule];
+            let runnable = &self.runnable[at as usize];
+            let entry = &self.set.rules[runnable.rule];
             let Some(detection) = entry.detection() else {
                 continue;
             };
@@ -196,29 +236,118 @@ impl Run<'_, '_> {
             }
             let mut kept = true;
             for &f in &runnable.filters {
-                let filter = self.engine.set.filters[f].filter.as_ref();
+                let filter = self.set.filters[f].filter.as_ref();
                 if filter.is_some_and(|filter| !filter.detection.matches(event)) {
-                    *self.filtered[f].entry(runnable.rule).or_default() += 1;
+                    checked.filtered.push((f as u32, runnable.rule as u32));
                     kept = false;
                 }
             }
             if !kept {
                 continue;
             }
-            self.hits[runnable.rule].push(row);
+            checked.rules.push(runnable.rule as u32);
             for &(plan, reference, through) in &runnable.feeds {
-                let plan_ref = &self.engine.plans[plan];
-                let record = record(
-                    self.engine.set,
-                    plan_ref,
+                let (group, value) = grouping(
+                    self.set,
+                    &self.plans[plan],
                     reference,
                     runnable.rule,
                     through,
-                    row,
-                    time_ms,
                     event,
                 );
-                self.records[plan].push(record);
+                checked
+                    .records
+                    .push((plan as u32, reference as u32, group, value));
+            }
+        }
+        checked
+    }
+
+    /// [`Self::check`] for each event a worker keeps that `work` names
+    /// (blocks and spans, as [`crate::store::partition::split_scan`] cuts
+    /// them): the events that did something, by position in the work.
+    pub fn check_work(
+        &self,
+        keep: &crate::store::rawstore::RawStore,
+        work: &[u8],
+    ) -> Result<Vec<(u32, Checked)>, String> {
+        let mut answers = Vec::new();
+        let mut position = 0u32;
+        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>), Vec<u32>> = FxHashMap::default();
+        for (id, spans) in crate::store::partition::work_blocks(work)? {
+            let block = if id < keep.block_count() {
+                keep.block(id)
+            } else {
+                std::borrow::Cow::Borrowed(&[][..])
+            };
+            for (offset, len) in spans {
+                let start = offset as usize;
+                let json = block.get(start..start + len as usize).unwrap_or_default();
+                let name = first_text(json, "eventName");
+                let source = first_text(json, "eventSource");
+                let candidates =
+                    by_pair
+                        .entry((name, source))
+                        .or_insert_with_key(|(name, source)| {
+                            let mut candidates = Vec::new();
+                            self.candidates(
+                                &String::from_utf8_lossy(name),
+                                &String::from_utf8_lossy(source),
+                                &mut candidates,
+                            );
+                            candidates
+                        });
+                let checked = self.check(json, candidates);
+                if !checked.is_empty() {
+                    answers.push((position, checked));
+                }
+                position += 1;
+            }
+        }
+        Ok(answers)
+    }
+}
+
+/// A top-level string field's text, as the store reads it (empty if absent).
+fn first_text(json: &[u8], key: &str) -> Vec<u8> {
+    let mut found = Vec::new();
+    crate::input::scan::values_at_path(json, &[key.to_owned()], &mut found);
+    found
+        .first()
+        .and_then(|raw| serde_json::from_slice::<String>(raw).ok())
+        .map(String::into_bytes)
+        .unwrap_or_default()
+}
+
+impl Run<'_, '_> {
+    /// Tests one event against `candidates` (from [`Engine::candidates`]).
+    pub fn event(&mut self, row: u32, time_ms: i64, json: &[u8], candidates: &[u32]) {
+        let checked = self.engine.check(json, candidates);
+        self.absorb(row, time_ms, checked);
+    }
+
+    /// Takes what [`Engine::check`] found for one event, wherever it ran.
+    pub fn absorb(&mut self, row: u32, time_ms: i64, checked: Checked) {
+        self.events += 1;
+        for (filter, rule) in checked.filtered {
+            if let Some(per_rule) = self.filtered.get_mut(filter as usize) {
+                *per_rule.entry(rule as usize).or_default() += 1;
+            }
+        }
+        for rule in checked.rules {
+            if let Some(hits) = self.hits.get_mut(rule as usize) {
+                hits.push(row);
+            }
+        }
+        for (plan, reference, group, value) in checked.records {
+            if let Some(records) = self.records.get_mut(plan as usize) {
+                records.push(Record {
+                    time_ms,
+                    row,
+                    reference: reference as usize,
+                    group,
+                    value,
+                });
             }
         }
     }
@@ -289,17 +418,15 @@ impl Run<'_, '_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn record(
+/// What a correlation groups an event by, and the value it aggregates.
+fn grouping(
     set: &RuleSet,
     plan: &Plan,
     reference: usize,
     base: usize,
     through: Option<usize>,
-    row: u32,
-    time_ms: i64,
     event: &Event,
-) -> Record {
+) -> (String, Option<String>) {
     let reference_name = &plan.correlation.rules[reference];
     let base_meta = &set.rules[base].meta;
     let field_for = |field: &str| -> String {
@@ -348,13 +475,7 @@ fn record(
             .any(|p| !p.is_empty())
             .then(|| parts.join("\u{1f}"))
     });
-    Record {
-        time_ms,
-        row,
-        reference,
-        group,
-        value,
-    }
+    (group, value)
 }
 
 /// Why `rule` matched `event`: its searches and values; for a correlation,
