@@ -293,16 +293,38 @@ export async function sigmaCorpus(browser, url, folder) {
     const files = corpusRuleFiles();
     const addedAt = await page.evaluate(() => performance.now());
     await page.setInputFiles('[data-testid=rules-input]', files, { timeout: 0 });
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rule-status]').length >= n, 57 + files.length, { timeout: 60 * 60_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rule-status]').length >= n, 57 + files.length, { timeout: 10 * 60_000 });
     const added = await sigmaRan(page);
+    // Kept in IndexedDB before the page goes: a reload while they are written would lose them.
+    const kept = () => page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('trailglass');
+      open.onerror = () => resolve(0);
+      open.onsuccess = () => {
+        const db = open.result;
+        try {
+          const count = db.transaction('rule-files').objectStore('rule-files').count();
+          count.onsuccess = () => { db.close(); resolve(count.result); };
+          count.onerror = () => { db.close(); resolve(0); };
+        } catch {
+          db.close();
+          resolve(0);
+        }
+      };
+    }));
+    for (let tries = 0; (await kept()) < files.length; tries += 1) {
+      if (tries > 600) throw new Error('the rule files were not kept');
+      await page.waitForTimeout(250);
+    }
     // The same tab again: the rule files are kept, so this load runs all of them.
+    // (The Events tab, so its rows show: the tab is kept in the address.)
+    await page.click('[data-testid=tab-events]');
     await page.reload();
     await page.waitForSelector('[data-testid=load-status]');
     await pickFolder(page, folder);
     const rowsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=load-status][data-state=done]')
       && document.querySelector('[data-testid=event-row]') && performance.now(), null, { polling: 'raf', timeout: 60 * 60_000 })).jsonValue();
     const handedOver = await page.evaluate(() => window.__handedOver);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=tab-rules]')?.textContent.match(/\d+/)?.[0]) >= n, 57 + files.length, { timeout: 60 * 60_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=tab-rules]')?.textContent.match(/\d+/)?.[0]) >= n, 57 + files.length, { timeout: 10 * 60_000 });
     const withRules = await sigmaRan(page);
     return {
       files: files.length + 57,
