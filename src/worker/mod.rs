@@ -235,18 +235,7 @@ impl Served {
             ToWorker::SetRules { files } => {
                 let number = self.session.borrow().sigma.number + 1;
                 self.session.borrow_mut().sigma = sigma::SigmaState::with_files(files, number);
-                {
-                    let session = self.session.borrow();
-                    scope.respond(
-                        id,
-                        FromWorker::RuleLab(Box::new(sigma::lab(
-                            &session.sigma,
-                            &session.loader.store,
-                            session.changes,
-                        ))),
-                    );
-                    scope.respond(id, FromWorker::Findings(session.findings()));
-                }
+                send_rules(&self.session.borrow(), scope, id);
                 // Beside the queue, as the detections after a load.
                 let (session, pool, scope) =
                     (self.session.clone(), self.pool.clone(), scope.clone());
@@ -420,14 +409,12 @@ async fn run_sigma(
             return;
         }
     }
-    let session = session.borrow();
-    scope.respond(
-        id,
-        FromWorker::RuleLab(Box::new(sigma::lab(
-            &session.sigma,
-            &session.loader.store,
-            session.changes,
-        ))),
-    );
+    send_rules(&session.borrow(), scope, id);
+}
+
+/// The rule lab and the findings as the session has them now.
+fn send_rules(session: &Session, scope: &WorkerScope<IngestWorker>, id: HandlerId) {
+    let lab = sigma::lab(&session.sigma, &session.loader.store, session.changes);
+    scope.respond(id, FromWorker::RuleLab(Box::new(lab)));
     scope.respond(id, FromWorker::Findings(session.findings()));
 }

@@ -96,22 +96,8 @@ pub fn work_blocks(work: &[u8]) -> Result<Vec<(u32, Vec<Span>)>, String> {
 pub fn answer_scan(keep: &RawStore, term: &str, work: &[u8]) -> Result<Vec<u32>, String> {
     let term = crate::query::parse(term).map_err(|error| error.to_string())?;
     let matcher = RawMatcher::new(&term).ok_or("not a term that reads the raw JSON")?;
-    let mut words = work
-        .chunks_exact(4)
-        .map(|word| u32::from_le_bytes([word[0], word[1], word[2], word[3]]));
-    if !work.len().is_multiple_of(4) {
-        return Err("scan work is not whole numbers".into());
-    }
     let (mut hits, mut lower, mut first) = (Vec::new(), Vec::new(), 0u32);
-    while let Some(id) = words.next() {
-        let count = words.next().ok_or("scan work ends inside a block")? as usize;
-        let mut spans = Vec::with_capacity(count.min(work.len() / 8));
-        for _ in 0..count {
-            let (Some(offset), Some(len)) = (words.next(), words.next()) else {
-                return Err("scan work ends inside a block".into());
-            };
-            spans.push((offset, len));
-        }
+    for (id, spans) in work_blocks(work)? {
         // A block it does not hold is scanned as empty.
         let id = if id < keep.block_count() {
             id
@@ -124,7 +110,7 @@ pub fn answer_scan(keep: &RawStore, term: &str, work: &[u8]) -> Result<Vec<u32>,
                 .into_iter()
                 .map(|hit| first + hit),
         );
-        first += count as u32;
+        first += spans.len() as u32;
     }
     Ok(hits)
 }
