@@ -342,38 +342,28 @@ async fn run_sigma(
         return;
     }
     use trailglass_core::analysis::sigma::engine::Engine;
-    use trailglass_core::store::partition::split_scan;
-    // The events here are checked now; each parser checks those it keeps,
-    // all at once.
+    // Rules that read only columns run here on the rows; each parser runs
+    // the rest on the events it keeps, all at once.
     let (planned, mut checked, asks) = {
         let session = session.borrow();
         let planned = sigma::Planned::new(&session.sigma, session.changes);
         let engine = Engine::new(&planned.set);
-        let store = &session.loader.store;
-        let rows = engine.candidate_rows(store);
-        let (here, shares) = split_scan(store, &rows);
-        let mut reader = store.raw_reader();
-        let mut candidates = Vec::new();
-        let checked: Vec<_> = here
+        let spread = engine.spread(&session.loader.store);
+        let asks: Vec<_> = spread
+            .shares
             .into_iter()
-            .map(|row| {
-                let event = &store.rows[row];
-                engine.candidates(
-                    store.strings.get(event.event_name),
-                    store.strings.get(event.event_source),
-                    &mut candidates,
+            .map(|(home, share, every_rule)| {
+                let answer = asker.sigma(
+                    home,
+                    planned.number,
+                    planned.files.clone(),
+                    share.work,
+                    every_rule,
                 );
-                (row, engine.check(reader.json(event), &candidates))
-            })
-            .collect();
-        let asks: Vec<_> = shares
-            .into_iter()
-            .map(|(home, share)| {
-                let answer = asker.sigma(home, planned.number, planned.files.clone(), share.work);
                 (home, share.rows, answer)
             })
             .collect();
-        (planned, checked, asks)
+        (planned, spread.here, asks)
     };
     let mut gone = Vec::new();
     for (home, rows, answer) in asks {
@@ -400,6 +390,7 @@ async fn run_sigma(
                 run.absorb(row as u32, event.time_ms, found);
             }
         }
+        run.covered(store.len());
         run.finish()
     };
     {

@@ -354,24 +354,15 @@ fn sigma_rules_checked_where_the_json_is_find_what_one_store_finds() {
     let store = &partitioned.store;
     let engine = Engine::new(&set);
     let mut run = engine.start();
-    let rows = engine.candidate_rows(store);
-    let (here, shares) = split_scan(store, &rows);
-    let mut reader = store.raw_reader();
-    let mut candidates = Vec::new();
-    for row in here {
-        let event = &store.rows[row];
-        engine.candidates(
-            store.strings.get(event.event_name),
-            store.strings.get(event.event_source),
-            &mut candidates,
-        );
-        let checked = engine.check(reader.json(event), &candidates);
-        run.absorb(row as u32, event.time_ms, checked);
+    let spread = engine.spread(store);
+    assert!(!spread.here.is_empty(), "some rules ran on the columns");
+    for (row, checked) in spread.here {
+        run.absorb(row as u32, store.rows[row].time_ms, checked);
     }
     let mut shared = 0;
-    for (home, share) in &shares {
+    for (home, share, every_rule) in &spread.shares {
         for (position, checked) in engine
-            .check_work(&keeps[*home as usize], &share.work)
+            .check_work(&keeps[*home as usize], &share.work, every_rule)
             .unwrap()
         {
             let row = share.rows[position as usize];

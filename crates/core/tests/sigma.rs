@@ -227,3 +227,112 @@ fn saved_searches_select_what_the_search_selects() {
         assert_eq!(results.hits[0], expected, "{text}\n{yaml}");
     }
 }
+
+/// Every rule on every event's JSON, as if no column could answer: what a
+/// run from the columns must agree with.
+fn run_on_json_only(
+    set: &RuleSet,
+    store: &trailglass_core::store::EventStore,
+) -> trailglass_core::analysis::sigma::engine::Results {
+    use trailglass_core::analysis::sigma::engine::Engine;
+    let engine = Engine::new(set);
+    let mut run = engine.start();
+    let mut reader = store.raw_reader();
+    let mut candidates = Vec::new();
+    for (row, event) in store.rows.iter().enumerate() {
+        engine.candidates(
+            store.strings.get(event.event_name),
+            store.strings.get(event.event_source),
+            &mut candidates,
+        );
+        run.event(row as u32, event.time_ms, reader.json(event), &candidates);
+    }
+    run.finish()
+}
+
+#[test]
+fn rules_on_columns_find_what_they_find_on_the_json() {
+    use trailglass_core::analysis::sigma::engine::Engine;
+    use trailglass_core::store::flags::COLUMNS_EXACT;
+    // The corpus's rules over a real trail: most run on the columns.
+    let loader = load(&["invictus-ir"]);
+    let mut set = rules_in("sigma/suzaku");
+    for (name, text) in trailglass_core::analysis::sigma::builtin::SIGMAHQ {
+        set.add_file(name, text, Origin::Builtin);
+    }
+    set.resolve();
+    let plan = Engine::new(&set).plan_store(&loader.store);
+    assert!(
+        plan.columns.len() > 1000,
+        "{} rows checked on their columns",
+        plan.columns.len()
+    );
+    assert_eq!(
+        run_store(&set, &loader.store),
+        run_on_json_only(&set, &loader.store)
+    );
+
+    // Columns that are not plain non-empty strings: null, empty, a boolean,
+    // a number. Their rows are checked on the JSON, where `null`, `exists`
+    // and empty values tell these apart.
+    let records: Vec<String> = [
+        "",
+        r#""errorCode":null,"#,
+        r#""errorCode":"","#,
+        r#""userAgent":true,"#,
+        r#""userAgent":"aws-cli\/2","#,
+        r#""errorCode":"AccessDenied","userAgent":"curl","#,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(n, extra)| {
+        format!(
+            r#"{{"eventVersion":"1.08","eventTime":"2024-05-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","eventID":"e{n}",{extra}"recipientAccountId":"111111111111"}}"#
+        )
+    })
+    .collect();
+    let trail = format!(r#"{{"Records":[{}]}}"#, records.join(","));
+    let mut loader = Loader::new(Limits::default());
+    loader.load("odd.json", trail.as_bytes());
+    loader.store.seal();
+    let store = &loader.store;
+    assert_eq!(store.len(), 6);
+    let exact: Vec<bool> = store
+        .rows
+        .iter()
+        .map(|r| r.flags & COLUMNS_EXACT != 0)
+        .collect();
+    assert_eq!(exact, [true, false, false, false, true, true]);
+    let mut set = RuleSet::default();
+    for (id, selection) in [
+        ("null", "errorCode: null"),
+        ("exists", "errorCode|exists: true"),
+        ("empty", "errorCode: ''"),
+        ("bool", "userAgent: 'true'"),
+        ("slash", "userAgent|startswith: 'aws-cli/'"),
+        ("neq", "errorCode|neq: AccessDenied"),
+        ("ref", "userAgent|fieldref: errorCode"),
+    ] {
+        let rule = format!(
+            "title: column {id}\nid: column-{id}\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: GetObject\n    {selection}\n  condition: selection\n"
+        );
+        set.add_file(&format!("{id}.yml"), &rule, Origin::User);
+    }
+    set.resolve();
+    let results = run_store(&set, store);
+    assert_eq!(results, run_on_json_only(&set, store));
+    let hits = |id: &str| {
+        let index = set
+            .rules
+            .iter()
+            .position(|r| r.meta.id.as_deref() == Some(&format!("column-{id}")));
+        results.hits[index.expect(id)].clone()
+    };
+    assert_eq!(hits("null"), [0, 1, 3, 4]);
+    assert_eq!(hits("exists"), [1, 2, 5]);
+    assert_eq!(hits("empty"), [2]);
+    assert_eq!(hits("bool"), [3]);
+    assert_eq!(hits("slash"), [4]);
+    assert_eq!(hits("neq"), [2]);
+    assert!(hits("ref").is_empty());
+}

@@ -401,6 +401,7 @@ impl<'t> Walk<'t> {
     fn event(&mut self) -> Option<EventRecord<'t>> {
         let mut record = EventRecord::default();
         let mut seen = 0;
+        let mut exact = true;
         self.members(|walk, key| {
             let r = &mut record;
             match code_of(key) {
@@ -418,27 +419,27 @@ impl<'t> Walk<'t> {
                 }
                 EVENT_SOURCE => {
                     first_time(&mut seen, 3)?;
-                    r.event_source = walk.text_field()?;
+                    r.event_source = walk.column_field(&mut exact)?;
                 }
                 EVENT_NAME => {
                     first_time(&mut seen, 4)?;
-                    r.event_name = walk.text_field()?;
+                    r.event_name = walk.column_field(&mut exact)?;
                 }
                 AWS_REGION => {
                     first_time(&mut seen, 5)?;
-                    r.aws_region = walk.text_field()?;
+                    r.aws_region = walk.column_field(&mut exact)?;
                 }
                 SOURCE_IPADDRESS => {
                     first_time(&mut seen, 6)?;
-                    r.source_ip_address = walk.text_field()?;
+                    r.source_ip_address = walk.column_field(&mut exact)?;
                 }
                 USER_AGENT => {
                     first_time(&mut seen, 7)?;
-                    r.user_agent = walk.text_field()?;
+                    r.user_agent = walk.column_field(&mut exact)?;
                 }
                 ERROR_CODE => {
                     first_time(&mut seen, 8)?;
-                    r.error_code = walk.text_field()?;
+                    r.error_code = walk.column_field(&mut exact)?;
                 }
                 EVENT_ID => {
                     first_time(&mut seen, 9)?;
@@ -450,7 +451,7 @@ impl<'t> Walk<'t> {
                 }
                 RECIPIENT_ACCOUNT_ID if key == b"recipientAccountId" => {
                     first_time(&mut seen, 11)?;
-                    r.recipient_account_id = walk.text_field()?;
+                    r.recipient_account_id = walk.column_field(&mut exact)?;
                 }
                 READ_ONLY => {
                     first_time(&mut seen, 12)?;
@@ -508,7 +509,20 @@ impl<'t> Walk<'t> {
             }
             Some(())
         })?;
+        record.columns_exact = exact;
         Some(record)
+    }
+
+    /// A field the store keeps as a column: `exact` is cleared unless it is
+    /// a non-empty string, so that an empty column means the key is absent
+    /// (see `store::flags::COLUMNS_EXACT`).
+    fn column_field(&mut self, exact: &mut bool) -> Option<Text<'t>> {
+        let string = self.peek()? == b'"';
+        let value = self.text_field()?;
+        if !string || value.as_deref().is_none_or(str::is_empty) {
+            *exact = false;
+        }
+        Some(value)
     }
 
     fn user_identity(&mut self) -> Option<UserIdentity<'t>> {
@@ -694,9 +708,11 @@ fn serde_reading(text: &str, open: usize) -> Option<(String, usize)> {
 /// place. Returns whether the quick path read it.
 #[cfg(test)]
 fn check_against_serde(text: &str, open: usize) -> bool {
-    let Some((record, end)) = event_at(text, open) else {
+    let Some((mut record, end)) = event_at(text, open) else {
         return false;
     };
+    // Only the quick path says whether the columns are exact.
+    record.columns_exact = false;
     let reference = serde_reading(text, open);
     assert_eq!(
         Some((format!("{record:?}"), end)),

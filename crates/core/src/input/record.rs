@@ -64,6 +64,13 @@ pub struct EventRecord<'a> {
     #[serde(rename = "logFiles")]
     pub log_files: Option<serde::de::IgnoredAny>,
     pub s3: Option<serde::de::IgnoredAny>,
+
+    /// Set by the quick reader when each column field (eventName,
+    /// eventSource, awsRegion, recipientAccountId, sourceIPAddress,
+    /// userAgent, errorCode) is absent or a non-empty string, once: the
+    /// store's columns then say exactly what the JSON holds there.
+    #[serde(skip)]
+    pub columns_exact: bool,
 }
 
 /// A JSON value kept as its text, borrowed from the input (read as serde_json's

@@ -86,6 +86,10 @@ pub mod flags {
     pub const NO_TIME: u16 = 1 << 11;
     /// `readOnly` was present (so a clear READ_ONLY bit means "false", not "unknown").
     pub const READ_ONLY_KNOWN: u16 = 1 << 12;
+    /// The string columns that are JSON fields (all but the principal) are
+    /// exactly the event's: an empty one means the key is absent. Rules
+    /// that read only those fields run on the row, not the JSON.
+    pub const COLUMNS_EXACT: u16 = 1 << 13;
 }
 
 /// One event: small integers only. Its size is asserted below, because it
@@ -245,6 +249,9 @@ impl EventStore {
         }
         if is_access_denied(error_code) {
             row_flags |= flags::ACCESS_DENIED;
+        }
+        if record.columns_exact {
+            row_flags |= flags::COLUMNS_EXACT;
         }
         let raw_ref = self.raw.push(raw);
         let strings = &mut self.strings;

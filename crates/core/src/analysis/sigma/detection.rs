@@ -161,6 +161,15 @@ impl Detection {
         required(&self.condition, &self.searches, field)
     }
 
+    /// Whether every search tests only [`super::matcher::COLUMN_FIELDS`]
+    /// (no keywords, which read every value).
+    pub fn reads_only_columns(&self) -> bool {
+        self.searches.iter().all(|search| match search {
+            Search::Fields(maps) => maps.iter().flatten().all(FieldTest::reads_only_columns),
+            Search::Keywords { .. } => false,
+        })
+    }
+
     /// Every field name the searches test.
     pub fn fields(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -5,10 +5,11 @@
 //! matched.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::Value as Json;
 
 use super::correlate::{correlate, Record};
 use super::detection::Why;
-use super::matcher::{text_of, Event};
+use super::matcher::{column_slot, text_of, ColumnValues, Event};
 use super::rule::Correlation;
 use super::{Compiled, RuleSet, Status};
 
@@ -20,6 +21,9 @@ struct Runnable {
     filters: Vec<usize>,
     /// (plan, reference, through which correlation) for each correlation it feeds.
     feeds: Vec<(usize, usize, Option<usize>)>,
+    /// It, its filters and what its correlations group by read only
+    /// [`COLUMN_FIELDS`]: it runs on a row's columns, without the JSON.
+    columns_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,17 +66,25 @@ impl<'s> Engine<'s> {
             };
             let at = engine.runnable.len() as u32;
             runnable_of.insert(index, at as usize);
-            let filters = set
+            let filters: Vec<usize> = set
                 .filters
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| f.filter.is_some() && f.applies_to.contains(&index))
                 .map(|(f, _)| f)
                 .collect();
+            let columns_only = detection.reads_only_columns()
+                && filters.iter().all(|&f| {
+                    set.filters[f]
+                        .filter
+                        .as_ref()
+                        .is_none_or(|filter| filter.detection.reads_only_columns())
+                });
             engine.runnable.push(Runnable {
                 rule: index,
                 filters,
                 feeds: Vec::new(),
+                columns_only,
             });
             if let Some(names) = detection.required(NAME_FIELD) {
                 for name in names {
@@ -105,7 +117,9 @@ impl<'s> Engine<'s> {
                 for base in bases {
                     let through = (base != target).then_some(target);
                     if let Some(&r) = runnable_of.get(&base) {
-                        engine.runnable[r].feeds.push((plan, reference, through));
+                        let runnable = &mut engine.runnable[r];
+                        runnable.feeds.push((plan, reference, through));
+                        runnable.columns_only &= groups_by_columns(correlation);
                     }
                 }
             }
@@ -126,26 +140,61 @@ impl<'s> Engine<'s> {
         out.extend_from_slice(&self.general);
     }
 
-    /// The rows of `store` some rule may match (by their name and source
-    /// alone), ascending: the only events whose JSON a run reads.
-    pub fn candidate_rows(&self, store: &crate::store::EventStore) -> Vec<usize> {
-        let mut by_pair: FxHashMap<(u32, u32), bool> = FxHashMap::default();
+    /// The runnable rules an event with this name and source can match
+    /// that need its JSON (`json`), or those that run on its columns.
+    pub fn candidates_needing(
+        &self,
+        event_name: &str,
+        event_source: &str,
+        json: bool,
+        out: &mut Vec<u32>,
+    ) {
+        self.candidates(event_name, event_source, out);
+        out.retain(|&at| self.runnable[at as usize].columns_only != json);
+    }
+
+    /// How the events of `store` are to be checked: which rows' JSON must
+    /// be read (and whether for every rule or only those that need JSON),
+    /// and which rows' columns answer the rest.
+    pub fn plan_store(&self, store: &crate::store::EventStore) -> StorePlan {
+        #[derive(Clone, Copy)]
+        struct Needs {
+            json: bool,
+            columns: bool,
+        }
+        let mut by_pair: FxHashMap<(u32, u32), Needs> = FxHashMap::default();
         let mut candidates = Vec::new();
-        (0..store.rows.len())
-            .filter(|&index| {
-                let row = &store.rows[index];
-                *by_pair
-                    .entry((row.event_name, row.event_source))
-                    .or_insert_with(|| {
-                        self.candidates(
-                            store.strings.get(row.event_name),
-                            store.strings.get(row.event_source),
-                            &mut candidates,
-                        );
-                        !candidates.is_empty()
-                    })
-            })
-            .collect()
+        let mut plan = StorePlan::default();
+        for (index, row) in store.rows.iter().enumerate() {
+            let needs = *by_pair
+                .entry((row.event_name, row.event_source))
+                .or_insert_with(|| {
+                    self.candidates(
+                        store.strings.get(row.event_name),
+                        store.strings.get(row.event_source),
+                        &mut candidates,
+                    );
+                    let columns = candidates
+                        .iter()
+                        .filter(|&&at| self.runnable[at as usize].columns_only)
+                        .count();
+                    Needs {
+                        json: columns < candidates.len(),
+                        columns: columns > 0,
+                    }
+                });
+            let exact = row.flags & crate::store::flags::COLUMNS_EXACT != 0;
+            if needs.columns && exact {
+                plan.columns.push(index);
+            }
+            if needs.json || (needs.columns && !exact) {
+                plan.json.push(index);
+                if needs.columns && !exact {
+                    plan.every_rule.push(plan.json.len() as u32 - 1);
+                }
+            }
+        }
+        plan
     }
 
     /// How many rules run on every event, whatever its name or source.
@@ -162,6 +211,36 @@ impl<'s> Engine<'s> {
             events: 0,
         }
     }
+}
+
+/// Which events a run over a store reads, and how (see [`Engine::plan_store`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StorePlan {
+    /// Rows whose JSON is read, ascending.
+    pub json: Vec<usize>,
+    /// Positions in `json` of the rows whose columns are not exactly their
+    /// JSON's: every rule runs on their JSON, not only those that need it.
+    pub every_rule: Vec<u32>,
+    /// Rows the rules that need no JSON run on, from their columns, ascending.
+    pub columns: Vec<usize>,
+}
+
+/// Whether what `correlation` groups by and aggregates are all columns.
+fn groups_by_columns(correlation: &Correlation) -> bool {
+    let is_column = |field: &str| {
+        let path: Vec<String> = field.split('.').map(str::to_owned).collect();
+        column_slot(&path).is_some()
+    };
+    correlation.group_by.iter().all(|f| is_column(f))
+        && correlation
+            .field
+            .as_deref()
+            .is_none_or(|fields| fields.split(',').all(is_column))
+        && correlation
+            .aliases
+            .iter()
+            .flat_map(|(_, per_rule)| per_rule)
+            .all(|(_, mapped)| is_column(mapped))
 }
 
 /// The detection rules that feed `rule` (itself, if a detection).
@@ -223,7 +302,16 @@ impl Checked {
 impl Engine<'_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
     pub fn check(&self, json: &[u8], candidates: &[u32]) -> Checked {
-        let event = &Event::new(json);
+        self.check_event(&Event::new(json), candidates)
+    }
+
+    /// Tests an event known by its row's columns against `candidates`
+    /// that need nothing else (see [`Engine::candidates_needing`]).
+    pub fn check_columns(&self, columns: ColumnValues<'_>, candidates: &[u32]) -> Checked {
+        self.check_event(&Event::from_columns(columns), candidates)
+    }
+
+    fn check_event(&self, event: &Event, candidates: &[u32]) -> Checked {
         let mut checked = Checked::default();
         for &at in candidates {
             let runnable = &self.runnable[at as usize];
@@ -266,14 +354,18 @@ impl Engine<'_> {
     /// [`Self::check`] for each event a worker keeps that `work` names
     /// (blocks and spans, as [`crate::store::partition::split_scan`] cuts
     /// them): the events that did something, by position in the work.
+    /// Only the rules that need JSON run, except at the positions
+    /// `every_rule` (ascending) names (see [`StorePlan::every_rule`]).
     pub fn check_work(
         &self,
         keep: &crate::store::rawstore::RawStore,
         work: &[u8],
+        every_rule: &[u32],
     ) -> Result<Vec<(u32, Checked)>, String> {
         let mut answers = Vec::new();
         let mut position = 0u32;
-        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>), Vec<u32>> = FxHashMap::default();
+        let mut every_rule = every_rule.iter().copied().peekable();
+        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>, bool), Vec<u32>> = FxHashMap::default();
         for (id, spans) in crate::store::partition::work_blocks(work)? {
             let block = if id < keep.block_count() {
                 keep.block(id)
@@ -285,18 +377,22 @@ impl Engine<'_> {
                 let json = block.get(start..start + len as usize).unwrap_or_default();
                 let name = first_text(json, "eventName");
                 let source = first_text(json, "eventSource");
-                let candidates =
-                    by_pair
-                        .entry((name, source))
-                        .or_insert_with_key(|(name, source)| {
-                            let mut candidates = Vec::new();
-                            self.candidates(
-                                &String::from_utf8_lossy(name),
-                                &String::from_utf8_lossy(source),
-                                &mut candidates,
-                            );
-                            candidates
-                        });
+                let every = every_rule.next_if_eq(&position).is_some();
+                let candidates = by_pair.entry((name, source, every)).or_insert_with_key(
+                    |(name, source, every)| {
+                        let mut candidates = Vec::new();
+                        let (name, source) = (
+                            String::from_utf8_lossy(name),
+                            String::from_utf8_lossy(source),
+                        );
+                        if *every {
+                            self.candidates(&name, &source, &mut candidates);
+                        } else {
+                            self.candidates_needing(&name, &source, true, &mut candidates);
+                        }
+                        candidates
+                    },
+                );
                 let checked = self.check(json, candidates);
                 if !checked.is_empty() {
                     answers.push((position, checked));
@@ -319,16 +415,148 @@ fn first_text(json: &[u8], key: &str) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+impl Engine<'_> {
+    /// Runs the rules that need no JSON over `rows` of `store` (exact
+    /// columns only: see [`StorePlan::columns`]), from their columns: the
+    /// rows that did something.
+    pub fn check_store_columns(
+        &self,
+        store: &crate::store::EventStore,
+        rows: &[usize],
+    ) -> Vec<(usize, Checked)> {
+        use crate::store::StringField as F;
+        use std::rc::Rc;
+        const SLOTS: [F; 7] = [
+            F::EventName,
+            F::EventSource,
+            F::Region,
+            F::Account,
+            F::SourceIp,
+            F::UserAgent,
+            F::ErrorCode,
+        ];
+        // Rows repeat a few values: each is made a JSON value once.
+        let mut values: FxHashMap<u32, Rc<Vec<Json>>> = FxHashMap::default();
+        let mut by_pair: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+        let mut answers = Vec::new();
+        for &index in rows {
+            let row = &store.rows[index];
+            let candidates = by_pair
+                .entry((row.event_name, row.event_source))
+                .or_insert_with(|| {
+                    let mut candidates = Vec::new();
+                    self.candidates_needing(
+                        store.strings.get(row.event_name),
+                        store.strings.get(row.event_source),
+                        false,
+                        &mut candidates,
+                    );
+                    candidates
+                });
+            if candidates.is_empty() {
+                continue;
+            }
+            let ids = SLOTS.map(|field| field.of(row));
+            let cache = std::cell::RefCell::new(&mut values);
+            let columns = |slot: usize| {
+                let id = ids[slot];
+                cache
+                    .borrow_mut()
+                    .entry(id)
+                    .or_insert_with(|| {
+                        let text = store.strings.get(id);
+                        Rc::new(if text.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![Json::String(text.to_owned())]
+                        })
+                    })
+                    .clone()
+            };
+            let checked = self.check_columns(&columns, candidates);
+            if !checked.is_empty() {
+                answers.push((index, checked));
+            }
+        }
+        answers
+    }
+}
+
+/// A run over a store whose raw JSON is partly kept by other workers: what
+/// was checked where the store is, and the work for each worker that keeps
+/// the rest (see [`Engine::spread`]).
+pub struct Spread {
+    /// (row, what it did), from the store's columns and the JSON kept here.
+    pub here: Vec<(usize, Checked)>,
+    /// Per worker: its share of rows and work, and the positions in it
+    /// where every rule runs (for [`Engine::check_work`]).
+    pub shares: Vec<(u32, crate::store::partition::ScanShare, Vec<u32>)>,
+}
+
+impl Engine<'_> {
+    /// Checks what can be checked where `store` is (columns, and the JSON
+    /// kept here) and cuts the rest into work for the workers that keep it.
+    pub fn spread(&self, store: &crate::store::EventStore) -> Spread {
+        let plan = self.plan_store(store);
+        let mut here = self.check_store_columns(store, &plan.columns);
+        let every: FxHashSet<usize> = plan
+            .every_rule
+            .iter()
+            .map(|&position| plan.json[position as usize])
+            .collect();
+        let (local, shares) = crate::store::partition::split_scan(store, &plan.json);
+        let mut reader = store.raw_reader();
+        let mut candidates = Vec::new();
+        for row in local {
+            let event = &store.rows[row];
+            let (name, source) = (
+                store.strings.get(event.event_name),
+                store.strings.get(event.event_source),
+            );
+            if every.contains(&row) {
+                self.candidates(name, source, &mut candidates);
+            } else {
+                self.candidates_needing(name, source, true, &mut candidates);
+            }
+            let checked = self.check(reader.json(event), &candidates);
+            if !checked.is_empty() {
+                here.push((row, checked));
+            }
+        }
+        let shares = shares
+            .into_iter()
+            .map(|(home, share)| {
+                let positions = share
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, row)| every.contains(row))
+                    .map(|(position, _)| position as u32)
+                    .collect();
+                (home, share, positions)
+            })
+            .collect();
+        Spread { here, shares }
+    }
+}
+
 impl Run<'_, '_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
     pub fn event(&mut self, row: u32, time_ms: i64, json: &[u8], candidates: &[u32]) {
         let checked = self.engine.check(json, candidates);
+        self.events += 1;
         self.absorb(row, time_ms, checked);
     }
 
-    /// Takes what [`Engine::check`] found for one event, wherever it ran.
+    /// Says how many events the run covered, where they were checked
+    /// elsewhere and only what they did was absorbed.
+    pub fn covered(&mut self, events: usize) {
+        self.events = events;
+    }
+
+    /// Takes what [`Engine::check`] found for one event, wherever it ran
+    /// (an event may come in more than one part: its columns' and its JSON's).
     pub fn absorb(&mut self, row: u32, time_ms: i64, checked: Checked) {
-        self.events += 1;
         for (filter, rule) in checked.filtered {
             if let Some(per_rule) = self.filtered.get_mut(filter as usize) {
                 *per_rule.entry(rule as usize).or_default() += 1;
@@ -350,11 +578,6 @@ impl Run<'_, '_> {
                 });
             }
         }
-    }
-
-    /// Counts an event that no rule could match (no JSON was read).
-    pub fn skipped(&mut self) {
-        self.events += 1;
     }
 
     pub fn finish(self) -> Results {
@@ -556,31 +779,37 @@ pub fn present_values<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<St
 pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
     let engine = Engine::new(set);
     let mut run = engine.start();
+    let plan = engine.plan_store(store);
+    for (row, checked) in engine.check_store_columns(store, &plan.columns) {
+        run.absorb(row as u32, store.rows[row].time_ms, checked);
+    }
     let mut reader = store.raw_reader();
     // A store has few distinct (name, source) pairs: their candidates are
     // worked out once each.
-    let mut by_pair: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+    let mut by_pair: FxHashMap<(u32, u32, bool), Vec<u32>> = FxHashMap::default();
+    let mut every_rule = plan.every_rule.iter().copied().peekable();
     // Rows in store order read the raw blocks in order; correlations sort
     // by time themselves.
-    for (row, event) in store.rows.iter().enumerate() {
-        let row = row as u32;
+    for (position, &row) in plan.json.iter().enumerate() {
+        let event = &store.rows[row];
+        let every = every_rule.next_if_eq(&(position as u32)).is_some();
         let candidates = by_pair
-            .entry((event.event_name, event.event_source))
+            .entry((event.event_name, event.event_source, every))
             .or_insert_with(|| {
                 let mut candidates = Vec::new();
-                engine.candidates(
-                    store.strings.get(event.event_name),
-                    store.strings.get(event.event_source),
-                    &mut candidates,
-                );
+                let name = store.strings.get(event.event_name);
+                let source = store.strings.get(event.event_source);
+                if every {
+                    engine.candidates(name, source, &mut candidates);
+                } else {
+                    engine.candidates_needing(name, source, true, &mut candidates);
+                }
                 candidates
             });
-        if candidates.is_empty() {
-            run.skipped();
-            continue;
-        }
-        run.event(row, event.time_ms, reader.json(event), candidates);
+        let checked = engine.check(reader.json(event), candidates);
+        run.absorb(row as u32, event.time_ms, checked);
     }
+    run.covered(store.len());
     run.finish()
 }
 

@@ -426,6 +426,19 @@ impl FieldTest {
         }
     }
 
+    /// Whether every field this test reads (its own, and a `fieldref`'s)
+    /// is one of [`COLUMN_FIELDS`].
+    pub fn reads_only_columns(&self) -> bool {
+        let referenced_ok = match &self.test {
+            Test::Values { matchers, .. } => matchers.iter().all(|m| match m {
+                Matcher::FieldRef { path, .. } => column_slot(path).is_some(),
+                _ => true,
+            }),
+            _ => true,
+        };
+        column_slot(&self.path).is_some() && referenced_ok
+    }
+
     /// Exact values this test demands of its field, lowercased, when it
     /// demands one of a few (plain equality): lets a rule be skipped for
     /// events whose value is not among them.
@@ -462,10 +475,39 @@ fn split_path(field: &str) -> Vec<String> {
     field.split('.').map(str::to_owned).collect()
 }
 
+/// The top-level fields a store row holds as columns, in the order of
+/// [`column_slot`]: a rule that tests only these can run on a row whose
+/// columns are exactly its JSON's fields (see `store::flags::COLUMNS_EXACT`)
+/// without the JSON being read at all.
+pub const COLUMN_FIELDS: [&str; 7] = [
+    "eventName",
+    "eventSource",
+    "awsRegion",
+    "recipientAccountId",
+    "sourceIPAddress",
+    "userAgent",
+    "errorCode",
+];
+
+/// Which of [`COLUMN_FIELDS`] a path is, if it is one.
+pub fn column_slot(path: &[String]) -> Option<usize> {
+    match path {
+        [key] => COLUMN_FIELDS.iter().position(|field| field == key),
+        _ => None,
+    }
+}
+
+/// An event's values for each of [`COLUMN_FIELDS`]: none when the field is
+/// absent, else its one value.
+pub type ColumnValues<'c> = &'c dyn Fn(usize) -> std::rc::Rc<Vec<Json>>;
+
 /// One event's JSON as the rules see it: the values at each path are read
 /// once per event, however many rules and filters test that path.
 pub struct Event<'j> {
     json: &'j [u8],
+    /// Set when the event is its row's columns, not its JSON: only rules
+    /// that test nothing else are given such an event.
+    columns: Option<ColumnValues<'j>>,
     seen: std::cell::RefCell<Vec<Seen>>,
 }
 
@@ -480,6 +522,16 @@ impl<'j> Event<'j> {
     pub fn new(json: &'j [u8]) -> Self {
         Self {
             json,
+            columns: None,
+            seen: std::cell::RefCell::default(),
+        }
+    }
+
+    /// An event known only by its row's columns.
+    pub fn from_columns(columns: ColumnValues<'j>) -> Self {
+        Self {
+            json: b"",
+            columns: Some(columns),
             seen: std::cell::RefCell::default(),
         }
     }
@@ -489,6 +541,11 @@ impl<'j> Event<'j> {
     }
 
     fn lookup(&self, path: &[String]) -> (bool, std::rc::Rc<Vec<Json>>) {
+        if let Some(columns) = self.columns {
+            debug_assert!(column_slot(path).is_some(), "{path:?} is not a column");
+            let values = column_slot(path).map(columns).unwrap_or_default();
+            return (!values.is_empty(), values);
+        }
         if let Some(seen) = self.seen.borrow().iter().find(|seen| seen.path == path) {
             return (seen.there, seen.values.clone());
         }
