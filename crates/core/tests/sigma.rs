@@ -281,7 +281,9 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
         r#""errorCode":"","#,
         r#""userAgent":true,"#,
         r#""userAgent":"aws-cli\/2","#,
-        r#""errorCode":"AccessDenied","userAgent":"curl","#,
+        r#""errorCode":"AccessDenied","userAgent":"curl","errorMessage":"no","#,
+        r#""ErrorCode":"Folded","#,
+        r#""errorMessage":null,"#,
     ]
     .iter()
     .enumerate()
@@ -296,13 +298,13 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
     loader.load("odd.json", trail.as_bytes());
     loader.store.seal();
     let store = &loader.store;
-    assert_eq!(store.len(), 6);
+    assert_eq!(store.len(), 8);
     let exact: Vec<bool> = store
         .rows
         .iter()
         .map(|r| r.flags & COLUMNS_EXACT != 0)
         .collect();
-    assert_eq!(exact, [true, false, false, false, true, true]);
+    assert_eq!(exact, [true, false, false, false, true, true, false, true]);
     let mut set = RuleSet::default();
     for (id, selection) in [
         ("null", "errorCode: null"),
@@ -312,6 +314,8 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
         ("slash", "userAgent|startswith: 'aws-cli/'"),
         ("neq", "errorCode|neq: AccessDenied"),
         ("ref", "userAgent|fieldref: errorCode"),
+        ("message", "errorMessage|exists: true"),
+        ("no-message", "errorMessage|exists: false"),
     ] {
         let rule = format!(
             "title: column {id}\nid: column-{id}\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: GetObject\n    {selection}\n  condition: selection\n"
@@ -328,11 +332,14 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
             .position(|r| r.meta.id.as_deref() == Some(&format!("column-{id}")));
         results.hits[index.expect(id)].clone()
     };
-    assert_eq!(hits("null"), [0, 1, 3, 4]);
-    assert_eq!(hits("exists"), [1, 2, 5]);
+    // A key in another case stands in for an absent one (row 6).
+    assert_eq!(hits("null"), [0, 1, 3, 4, 7]);
+    assert_eq!(hits("exists"), [1, 2, 5, 6]);
     assert_eq!(hits("empty"), [2]);
     assert_eq!(hits("bool"), [3]);
     assert_eq!(hits("slash"), [4]);
-    assert_eq!(hits("neq"), [2]);
+    assert_eq!(hits("neq"), [2, 6]);
     assert!(hits("ref").is_empty());
+    assert_eq!(hits("message"), [5, 7]);
+    assert_eq!(hits("no-message"), [0, 1, 2, 3, 4, 6]);
 }

@@ -71,6 +71,9 @@ pub struct EventRecord<'a> {
     /// store's columns then say exactly what the JSON holds there.
     #[serde(skip)]
     pub columns_exact: bool,
+    /// Set by the quick reader when the event has an `errorMessage` key.
+    #[serde(skip)]
+    pub has_error_message: bool,
 }
 
 /// A JSON value kept as its text, borrowed from the input (read as serde_json's

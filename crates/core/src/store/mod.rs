@@ -90,6 +90,9 @@ pub mod flags {
     /// exactly the event's: an empty one means the key is absent. Rules
     /// that read only those fields run on the row, not the JSON.
     pub const COLUMNS_EXACT: u16 = 1 << 13;
+    /// With `COLUMNS_EXACT`: the event has an `errorMessage` key (rules
+    /// test its presence far more often than its value).
+    pub const HAS_ERROR_MESSAGE: u16 = 1 << 14;
 }
 
 /// One event: small integers only. Its size is asserted below, because it
@@ -252,6 +255,9 @@ impl EventStore {
         }
         if record.columns_exact {
             row_flags |= flags::COLUMNS_EXACT;
+            if record.has_error_message {
+                row_flags |= flags::HAS_ERROR_MESSAGE;
+            }
         }
         let raw_ref = self.raw.push(raw);
         let strings = &mut self.strings;

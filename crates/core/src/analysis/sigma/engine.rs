@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use super::correlate::{correlate, Record};
 use super::detection::Why;
-use super::matcher::{column_slot, text_of, ColumnValues, Event};
+use super::matcher::{text_of, value_column_slot, ColumnValues, Event, ERROR_MESSAGE_SLOT};
 use super::rule::Correlation;
 use super::{Compiled, RuleSet, Status};
 
@@ -197,6 +197,13 @@ impl<'s> Engine<'s> {
         plan
     }
 
+    /// How many of the runnable rules run on columns alone, and how many
+    /// there are.
+    pub fn rules_on_columns(&self) -> (usize, usize) {
+        let on_columns = self.runnable.iter().filter(|r| r.columns_only).count();
+        (on_columns, self.runnable.len())
+    }
+
     /// How many rules run on every event, whatever its name or source.
     pub fn general_rules(&self) -> usize {
         self.general.len()
@@ -229,7 +236,7 @@ pub struct StorePlan {
 fn groups_by_columns(correlation: &Correlation) -> bool {
     let is_column = |field: &str| {
         let path: Vec<String> = field.split('.').map(str::to_owned).collect();
-        column_slot(&path).is_some()
+        value_column_slot(&path).is_some()
     };
     correlation.group_by.iter().all(|f| is_column(f))
         && correlation
@@ -437,6 +444,7 @@ impl Engine<'_> {
         ];
         // Rows repeat a few values: each is made a JSON value once.
         let mut values: FxHashMap<u32, Rc<Vec<Json>>> = FxHashMap::default();
+        let (absent, present) = (Rc::new(Vec::new()), Rc::new(vec![Json::Null]));
         let mut by_pair: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
         let mut answers = Vec::new();
         for &index in rows {
@@ -458,7 +466,11 @@ impl Engine<'_> {
             }
             let ids = SLOTS.map(|field| field.of(row));
             let cache = std::cell::RefCell::new(&mut values);
+            let has_message = row.flags & crate::store::flags::HAS_ERROR_MESSAGE != 0;
             let columns = |slot: usize| {
+                if slot == ERROR_MESSAGE_SLOT {
+                    return if has_message { &present } else { &absent }.clone();
+                }
                 let id = ids[slot];
                 cache
                     .borrow_mut()

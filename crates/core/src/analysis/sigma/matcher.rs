@@ -427,16 +427,21 @@ impl FieldTest {
     }
 
     /// Whether every field this test reads (its own, and a `fieldref`'s)
-    /// is one of [`COLUMN_FIELDS`].
+    /// is one of [`COLUMN_FIELDS`], as far as the row keeps it.
     pub fn reads_only_columns(&self) -> bool {
         let referenced_ok = match &self.test {
             Test::Values { matchers, .. } => matchers.iter().all(|m| match m {
-                Matcher::FieldRef { path, .. } => column_slot(path).is_some(),
+                Matcher::FieldRef { path, .. } => value_column_slot(path).is_some(),
                 _ => true,
             }),
             _ => true,
         };
-        column_slot(&self.path).is_some() && referenced_ok
+        let own_ok = match column_slot(&self.path) {
+            Some(ERROR_MESSAGE_SLOT) => matches!(self.test, Test::Exists(_)),
+            Some(_) => true,
+            None => false,
+        };
+        own_ok && referenced_ok
     }
 
     /// Exact values this test demands of its field, lowercased, when it
@@ -479,7 +484,9 @@ fn split_path(field: &str) -> Vec<String> {
 /// [`column_slot`]: a rule that tests only these can run on a row whose
 /// columns are exactly its JSON's fields (see `store::flags::COLUMNS_EXACT`)
 /// without the JSON being read at all.
-pub const COLUMN_FIELDS: [&str; 7] = [
+/// The last is kept only as whether the key is there
+/// ([`ERROR_MESSAGE_SLOT`]): only `exists` tests of it run on columns.
+pub const COLUMN_FIELDS: [&str; 8] = [
     "eventName",
     "eventSource",
     "awsRegion",
@@ -487,7 +494,11 @@ pub const COLUMN_FIELDS: [&str; 7] = [
     "sourceIPAddress",
     "userAgent",
     "errorCode",
+    "errorMessage",
 ];
+
+/// The slot of `errorMessage`, whose presence alone the row keeps.
+pub const ERROR_MESSAGE_SLOT: usize = 7;
 
 /// Which of [`COLUMN_FIELDS`] a path is, if it is one.
 pub fn column_slot(path: &[String]) -> Option<usize> {
@@ -495,6 +506,11 @@ pub fn column_slot(path: &[String]) -> Option<usize> {
         [key] => COLUMN_FIELDS.iter().position(|field| field == key),
         _ => None,
     }
+}
+
+/// Which of [`COLUMN_FIELDS`] whose value the row holds a path is.
+pub fn value_column_slot(path: &[String]) -> Option<usize> {
+    column_slot(path).filter(|&slot| slot != ERROR_MESSAGE_SLOT)
 }
 
 /// An event's values for each of [`COLUMN_FIELDS`]: none when the field is
