@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test check build offline bench bench-wasm bench-browser bench-handover
+.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -47,6 +47,14 @@ bench-browser:
 	trunk build --release
 	cargo build --release --bin trailglass
 	node scripts/browser-bench.mjs $(or $(EVENTS),100000)
+
+# Sigma's browser figures alone (EVENTS=100000 by default): a load with the built-in rules, the corpus's
+# 850 rule files added after a load, and a load with them on, each beside its target.
+bench-sigma:
+	./scripts/setup.sh --browser
+	trunk build --release
+	cargo build --release --bin trailglass
+	node scripts/bench/sigma-browser.mjs $(or $(EVENTS),100000)
 
 # How files best cross from a picked folder to parse workers, on a bare page
 # (FOLDER=path, default: a generated 90,000-event trail).

@@ -47,9 +47,10 @@ pub enum ToParser<Files> {
         files: Vec<crate::protocol::RuleFile>,
         #[serde(with = "serde_bytes")]
         work: Vec<u8>,
-        /// Positions in the work where every rule runs, not only those
-        /// that need the JSON (the store checks the rest on its columns).
-        every_rule: Vec<u32>,
+        /// Positions in the work whose rows do not know some column slots
+        /// (the store checks what they know on its columns): the rules that
+        /// read those run here too.
+        unknown: Vec<(u32, u16)>,
     },
 }
 
@@ -164,7 +165,7 @@ pub fn run() {
                         rules: number,
                         files,
                         work,
-                        every_rule,
+                        unknown,
                     }) => {
                         if rules.as_ref().is_none_or(|(n, _)| *n != number) {
                             rules = Some((number, rule_set(&files)));
@@ -173,13 +174,13 @@ pub fn run() {
                         let engine = trailglass_core::analysis::sigma::engine::Engine::new(set);
                         ParserSays::Checked {
                             ask,
-                            answer: engine.check_work(&keep, &work, &every_rule).and_then(
-                                |checked| {
+                            answer: engine
+                                .check_work(&keep, &work, &unknown)
+                                .and_then(|checked| {
                                     serde_json::to_vec(&checked)
                                         .map(serde_bytes::ByteBuf::from)
                                         .map_err(|error| error.to_string())
-                                },
-                            ),
+                                }),
                         }
                     }
                     Err(error) => {

@@ -128,16 +128,16 @@ impl Asker {
     }
 
     /// The Sigma rules (`files` beside the built-in ones, numbered
-    /// `rules`) checked by `home` on the events of `work` (every rule at
-    /// the positions `every_rule`, elsewhere those that need JSON): the
-    /// events that did something, by position in the work.
+    /// `rules`) checked by `home` on the events of `work` (the rules that
+    /// need JSON, and at the positions `unknown` those that read what the
+    /// row does not know): the events that did something, by position.
     pub fn sigma(
         &self,
         home: u32,
         rules: u32,
         files: Vec<crate::protocol::RuleFile>,
         work: Vec<u8>,
-        every_rule: Vec<u32>,
+        unknown: Vec<(u32, u16)>,
     ) -> impl std::future::Future<
         Output = Result<Vec<(u32, trailglass_core::analysis::sigma::engine::Checked)>, String>,
     > {
@@ -146,7 +146,7 @@ impl Asker {
             rules,
             files,
             work,
-            every_rule,
+            unknown,
         });
         async move {
             match reply.await {

@@ -352,13 +352,13 @@ async fn run_sigma(
         let asks: Vec<_> = spread
             .shares
             .into_iter()
-            .map(|(home, share, every_rule)| {
+            .map(|(home, share, unknown)| {
                 let answer = asker.sigma(
                     home,
                     planned.number,
                     planned.files.clone(),
                     share.work,
-                    every_rule,
+                    unknown,
                 );
                 (home, share.rows, answer)
             })

@@ -284,6 +284,15 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
         r#""errorCode":"AccessDenied","userAgent":"curl","errorMessage":"no","#,
         r#""ErrorCode":"Folded","#,
         r#""errorMessage":null,"#,
+        // userIdentity.type, eventType and the session issuer's type are
+        // kept as codes for their usual spellings only.
+        r#""userIdentity":{"type":"Root"},"eventType":"AwsApiCall","#,
+        r#""userIdentity":{"type":"root"},"#,
+        r#""userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"type":"Role"}}},"#,
+        r#""userIdentity":{"Type":"Root"},"#,
+        r#""userIdentity.type":"Root","#,
+        r#""userIdentity":{"type":null},"#,
+        r#""userIdentity":{"type":"Root"},"eventType":"AwsServiceEvent","#,
     ]
     .iter()
     .enumerate()
@@ -298,13 +307,36 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
     loader.load("odd.json", trail.as_bytes());
     loader.store.seal();
     let store = &loader.store;
-    assert_eq!(store.len(), 8);
+    assert_eq!(store.len(), 15);
     let exact: Vec<bool> = store
         .rows
         .iter()
         .map(|r| r.flags & COLUMNS_EXACT != 0)
         .collect();
-    assert_eq!(exact, [true, false, false, false, true, true, false, true]);
+    assert_eq!(
+        exact,
+        [
+            true, false, false, false, true, true, false, true, true, true, true, true, true, true,
+            true
+        ]
+    );
+    use trailglass_core::store::kinds;
+    let identity_type = |row: usize| kinds::decode(store.rows[row].kinds, 0);
+    assert_eq!(identity_type(0), Some(None));
+    assert_eq!(identity_type(8), Some(Some("Root")));
+    assert_eq!(
+        identity_type(9),
+        None,
+        "another spelling is left to the JSON"
+    );
+    assert_eq!(kinds::decode(store.rows[10].kinds, 2), Some(Some("Role")));
+    assert_eq!(identity_type(11), None, "a key in another case");
+    assert_eq!(identity_type(12), None, "a key with dots");
+    assert_eq!(identity_type(13), None, "null");
+    assert_eq!(
+        kinds::decode(store.rows[14].kinds, 1),
+        Some(Some("AwsServiceEvent"))
+    );
     let mut set = RuleSet::default();
     for (id, selection) in [
         ("null", "errorCode: null"),
@@ -316,6 +348,14 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
         ("ref", "userAgent|fieldref: errorCode"),
         ("message", "errorMessage|exists: true"),
         ("no-message", "errorMessage|exists: false"),
+        ("root", "userIdentity.type: Root"),
+        ("root-cased", "userIdentity.type|cased: Root"),
+        ("type-null", "userIdentity.type: null"),
+        (
+            "issuer",
+            "userIdentity.sessionContext.sessionIssuer.type: Role",
+        ),
+        ("console", "eventType|startswith: AwsConsole"),
     ] {
         let rule = format!(
             "title: column {id}\nid: column-{id}\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: GetObject\n    {selection}\n  condition: selection\n"
@@ -333,7 +373,7 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
         results.hits[index.expect(id)].clone()
     };
     // A key in another case stands in for an absent one (row 6).
-    assert_eq!(hits("null"), [0, 1, 3, 4, 7]);
+    assert_eq!(hits("null"), [0, 1, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14]);
     assert_eq!(hits("exists"), [1, 2, 5, 6]);
     assert_eq!(hits("empty"), [2]);
     assert_eq!(hits("bool"), [3]);
@@ -341,5 +381,13 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
     assert_eq!(hits("neq"), [2, 6]);
     assert!(hits("ref").is_empty());
     assert_eq!(hits("message"), [5, 7]);
-    assert_eq!(hits("no-message"), [0, 1, 2, 3, 4, 6]);
+    assert_eq!(
+        hits("no-message"),
+        [0, 1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13, 14]
+    );
+    assert_eq!(hits("root"), [8, 9, 11, 12, 14]);
+    assert_eq!(hits("root-cased"), [8, 11, 12, 14]);
+    assert_eq!(hits("type-null"), [0, 1, 2, 3, 4, 5, 6, 7, 13]);
+    assert_eq!(hits("issuer"), [10]);
+    assert!(hits("console").is_empty());
 }

@@ -34,8 +34,10 @@ pub fn event_at(text: &str, open: usize) -> Option<(EventRecord<'_>, usize)> {
         bytes: text.as_bytes(),
         at: open,
         depth: 0,
+        kinds_exact: true,
     };
-    let record = walk.event()?;
+    let mut record = walk.event()?;
+    record.kinds_exact = walk.kinds_exact;
     Some((record, walk.at))
 }
 
@@ -149,6 +151,10 @@ struct Walk<'t> {
     bytes: &'t [u8],
     at: usize,
     depth: u32,
+    /// Cleared when `userIdentity.type`, `eventType` or the session
+    /// issuer's `type` is not absent or a non-empty string, or a key could
+    /// stand in for one of them (see [`EventRecord::kinds_exact`]).
+    kinds_exact: bool,
 }
 
 /// Marks a field as read; `None` when it was read before (serde_json's
@@ -465,7 +471,7 @@ impl<'t> Walk<'t> {
                 }
                 EVENT_TYPE => {
                     first_time(&mut seen, 10)?;
-                    r.event_type = walk.text_field()?;
+                    r.event_type = walk.kind_field()?;
                 }
                 RECIPIENT_ACCOUNT_ID if key == b"recipientAccountId" => {
                     first_time(&mut seen, 11)?;
@@ -529,10 +535,12 @@ impl<'t> Walk<'t> {
                 }
                 _ => {
                     // A rule's field finds a key in another case when the
-                    // exact one is absent (see `scan::values_at_path`).
+                    // exact one is absent, and a dotted path a key with dots
+                    // (see `sigma::matcher::Event::values`).
                     if folds_to_column(key) {
                         exact = false;
                     }
+                    walk.stands_in(key, &[b"userIdentity", b"eventType"]);
                     walk.skip()?
                 }
             }
@@ -540,6 +548,24 @@ impl<'t> Walk<'t> {
         })?;
         record.columns_exact = exact;
         Some(record)
+    }
+
+    /// One of the fields the store keeps as a code (see
+    /// `store::kinds`): clears `kinds_exact` unless it is a non-empty string.
+    fn kind_field(&mut self) -> Option<Text<'t>> {
+        let mut exact = true;
+        let value = self.column_field(&mut exact)?;
+        self.kinds_exact &= exact;
+        Some(value)
+    }
+
+    /// Clears `kinds_exact` when `key`, an unknown key beside one of
+    /// `fields`, could be read in its place: the same but for case, or a
+    /// key with dots (a dotted path tries those when the path is absent).
+    fn stands_in(&mut self, key: &[u8], fields: &[&[u8]]) {
+        if key.contains(&b'.') || fields.iter().any(|field| field.eq_ignore_ascii_case(key)) {
+            self.kinds_exact = false;
+        }
     }
 
     /// A field the store keeps as a column: `exact` is cleared unless it is
@@ -562,7 +588,7 @@ impl<'t> Walk<'t> {
             match code_of(key) {
                 TYPE => {
                     first_time(&mut seen, 0)?;
-                    i.identity_type = walk.text_field()?;
+                    i.identity_type = walk.kind_field()?;
                 }
                 PRINCIPAL_ID => {
                     first_time(&mut seen, 1)?;
@@ -604,7 +630,10 @@ impl<'t> Walk<'t> {
                     first_time(&mut seen, 10)?;
                     i.on_behalf_of = walk.nested(Self::on_behalf_of)?;
                 }
-                _ => walk.skip()?,
+                _ => {
+                    walk.stands_in(key, &[b"type", b"sessionContext"]);
+                    walk.skip()?
+                }
             }
             Some(())
         })?;
@@ -629,7 +658,10 @@ impl<'t> Walk<'t> {
                     first_time(&mut seen, 2)?;
                     c.source_identity = walk.text_field()?;
                 }
-                _ => walk.skip()?,
+                _ => {
+                    walk.stands_in(key, &[b"sessionIssuer"]);
+                    walk.skip()?
+                }
             }
             Some(())
         })?;
@@ -644,7 +676,7 @@ impl<'t> Walk<'t> {
             match code_of(key) {
                 TYPE => {
                     first_time(&mut seen, 0)?;
-                    i.issuer_type = walk.text_field()?;
+                    i.issuer_type = walk.kind_field()?;
                 }
                 PRINCIPAL_ID => {
                     first_time(&mut seen, 1)?;
@@ -662,7 +694,10 @@ impl<'t> Walk<'t> {
                     first_time(&mut seen, 4)?;
                     i.user_name = walk.text_field()?;
                 }
-                _ => walk.skip()?,
+                _ => {
+                    walk.stands_in(key, &[b"type"]);
+                    walk.skip()?
+                }
             }
             Some(())
         })?;
@@ -743,6 +778,7 @@ fn check_against_serde(text: &str, open: usize) -> bool {
     // Only the quick path says whether the columns are exact.
     record.columns_exact = false;
     record.has_error_message = false;
+    record.kinds_exact = false;
     let reference = serde_reading(text, open);
     assert_eq!(
         Some((format!("{record:?}"), end)),

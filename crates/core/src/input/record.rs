@@ -74,6 +74,11 @@ pub struct EventRecord<'a> {
     /// Set by the quick reader when the event has an `errorMessage` key.
     #[serde(skip)]
     pub has_error_message: bool,
+    /// Set by the quick reader when `userIdentity.type`, `eventType` and
+    /// `userIdentity.sessionContext.sessionIssuer.type` are each absent or
+    /// a non-empty string, and no other key could be read in their place.
+    #[serde(skip)]
+    pub kinds_exact: bool,
 }
 
 /// A JSON value kept as its text, borrowed from the input (read as serde_json's

@@ -77,6 +77,73 @@ impl Interner {
     }
 }
 
+/// `userIdentity.type`, `eventType` and the session issuer's `type` as
+/// codes in one byte of the row: each field's code is 0 when absent, the
+/// position + 1 of its value among the usual spellings, or all ones when it
+/// is something else (or not known exactly): then only the JSON can say.
+pub mod kinds {
+    /// The fields, in the order of their codes in the byte.
+    pub const FIELDS: [&str; 3] = [
+        "userIdentity.type",
+        "eventType",
+        "userIdentity.sessionContext.sessionIssuer.type",
+    ];
+    const VALUES: [&[&str]; 3] = [
+        &[
+            "Root",
+            "IAMUser",
+            "AssumedRole",
+            "AWSService",
+            "FederatedUser",
+            "IdentityCenterUser",
+        ],
+        &[
+            "AwsApiCall",
+            "AwsServiceEvent",
+            "AwsConsoleSignIn",
+            "AwsConsoleAction",
+            "AwsVpceEvent",
+            "AwsCloudTrailInsight",
+        ],
+        &["Role", "IAMUser"],
+    ];
+    const SHIFT: [u8; 3] = [0, 3, 6];
+    const WIDTH: [u8; 3] = [3, 3, 2];
+    /// Nothing known exactly.
+    pub const UNKNOWN: u8 = 0xff;
+
+    fn mask(field: usize) -> u8 {
+        ((1u16 << WIDTH[field]) - 1) as u8
+    }
+
+    /// The byte for these values (each absent, or a non-empty string).
+    pub fn encode(values: [Option<&str>; 3]) -> u8 {
+        let mut byte = 0;
+        for (field, value) in values.into_iter().enumerate() {
+            let code = match value {
+                None => 0,
+                Some(text) => VALUES[field]
+                    .iter()
+                    .position(|known| *known == text)
+                    .map_or(mask(field), |at| at as u8 + 1),
+            };
+            byte |= code << SHIFT[field];
+        }
+        byte
+    }
+
+    /// Field `field`'s value: `Some(None)` when absent, `None` when the
+    /// byte does not know it.
+    pub fn decode(byte: u8, field: usize) -> Option<Option<&'static str>> {
+        let code = (byte >> SHIFT[field]) & mask(field);
+        match code {
+            0 => Some(None),
+            code if code == mask(field) => None,
+            code => VALUES[field].get(code as usize - 1).map(|v| Some(*v)),
+        }
+    }
+}
+
 /// Per-event flags packed into the row.
 pub mod flags {
     pub const READ_ONLY: u16 = 1 << 7;
@@ -117,7 +184,8 @@ pub struct EventRow {
     /// `CredentialFacts` bits (0..=6) and `flags`.
     pub flags: u16,
     pub credential: u8,
-    pub _reserved: u8,
+    /// See [`kinds`].
+    pub kinds: u8,
 }
 
 /// A loop over rows that reads one column's ids, written once and compiled
@@ -279,7 +347,19 @@ impl EventStore {
             error_code: intern(&record.error_code),
             flags: row_flags,
             credential: credential as u8,
-            _reserved: 0,
+            kinds: if record.columns_exact && record.kinds_exact {
+                let identity = record.user_identity.as_ref();
+                let issuer = identity
+                    .and_then(|i| i.session_context.as_ref())
+                    .and_then(|c| c.session_issuer.as_ref());
+                kinds::encode([
+                    identity.and_then(|i| i.identity_type.as_deref()),
+                    record.event_type.as_deref(),
+                    issuer.and_then(|i| i.issuer_type.as_deref()),
+                ])
+            } else {
+                kinds::UNKNOWN
+            },
         };
         self.rows.push(row);
     }

@@ -307,7 +307,7 @@ impl Segment {
     }
 }
 
-const ROW_BYTES: usize = 8 + 4 * 11 + 2 + 1;
+const ROW_BYTES: usize = 8 + 4 * 11 + 2 + 1 + 1;
 
 struct Writer(Vec<u8>);
 
@@ -339,6 +339,7 @@ impl Writer {
         }
         self.0.extend_from_slice(&row.flags.to_le_bytes());
         self.0.push(row.credential);
+        self.0.push(row.kinds);
     }
 }
 
@@ -400,6 +401,7 @@ impl<'b> Reader<'b> {
         }
         row.flags = u16::from_le_bytes(self.array()?);
         row.credential = self.byte()?;
+        row.kinds = self.byte()?;
         Ok(row)
     }
 }

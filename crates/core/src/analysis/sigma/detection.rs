@@ -161,13 +161,22 @@ impl Detection {
         required(&self.condition, &self.searches, field)
     }
 
-    /// Whether every search tests only [`super::matcher::COLUMN_FIELDS`]
-    /// (no keywords, which read every value).
-    pub fn reads_only_columns(&self) -> bool {
-        self.searches.iter().all(|search| match search {
-            Search::Fields(maps) => maps.iter().flatten().all(FieldTest::reads_only_columns),
-            Search::Keywords { .. } => false,
-        })
+    /// The slots of [`super::matcher::COLUMN_FIELDS`] the searches test,
+    /// one bit each; `None` when they read anything else (keywords read
+    /// every value).
+    pub fn column_needs(&self) -> Option<u16> {
+        let mut needs = 0;
+        for search in &self.searches {
+            match search {
+                Search::Fields(maps) => {
+                    for test in maps.iter().flatten() {
+                        needs |= test.column_needs()?;
+                    }
+                }
+                Search::Keywords { .. } => return None,
+            }
+        }
+        Some(needs)
     }
 
     /// Every field name the searches test.

@@ -9,7 +9,9 @@ use serde_json::Value as Json;
 
 use super::correlate::{correlate, Record};
 use super::detection::Why;
-use super::matcher::{text_of, value_column_slot, ColumnValues, Event, ERROR_MESSAGE_SLOT};
+use super::matcher::{
+    text_of, value_column_slot, ColumnValues, Event, ERROR_MESSAGE_SLOT, FIRST_KIND_SLOT,
+};
 use super::rule::Correlation;
 use super::{Compiled, RuleSet, Status};
 
@@ -21,9 +23,10 @@ struct Runnable {
     filters: Vec<usize>,
     /// (plan, reference, through which correlation) for each correlation it feeds.
     feeds: Vec<(usize, usize, Option<usize>)>,
-    /// It, its filters and what its correlations group by read only
-    /// [`COLUMN_FIELDS`]: it runs on a row's columns, without the JSON.
-    columns_only: bool,
+    /// The slots of [`COLUMN_FIELDS`] it, its filters and what its
+    /// correlations group by read, when they read nothing else: then it
+    /// runs on a row's columns (where the row knows them), not the JSON.
+    column_needs: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,18 +76,17 @@ impl<'s> Engine<'s> {
                 .filter(|(_, f)| f.filter.is_some() && f.applies_to.contains(&index))
                 .map(|(f, _)| f)
                 .collect();
-            let columns_only = detection.reads_only_columns()
-                && filters.iter().all(|&f| {
-                    set.filters[f]
-                        .filter
-                        .as_ref()
-                        .is_none_or(|filter| filter.detection.reads_only_columns())
-                });
+            let column_needs = detection.column_needs().and_then(|own| {
+                filters.iter().try_fold(own, |needs, &f| {
+                    let filter = set.filters[f].filter.as_ref();
+                    Some(needs | filter.map_or(Some(0), |f| f.detection.column_needs())?)
+                })
+            });
             engine.runnable.push(Runnable {
                 rule: index,
                 filters,
                 feeds: Vec::new(),
-                columns_only,
+                column_needs,
             });
             if let Some(names) = detection.required(NAME_FIELD) {
                 for name in names {
@@ -119,7 +121,10 @@ impl<'s> Engine<'s> {
                     if let Some(&r) = runnable_of.get(&base) {
                         let runnable = &mut engine.runnable[r];
                         runnable.feeds.push((plan, reference, through));
-                        runnable.columns_only &= groups_by_columns(correlation);
+                        runnable.column_needs = runnable
+                            .column_needs
+                            .zip(grouping_needs(correlation))
+                            .map(|(a, b)| a | b);
                     }
                 }
             }
@@ -141,16 +146,24 @@ impl<'s> Engine<'s> {
     }
 
     /// The runnable rules an event with this name and source can match
-    /// that need its JSON (`json`), or those that run on its columns.
+    /// that run on its JSON (`json`: those that need it, and those that read
+    /// a slot of `unknown`, what its row does not know), or those that run
+    /// on its row's columns (the others).
     pub fn candidates_needing(
         &self,
         event_name: &str,
         event_source: &str,
         json: bool,
+        unknown: u16,
         out: &mut Vec<u32>,
     ) {
         self.candidates(event_name, event_source, out);
-        out.retain(|&at| self.runnable[at as usize].columns_only != json);
+        out.retain(|&at| {
+            let on_json = self.runnable[at as usize]
+                .column_needs
+                .is_none_or(|slots| slots & unknown != 0);
+            on_json == json
+        });
     }
 
     /// How the events of `store` are to be checked: which rows' JSON must
@@ -160,7 +173,8 @@ impl<'s> Engine<'s> {
         #[derive(Clone, Copy)]
         struct Needs {
             json: bool,
-            columns: bool,
+            /// The slots the rules that run on columns read, if any do.
+            columns: Option<u16>,
         }
         let mut by_pair: FxHashMap<(u32, u32), Needs> = FxHashMap::default();
         let mut candidates = Vec::new();
@@ -174,23 +188,27 @@ impl<'s> Engine<'s> {
                         store.strings.get(row.event_source),
                         &mut candidates,
                     );
-                    let columns = candidates
-                        .iter()
-                        .filter(|&&at| self.runnable[at as usize].columns_only)
-                        .count();
-                    Needs {
-                        json: columns < candidates.len(),
-                        columns: columns > 0,
+                    let mut needs = Needs {
+                        json: false,
+                        columns: None,
+                    };
+                    for &at in &candidates {
+                        match self.runnable[at as usize].column_needs {
+                            Some(slots) => needs.columns = Some(needs.columns.unwrap_or(0) | slots),
+                            None => needs.json = true,
+                        }
                     }
+                    needs
                 });
-            let exact = row.flags & crate::store::flags::COLUMNS_EXACT != 0;
-            if needs.columns && exact {
+            let unknown = unknown_slots(row);
+            if needs.columns.is_some() && unknown != u16::MAX {
                 plan.columns.push(index);
             }
-            if needs.json || (needs.columns && !exact) {
+            let unknown_read = needs.columns.unwrap_or(0) & unknown;
+            if needs.json || unknown_read != 0 {
                 plan.json.push(index);
-                if needs.columns && !exact {
-                    plan.every_rule.push(plan.json.len() as u32 - 1);
+                if unknown_read != 0 {
+                    plan.unknown.push((plan.json.len() as u32 - 1, unknown));
                 }
             }
         }
@@ -200,7 +218,11 @@ impl<'s> Engine<'s> {
     /// How many of the runnable rules run on columns alone, and how many
     /// there are.
     pub fn rules_on_columns(&self) -> (usize, usize) {
-        let on_columns = self.runnable.iter().filter(|r| r.columns_only).count();
+        let on_columns = self
+            .runnable
+            .iter()
+            .filter(|r| r.column_needs.is_some())
+            .count();
         (on_columns, self.runnable.len())
     }
 
@@ -225,29 +247,48 @@ impl<'s> Engine<'s> {
 pub struct StorePlan {
     /// Rows whose JSON is read, ascending.
     pub json: Vec<usize>,
-    /// Positions in `json` of the rows whose columns are not exactly their
-    /// JSON's: every rule runs on their JSON, not only those that need it.
-    pub every_rule: Vec<u32>,
+    /// Positions in `json` (ascending) of the rows that do not know some
+    /// slots of [`COLUMN_FIELDS`] their rules read, and those slots: the
+    /// rules that read them run on the JSON too (all of them where the
+    /// columns are not exactly the JSON's).
+    pub unknown: Vec<(u32, u16)>,
     /// Rows the rules that need no JSON run on, from their columns, ascending.
     pub columns: Vec<usize>,
 }
 
-/// Whether what `correlation` groups by and aggregates are all columns.
-fn groups_by_columns(correlation: &Correlation) -> bool {
-    let is_column = |field: &str| {
+/// The slots of [`COLUMN_FIELDS`] what `correlation` groups by and
+/// aggregates are, when they are all columns.
+fn grouping_needs(correlation: &Correlation) -> Option<u16> {
+    let slot = |field: &str| {
         let path: Vec<String> = field.split('.').map(str::to_owned).collect();
-        value_column_slot(&path).is_some()
+        value_column_slot(&path).map(|slot| 1u16 << slot)
     };
-    correlation.group_by.iter().all(|f| is_column(f))
-        && correlation
-            .field
-            .as_deref()
-            .is_none_or(|fields| fields.split(',').all(is_column))
-        && correlation
-            .aliases
-            .iter()
-            .flat_map(|(_, per_rule)| per_rule)
-            .all(|(_, mapped)| is_column(mapped))
+    let mut needs = 0;
+    for field in &correlation.group_by {
+        needs |= slot(field)?;
+    }
+    for field in correlation.field.iter().flat_map(|f| f.split(',')) {
+        needs |= slot(field)?;
+    }
+    for (_, mapped) in correlation
+        .aliases
+        .iter()
+        .flat_map(|(_, per_rule)| per_rule)
+    {
+        needs |= slot(mapped)?;
+    }
+    Some(needs)
+}
+
+/// The slots of [`COLUMN_FIELDS`] a row does not know exactly: all when its
+/// columns are not exactly its JSON's, else the codes it could not keep.
+fn unknown_slots(row: &crate::store::EventRow) -> u16 {
+    if row.flags & crate::store::flags::COLUMNS_EXACT == 0 {
+        return u16::MAX;
+    }
+    (0..crate::store::kinds::FIELDS.len())
+        .filter(|&field| crate::store::kinds::decode(row.kinds, field).is_none())
+        .fold(0, |slots, field| slots | 1 << (FIRST_KIND_SLOT + field))
 }
 
 /// The detection rules that feed `rule` (itself, if a detection).
@@ -361,18 +402,19 @@ impl Engine<'_> {
     /// [`Self::check`] for each event a worker keeps that `work` names
     /// (blocks and spans, as [`crate::store::partition::split_scan`] cuts
     /// them): the events that did something, by position in the work.
-    /// Only the rules that need JSON run, except at the positions
-    /// `every_rule` (ascending) names (see [`StorePlan::every_rule`]).
+    /// Only the rules that need JSON run, and at the positions `unknown`
+    /// names, those that read what the row does not know (see
+    /// [`StorePlan::unknown`]).
     pub fn check_work(
         &self,
         keep: &crate::store::rawstore::RawStore,
         work: &[u8],
-        every_rule: &[u32],
+        unknown: &[(u32, u16)],
     ) -> Result<Vec<(u32, Checked)>, String> {
         let mut answers = Vec::new();
         let mut position = 0u32;
-        let mut every_rule = every_rule.iter().copied().peekable();
-        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>, bool), Vec<u32>> = FxHashMap::default();
+        let mut unknown = unknown.iter().copied().peekable();
+        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>, u16), Vec<u32>> = FxHashMap::default();
         for (id, spans) in crate::store::partition::work_blocks(work)? {
             let block = if id < keep.block_count() {
                 keep.block(id)
@@ -384,19 +426,19 @@ impl Engine<'_> {
                 let json = block.get(start..start + len as usize).unwrap_or_default();
                 let name = first_text(json, "eventName");
                 let source = first_text(json, "eventSource");
-                let every = every_rule.next_if_eq(&position).is_some();
-                let candidates = by_pair.entry((name, source, every)).or_insert_with_key(
-                    |(name, source, every)| {
+                let slots = unknown
+                    .next_if(|&(at, _)| at == position)
+                    .map_or(0, |(_, slots)| slots);
+                let candidates = by_pair.entry((name, source, slots)).or_insert_with_key(
+                    |(name, source, slots)| {
                         let mut candidates = Vec::new();
-                        let (name, source) = (
-                            String::from_utf8_lossy(name),
-                            String::from_utf8_lossy(source),
+                        self.candidates_needing(
+                            &String::from_utf8_lossy(name),
+                            &String::from_utf8_lossy(source),
+                            true,
+                            *slots,
+                            &mut candidates,
                         );
-                        if *every {
-                            self.candidates(&name, &source, &mut candidates);
-                        } else {
-                            self.candidates_needing(&name, &source, true, &mut candidates);
-                        }
                         candidates
                     },
                 );
@@ -445,18 +487,21 @@ impl Engine<'_> {
         // Rows repeat a few values: each is made a JSON value once.
         let mut values: FxHashMap<u32, Rc<Vec<Json>>> = FxHashMap::default();
         let (absent, present) = (Rc::new(Vec::new()), Rc::new(vec![Json::Null]));
-        let mut by_pair: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
+        let mut kinds: FxHashMap<(usize, &'static str), Rc<Vec<Json>>> = FxHashMap::default();
+        let mut by_pair: FxHashMap<(u32, u32, u16), Vec<u32>> = FxHashMap::default();
         let mut answers = Vec::new();
         for &index in rows {
             let row = &store.rows[index];
+            let unknown = unknown_slots(row);
             let candidates = by_pair
-                .entry((row.event_name, row.event_source))
+                .entry((row.event_name, row.event_source, unknown))
                 .or_insert_with(|| {
                     let mut candidates = Vec::new();
                     self.candidates_needing(
                         store.strings.get(row.event_name),
                         store.strings.get(row.event_source),
                         false,
+                        unknown,
                         &mut candidates,
                     );
                     candidates
@@ -465,15 +510,26 @@ impl Engine<'_> {
                 continue;
             }
             let ids = SLOTS.map(|field| field.of(row));
-            let cache = std::cell::RefCell::new(&mut values);
+            let cache = std::cell::RefCell::new((&mut values, &mut kinds));
             let has_message = row.flags & crate::store::flags::HAS_ERROR_MESSAGE != 0;
             let columns = |slot: usize| {
                 if slot == ERROR_MESSAGE_SLOT {
                     return if has_message { &present } else { &absent }.clone();
                 }
+                let (values, kinds) = &mut *cache.borrow_mut();
+                if slot >= FIRST_KIND_SLOT {
+                    let field = slot - FIRST_KIND_SLOT;
+                    // The plan sends rows whose code is not known to the JSON.
+                    let Some(Some(value)) = crate::store::kinds::decode(row.kinds, field) else {
+                        return absent.clone();
+                    };
+                    return kinds
+                        .entry((slot, value))
+                        .or_insert_with(|| Rc::new(vec![Json::String(value.to_owned())]))
+                        .clone();
+                }
                 let id = ids[slot];
-                cache
-                    .borrow_mut()
+                values
                     .entry(id)
                     .or_insert_with(|| {
                         let text = store.strings.get(id);
@@ -501,9 +557,13 @@ pub struct Spread {
     /// (row, what it did), from the store's columns and the JSON kept here.
     pub here: Vec<(usize, Checked)>,
     /// Per worker: its share of rows and work, and the positions in it
-    /// where every rule runs (for [`Engine::check_work`]).
-    pub shares: Vec<(u32, crate::store::partition::ScanShare, Vec<u32>)>,
+    /// whose rows do not know some slots (for [`Engine::check_work`]).
+    pub shares: Vec<(u32, crate::store::partition::ScanShare, Unknown)>,
 }
+
+/// Positions in some work, and the column slots the row there does not know
+/// (see [`StorePlan::unknown`]).
+pub type Unknown = Vec<(u32, u16)>;
 
 impl Engine<'_> {
     /// Checks what can be checked where `store` is (columns, and the JSON
@@ -511,10 +571,10 @@ impl Engine<'_> {
     pub fn spread(&self, store: &crate::store::EventStore) -> Spread {
         let plan = self.plan_store(store);
         let mut here = self.check_store_columns(store, &plan.columns);
-        let every: FxHashSet<usize> = plan
-            .every_rule
+        let unknown: FxHashMap<usize, u16> = plan
+            .unknown
             .iter()
-            .map(|&position| plan.json[position as usize])
+            .map(|&(position, slots)| (plan.json[position as usize], slots))
             .collect();
         let (local, shares) = crate::store::partition::split_scan(store, &plan.json);
         let mut reader = store.raw_reader();
@@ -525,11 +585,8 @@ impl Engine<'_> {
                 store.strings.get(event.event_name),
                 store.strings.get(event.event_source),
             );
-            if every.contains(&row) {
-                self.candidates(name, source, &mut candidates);
-            } else {
-                self.candidates_needing(name, source, true, &mut candidates);
-            }
+            let slots = unknown.get(&row).copied().unwrap_or(0);
+            self.candidates_needing(name, source, true, slots, &mut candidates);
             let checked = self.check(reader.json(event), &candidates);
             if !checked.is_empty() {
                 here.push((row, checked));
@@ -542,8 +599,7 @@ impl Engine<'_> {
                     .rows
                     .iter()
                     .enumerate()
-                    .filter(|(_, row)| every.contains(row))
-                    .map(|(position, _)| position as u32)
+                    .filter_map(|(position, row)| Some((position as u32, *unknown.get(row)?)))
                     .collect();
                 (home, share, positions)
             })
@@ -798,24 +854,26 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
     let mut reader = store.raw_reader();
     // A store has few distinct (name, source) pairs: their candidates are
     // worked out once each.
-    let mut by_pair: FxHashMap<(u32, u32, bool), Vec<u32>> = FxHashMap::default();
-    let mut every_rule = plan.every_rule.iter().copied().peekable();
+    let mut by_pair: FxHashMap<(u32, u32, u16), Vec<u32>> = FxHashMap::default();
+    let mut unknown = plan.unknown.iter().copied().peekable();
     // Rows in store order read the raw blocks in order; correlations sort
     // by time themselves.
     for (position, &row) in plan.json.iter().enumerate() {
         let event = &store.rows[row];
-        let every = every_rule.next_if_eq(&(position as u32)).is_some();
+        let slots = unknown
+            .next_if(|&(at, _)| at == position as u32)
+            .map_or(0, |(_, slots)| slots);
         let candidates = by_pair
-            .entry((event.event_name, event.event_source, every))
+            .entry((event.event_name, event.event_source, slots))
             .or_insert_with(|| {
                 let mut candidates = Vec::new();
-                let name = store.strings.get(event.event_name);
-                let source = store.strings.get(event.event_source);
-                if every {
-                    engine.candidates(name, source, &mut candidates);
-                } else {
-                    engine.candidates_needing(name, source, true, &mut candidates);
-                }
+                engine.candidates_needing(
+                    store.strings.get(event.event_name),
+                    store.strings.get(event.event_source),
+                    true,
+                    slots,
+                    &mut candidates,
+                );
                 candidates
             });
         let checked = engine.check(reader.json(event), candidates);

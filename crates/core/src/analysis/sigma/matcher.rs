@@ -426,22 +426,22 @@ impl FieldTest {
         }
     }
 
-    /// Whether every field this test reads (its own, and a `fieldref`'s)
-    /// is one of [`COLUMN_FIELDS`], as far as the row keeps it.
-    pub fn reads_only_columns(&self) -> bool {
-        let referenced_ok = match &self.test {
-            Test::Values { matchers, .. } => matchers.iter().all(|m| match m {
-                Matcher::FieldRef { path, .. } => value_column_slot(path).is_some(),
-                _ => true,
-            }),
-            _ => true,
-        };
-        let own_ok = match column_slot(&self.path) {
-            Some(ERROR_MESSAGE_SLOT) => matches!(self.test, Test::Exists(_)),
-            Some(_) => true,
-            None => false,
-        };
-        own_ok && referenced_ok
+    /// The slots of [`COLUMN_FIELDS`] this test reads (its own field, and
+    /// a `fieldref`'s), one bit each; `None` when it reads anything else.
+    pub fn column_needs(&self) -> Option<u16> {
+        let own = column_slot(&self.path)?;
+        if own == ERROR_MESSAGE_SLOT && !matches!(self.test, Test::Exists(_)) {
+            return None;
+        }
+        let mut needs = 1 << own;
+        if let Test::Values { matchers, .. } = &self.test {
+            for matcher in matchers {
+                if let Matcher::FieldRef { path, .. } = matcher {
+                    needs |= 1 << value_column_slot(path)?;
+                }
+            }
+        }
+        Some(needs)
     }
 
     /// Exact values this test demands of its field, lowercased, when it
@@ -484,9 +484,10 @@ fn split_path(field: &str) -> Vec<String> {
 /// [`column_slot`]: a rule that tests only these can run on a row whose
 /// columns are exactly its JSON's fields (see `store::flags::COLUMNS_EXACT`)
 /// without the JSON being read at all.
-/// The last is kept only as whether the key is there
-/// ([`ERROR_MESSAGE_SLOT`]): only `exists` tests of it run on columns.
-pub const COLUMN_FIELDS: [&str; 8] = [
+/// `errorMessage` is kept only as whether the key is there
+/// ([`ERROR_MESSAGE_SLOT`]): only `exists` tests of it run on columns. The
+/// last three are codes (`store::kinds`), known on most rows, not all.
+pub const COLUMN_FIELDS: [&str; 11] = [
     "eventName",
     "eventSource",
     "awsRegion",
@@ -495,17 +496,21 @@ pub const COLUMN_FIELDS: [&str; 8] = [
     "userAgent",
     "errorCode",
     "errorMessage",
+    "userIdentity.type",
+    "eventType",
+    "userIdentity.sessionContext.sessionIssuer.type",
 ];
 
 /// The slot of `errorMessage`, whose presence alone the row keeps.
 pub const ERROR_MESSAGE_SLOT: usize = 7;
+/// The first of the slots the row keeps as codes.
+pub const FIRST_KIND_SLOT: usize = 8;
 
 /// Which of [`COLUMN_FIELDS`] a path is, if it is one.
 pub fn column_slot(path: &[String]) -> Option<usize> {
-    match path {
-        [key] => COLUMN_FIELDS.iter().position(|field| field == key),
-        _ => None,
-    }
+    COLUMN_FIELDS
+        .iter()
+        .position(|field| field.split('.').eq(path.iter().map(String::as_str)))
 }
 
 /// Which of [`COLUMN_FIELDS`] whose value the row holds a path is.
