@@ -488,24 +488,11 @@ impl Engine<'_> {
         let mut values: FxHashMap<u32, Rc<Vec<Json>>> = FxHashMap::default();
         let (absent, present) = (Rc::new(Vec::new()), Rc::new(vec![Json::Null]));
         let mut kinds: FxHashMap<(usize, &'static str), Rc<Vec<Json>>> = FxHashMap::default();
-        let mut by_pair: FxHashMap<(u32, u32, u16), Vec<u32>> = FxHashMap::default();
+        let mut by_row = RowCandidates::default();
         let mut answers = Vec::new();
         for &index in rows {
             let row = &store.rows[index];
-            let unknown = unknown_slots(row);
-            let candidates = by_pair
-                .entry((row.event_name, row.event_source, unknown))
-                .or_insert_with(|| {
-                    let mut candidates = Vec::new();
-                    self.candidates_needing(
-                        store.strings.get(row.event_name),
-                        store.strings.get(row.event_source),
-                        false,
-                        unknown,
-                        &mut candidates,
-                    );
-                    candidates
-                });
+            let candidates = by_row.of(self, store, row, false, unknown_slots(row));
             if candidates.is_empty() {
                 continue;
             }
@@ -578,16 +565,12 @@ impl Engine<'_> {
             .collect();
         let (local, shares) = crate::store::partition::split_scan(store, &plan.json);
         let mut reader = store.raw_reader();
-        let mut candidates = Vec::new();
+        let mut by_row = RowCandidates::default();
         for row in local {
             let event = &store.rows[row];
-            let (name, source) = (
-                store.strings.get(event.event_name),
-                store.strings.get(event.event_source),
-            );
             let slots = unknown.get(&row).copied().unwrap_or(0);
-            self.candidates_needing(name, source, true, slots, &mut candidates);
-            let checked = self.check(reader.json(event), &candidates);
+            let candidates = by_row.of(self, store, event, true, slots);
+            let checked = self.check(reader.json(event), candidates);
             if !checked.is_empty() {
                 here.push((row, checked));
             }
@@ -842,6 +825,38 @@ pub fn present_values<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<St
     values.map(str::to_lowercase).collect()
 }
 
+/// The candidates of a store's rows ([`Engine::candidates_needing`]): a
+/// store has few distinct (name, source, unknown slots), each worked out once.
+#[derive(Default)]
+struct RowCandidates {
+    by_key: FxHashMap<(u32, u32, u16, bool), Vec<u32>>,
+}
+
+impl RowCandidates {
+    fn of(
+        &mut self,
+        engine: &Engine<'_>,
+        store: &crate::store::EventStore,
+        row: &crate::store::EventRow,
+        json: bool,
+        unknown: u16,
+    ) -> &[u32] {
+        self.by_key
+            .entry((row.event_name, row.event_source, unknown, json))
+            .or_insert_with(|| {
+                let mut candidates = Vec::new();
+                engine.candidates_needing(
+                    store.strings.get(row.event_name),
+                    store.strings.get(row.event_source),
+                    json,
+                    unknown,
+                    &mut candidates,
+                );
+                candidates
+            })
+    }
+}
+
 /// Runs `set` over every event of `store`, reading an
 /// event's JSON only when some rule may match it.
 pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
@@ -852,9 +867,7 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
         run.absorb(row as u32, store.rows[row].time_ms, checked);
     }
     let mut reader = store.raw_reader();
-    // A store has few distinct (name, source) pairs: their candidates are
-    // worked out once each.
-    let mut by_pair: FxHashMap<(u32, u32, u16), Vec<u32>> = FxHashMap::default();
+    let mut by_row = RowCandidates::default();
     let mut unknown = plan.unknown.iter().copied().peekable();
     // Rows in store order read the raw blocks in order; correlations sort
     // by time themselves.
@@ -863,19 +876,7 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
         let slots = unknown
             .next_if(|&(at, _)| at == position as u32)
             .map_or(0, |(_, slots)| slots);
-        let candidates = by_pair
-            .entry((event.event_name, event.event_source, slots))
-            .or_insert_with(|| {
-                let mut candidates = Vec::new();
-                engine.candidates_needing(
-                    store.strings.get(event.event_name),
-                    store.strings.get(event.event_source),
-                    true,
-                    slots,
-                    &mut candidates,
-                );
-                candidates
-            });
+        let candidates = by_row.of(&engine, store, event, true, slots);
         let checked = engine.check(reader.json(event), candidates);
         run.absorb(row as u32, event.time_ms, checked);
     }
