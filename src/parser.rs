@@ -9,6 +9,7 @@
 use super::handle::FileHandle;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use trailglass_core::analysis::sigma::engine::WorkRules;
 use trailglass_core::load::batch::BatchParse;
 use trailglass_core::load::ingest::{Limits, Loader};
 use trailglass_core::load::schedule::Job;
@@ -47,10 +48,12 @@ pub enum ToParser<Files> {
         files: Vec<crate::protocol::RuleFile>,
         #[serde(with = "serde_bytes")]
         work: Vec<u8>,
-        /// Positions in the work whose rows do not know some column slots
-        /// (the store checks what they know on its columns): the rules that
-        /// read those run here too.
-        unknown: Vec<(u32, u16)>,
+        /// The rules to run on each event of the work, as lists and the
+        /// index of each event's list (see
+        /// [`trailglass_core::analysis::sigma::engine::WorkRules`]).
+        lists: Vec<Vec<u32>>,
+        #[serde(with = "serde_bytes")]
+        of_event: Vec<u8>,
     },
 }
 
@@ -165,7 +168,8 @@ pub fn run() {
                         rules: number,
                         files,
                         work,
-                        unknown,
+                        lists,
+                        of_event,
                     }) => {
                         if rules.as_ref().is_none_or(|(n, _)| *n != number) {
                             rules = Some((number, rule_set(&files)));
@@ -175,7 +179,7 @@ pub fn run() {
                         ParserSays::Checked {
                             ask,
                             answer: engine
-                                .check_work(&keep, &work, &unknown)
+                                .check_work(&keep, &work, &WorkRules { lists, of_event })
                                 .and_then(|checked| {
                                     serde_json::to_vec(&checked)
                                         .map(serde_bytes::ByteBuf::from)

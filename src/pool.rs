@@ -128,16 +128,15 @@ impl Asker {
     }
 
     /// The Sigma rules (`files` beside the built-in ones, numbered
-    /// `rules`) checked by `home` on the events of `work` (the rules that
-    /// need JSON, and at the positions `unknown` those that read what the
-    /// row does not know): the events that did something, by position.
+    /// `rules`) checked by `home` on the events of `work` (each against the
+    /// rules `rules_of` gives it): the events that did something, by position.
     pub fn sigma(
         &self,
         home: u32,
         rules: u32,
         files: Vec<crate::protocol::RuleFile>,
         work: Vec<u8>,
-        unknown: Vec<(u32, u16)>,
+        rules_of: trailglass_core::analysis::sigma::engine::WorkRules,
     ) -> impl std::future::Future<
         Output = Result<Vec<(u32, trailglass_core::analysis::sigma::engine::Checked)>, String>,
     > {
@@ -146,7 +145,8 @@ impl Asker {
             rules,
             files,
             work,
-            unknown,
+            lists: rules_of.lists,
+            of_event: rules_of.of_event,
         });
         async move {
             match reply.await {

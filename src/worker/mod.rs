@@ -352,13 +352,13 @@ async fn run_sigma(
         let asks: Vec<_> = spread
             .shares
             .into_iter()
-            .map(|(home, share, unknown)| {
+            .map(|(home, share, rules_of)| {
                 let answer = asker.sigma(
                     home,
                     planned.number,
                     planned.files.clone(),
                     share.work,
-                    unknown,
+                    rules_of,
                 );
                 (home, share.rows, answer)
             })

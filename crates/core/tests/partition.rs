@@ -360,9 +360,9 @@ fn sigma_rules_checked_where_the_json_is_find_what_one_store_finds() {
         run.absorb(row as u32, store.rows[row].time_ms, checked);
     }
     let mut shared = 0;
-    for (home, share, unknown) in &spread.shares {
+    for (home, share, rules) in &spread.shares {
         for (position, checked) in engine
-            .check_work(&keeps[*home as usize], &share.work, unknown)
+            .check_work(&keeps[*home as usize], &share.work, rules)
             .unwrap()
         {
             let row = share.rows[position as usize];

@@ -402,19 +402,16 @@ impl Engine<'_> {
     /// [`Self::check`] for each event a worker keeps that `work` names
     /// (blocks and spans, as [`crate::store::partition::split_scan`] cuts
     /// them): the events that did something, by position in the work.
-    /// Only the rules that need JSON run, and at the positions `unknown`
-    /// names, those that read what the row does not know (see
-    /// [`StorePlan::unknown`]).
+    /// Each event runs the rules `rules` gives its position (the store
+    /// worked them out from its columns: see [`Engine::spread`]).
     pub fn check_work(
         &self,
         keep: &crate::store::rawstore::RawStore,
         work: &[u8],
-        unknown: &[(u32, u16)],
+        rules: &WorkRules,
     ) -> Result<Vec<(u32, Checked)>, String> {
         let mut answers = Vec::new();
         let mut position = 0u32;
-        let mut unknown = unknown.iter().copied().peekable();
-        let mut by_pair: FxHashMap<(Vec<u8>, Vec<u8>, u16), Vec<u32>> = FxHashMap::default();
         for (id, spans) in crate::store::partition::work_blocks(work)? {
             let block = if id < keep.block_count() {
                 keep.block(id)
@@ -424,25 +421,7 @@ impl Engine<'_> {
             for (offset, len) in spans {
                 let start = offset as usize;
                 let json = block.get(start..start + len as usize).unwrap_or_default();
-                let name = first_text(json, "eventName");
-                let source = first_text(json, "eventSource");
-                let slots = unknown
-                    .next_if(|&(at, _)| at == position)
-                    .map_or(0, |(_, slots)| slots);
-                let candidates = by_pair.entry((name, source, slots)).or_insert_with_key(
-                    |(name, source, slots)| {
-                        let mut candidates = Vec::new();
-                        self.candidates_needing(
-                            &String::from_utf8_lossy(name),
-                            &String::from_utf8_lossy(source),
-                            true,
-                            *slots,
-                            &mut candidates,
-                        );
-                        candidates
-                    },
-                );
-                let checked = self.check(json, candidates);
+                let checked = self.check(json, rules.of(position));
                 if !checked.is_empty() {
                     answers.push((position, checked));
                 }
@@ -451,17 +430,6 @@ impl Engine<'_> {
         }
         Ok(answers)
     }
-}
-
-/// A top-level string field's text, as the store reads it (empty if absent).
-fn first_text(json: &[u8], key: &str) -> Vec<u8> {
-    let mut found = Vec::new();
-    crate::input::scan::values_at_path(json, &[key.to_owned()], &mut found);
-    found
-        .first()
-        .and_then(|raw| serde_json::from_slice::<String>(raw).ok())
-        .map(String::into_bytes)
-        .unwrap_or_default()
 }
 
 impl Engine<'_> {
@@ -543,9 +511,33 @@ impl Engine<'_> {
 pub struct Spread {
     /// (row, what it did), from the store's columns and the JSON kept here.
     pub here: Vec<(usize, Checked)>,
-    /// Per worker: its share of rows and work, and the positions in it
-    /// whose rows do not know some slots (for [`Engine::check_work`]).
-    pub shares: Vec<(u32, crate::store::partition::ScanShare, Unknown)>,
+    /// Per worker: its share of rows and work, and the rules to run on
+    /// each of its events (for [`Engine::check_work`]).
+    pub shares: Vec<(u32, crate::store::partition::ScanShare, WorkRules)>,
+}
+
+/// The rules to run on each event of some work, by its position: a few
+/// distinct lists of runnable rules, and per event the index of its list
+/// (little-endian `u32`s: they cross between workers as bytes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkRules {
+    pub lists: Vec<Vec<u32>>,
+    pub of_event: Vec<u8>,
+}
+
+impl WorkRules {
+    /// The rules for the event at `position` (none, for a position or a
+    /// list the work does not have).
+    pub fn of(&self, position: u32) -> &[u32] {
+        (position as usize)
+            .checked_mul(4)
+            .and_then(|at| self.of_event.get(at..at.checked_add(4)?))
+            .and_then(|bytes| {
+                let list = u32::from_le_bytes(bytes.try_into().ok()?);
+                self.lists.get(list as usize)
+            })
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Positions in some work, and the column slots the row there does not know
@@ -578,13 +570,22 @@ impl Engine<'_> {
         let shares = shares
             .into_iter()
             .map(|(home, share)| {
-                let positions = share
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(position, row)| Some((position as u32, *unknown.get(row)?)))
-                    .collect();
-                (home, share, positions)
+                let mut rules = WorkRules::default();
+                let mut list_of: FxHashMap<(u32, u32, u16), u32> = FxHashMap::default();
+                for &row in &share.rows {
+                    let event = &store.rows[row];
+                    let slots = unknown.get(&row).copied().unwrap_or(0);
+                    let list = *list_of
+                        .entry((event.event_name, event.event_source, slots))
+                        .or_insert_with(|| {
+                            rules
+                                .lists
+                                .push(by_row.of(self, store, event, true, slots).to_vec());
+                            rules.lists.len() as u32 - 1
+                        });
+                    rules.of_event.extend_from_slice(&list.to_le_bytes());
+                }
+                (home, share, rules)
             })
             .collect();
         Spread { here, shares }

@@ -391,3 +391,20 @@ fn hostile_rule_files_are_refused_quickly() {
     assert!(last.reason.as_deref().unwrap().contains("not read"));
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn work_rules_give_each_position_its_list_and_nothing_past_them() {
+    let rules = engine::WorkRules {
+        lists: vec![vec![3, 5], vec![]],
+        of_event: [0u32, 1, 0, 7]
+            .iter()
+            .flat_map(|i| i.to_le_bytes())
+            .collect(),
+    };
+    assert_eq!(rules.of(0), [3, 5]);
+    assert!(rules.of(1).is_empty());
+    assert_eq!(rules.of(2), [3, 5]);
+    assert!(rules.of(3).is_empty(), "a list the work does not have");
+    assert!(rules.of(4).is_empty(), "a position past the work");
+    assert!(rules.of(u32::MAX).is_empty());
+}
