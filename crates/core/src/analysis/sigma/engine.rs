@@ -457,16 +457,35 @@ impl Engine<'_> {
         let (absent, present) = (Rc::new(Vec::new()), Rc::new(vec![Json::Null]));
         let mut kinds: FxHashMap<(usize, &'static str), Rc<Vec<Json>>> = FxHashMap::default();
         let mut by_row = RowCandidates::default();
+        // Rows with the same values in the slots their rules read do the
+        // same: each distinct set of values is checked once.
+        let mut memo: FxHashMap<[u32; 3 + COLUMN_SLOTS], Checked> = FxHashMap::default();
         let mut answers = Vec::new();
         for &index in rows {
             let row = &store.rows[index];
-            let candidates = by_row.of(self, store, row, false, unknown_slots(row));
+            let unknown = unknown_slots(row);
+            let (candidates, needs) = by_row.with_needs(self, store, row, unknown);
             if candidates.is_empty() {
                 continue;
             }
             let ids = SLOTS.map(|field| field.of(row));
-            let cache = std::cell::RefCell::new((&mut values, &mut kinds));
             let has_message = row.flags & crate::store::flags::HAS_ERROR_MESSAGE != 0;
+            let mut key = [0u32; 3 + COLUMN_SLOTS];
+            key[..3].copy_from_slice(&[row.event_name, row.event_source, u32::from(unknown)]);
+            for slot in (0..COLUMN_SLOTS).filter(|slot| needs & 1 << slot != 0) {
+                key[3 + slot] = match slot {
+                    ERROR_MESSAGE_SLOT => u32::from(has_message),
+                    slot if slot >= FIRST_KIND_SLOT => u32::from(row.kinds),
+                    slot => ids[slot],
+                };
+            }
+            if let Some(checked) = memo.get(&key) {
+                if !checked.is_empty() {
+                    answers.push((index, checked.clone()));
+                }
+                continue;
+            }
+            let cache = std::cell::RefCell::new((&mut values, &mut kinds));
             let columns = |slot: usize| {
                 if slot == ERROR_MESSAGE_SLOT {
                     return if has_message { &present } else { &absent }.clone();
@@ -498,8 +517,13 @@ impl Engine<'_> {
             };
             let checked = self.check_columns(&columns, candidates);
             if !checked.is_empty() {
-                answers.push((index, checked));
+                answers.push((index, checked.clone()));
             }
+            // Bounded, for stores where nearly every row is unlike the rest.
+            if memo.len() >= MAX_MEMO {
+                memo.clear();
+            }
+            memo.insert(key, checked);
         }
         answers
     }
@@ -826,14 +850,47 @@ pub fn present_values<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<St
     values.map(str::to_lowercase).collect()
 }
 
+/// Distinct row values whose rule outcomes the column pass keeps at once.
+const MAX_MEMO: usize = 1 << 18;
+const COLUMN_SLOTS: usize = super::matcher::COLUMN_FIELDS.len();
+
 /// The candidates of a store's rows ([`Engine::candidates_needing`]): a
 /// store has few distinct (name, source, unknown slots), each worked out once.
 #[derive(Default)]
 struct RowCandidates {
     by_key: FxHashMap<(u32, u32, u16, bool), Vec<u32>>,
+    needs: FxHashMap<(u32, u32, u16), (Vec<u32>, u16)>,
 }
 
 impl RowCandidates {
+    /// The rules that run on the row's columns, and the slots they read.
+    fn with_needs(
+        &mut self,
+        engine: &Engine<'_>,
+        store: &crate::store::EventStore,
+        row: &crate::store::EventRow,
+        unknown: u16,
+    ) -> (&[u32], u16) {
+        let (candidates, needs) = self
+            .needs
+            .entry((row.event_name, row.event_source, unknown))
+            .or_insert_with(|| {
+                let mut candidates = Vec::new();
+                engine.candidates_needing(
+                    store.strings.get(row.event_name),
+                    store.strings.get(row.event_source),
+                    false,
+                    unknown,
+                    &mut candidates,
+                );
+                let needs = candidates.iter().fold(0, |needs, &at| {
+                    needs | engine.runnable[at as usize].column_needs.unwrap_or(0)
+                });
+                (candidates, needs)
+            });
+        (candidates, *needs)
+    }
+
     fn of(
         &mut self,
         engine: &Engine<'_>,
