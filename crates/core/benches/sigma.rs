@@ -198,10 +198,10 @@ mod native {
         }
         big.store.seal();
         let engine = Engine::new(set);
-        let (on_columns, runnable) = engine.rules_on_columns();
+        let (on_columns, deferred, runnable) = engine.rules_on_columns();
         let plan = engine.plan_store(&big.store);
         println!(
-            "{on_columns} of {runnable} detection rules read only columns ({} general); rows: {} on their columns, {} whose JSON is read ({} for rules that read what the row does not know)",
+            "{on_columns} of {runnable} detection rules are tested on columns ({deferred} of them read the JSON of the events they match, to group them; {} rules are general); rows: {} on their columns, {} whose JSON is read ({} for rules that read what the row does not know)",
             engine.general_rules(),
             plan.columns.len(),
             plan.json.len(),

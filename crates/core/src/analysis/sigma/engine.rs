@@ -27,6 +27,23 @@ struct Runnable {
     /// correlations group by read, when they read nothing else: then it
     /// runs on a row's columns (where the row knows them), not the JSON.
     column_needs: Option<u16>,
+    /// The same for it and its filters alone: where only its correlations'
+    /// grouping needs the JSON, it is tested on the columns and only the
+    /// events it matches go to the JSON (it is *deferred* there).
+    detect_needs: Option<u16>,
+}
+
+impl Runnable {
+    /// The slots it reads where it is tested on the columns; `None` when
+    /// it is tested on the JSON.
+    fn column_slots(&self) -> Option<u16> {
+        self.column_needs.or(self.detect_needs)
+    }
+
+    /// Tested on the columns, grouped on the JSON of the events it matches.
+    fn deferred(&self) -> bool {
+        self.column_needs.is_none() && self.detect_needs.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +104,7 @@ impl<'s> Engine<'s> {
                 filters,
                 feeds: Vec::new(),
                 column_needs,
+                detect_needs: column_needs,
             });
             if let Some(names) = detection.required(NAME_FIELD) {
                 for name in names {
@@ -160,7 +178,7 @@ impl<'s> Engine<'s> {
         self.candidates(event_name, event_source, out);
         out.retain(|&at| {
             let on_json = self.runnable[at as usize]
-                .column_needs
+                .column_slots()
                 .is_none_or(|slots| slots & unknown != 0);
             on_json == json
         });
@@ -193,7 +211,7 @@ impl<'s> Engine<'s> {
                         columns: None,
                     };
                     for &at in &candidates {
-                        match self.runnable[at as usize].column_needs {
+                        match self.runnable[at as usize].column_slots() {
                             Some(slots) => needs.columns = Some(needs.columns.unwrap_or(0) | slots),
                             None => needs.json = true,
                         }
@@ -215,15 +233,17 @@ impl<'s> Engine<'s> {
         plan
     }
 
-    /// How many of the runnable rules run on columns alone, and how many
-    /// there are.
-    pub fn rules_on_columns(&self) -> (usize, usize) {
+    /// How many of the runnable rules are tested on columns, how many of
+    /// those read the JSON of the events they match (to group them), and
+    /// how many rules there are.
+    pub fn rules_on_columns(&self) -> (usize, usize, usize) {
         let on_columns = self
             .runnable
             .iter()
-            .filter(|r| r.column_needs.is_some())
+            .filter(|r| r.column_slots().is_some())
             .count();
-        (on_columns, self.runnable.len())
+        let deferred = self.runnable.iter().filter(|r| r.deferred()).count();
+        (on_columns, deferred, self.runnable.len())
     }
 
     /// How many rules run on every event, whatever its name or source.
@@ -339,27 +359,31 @@ pub struct Checked {
     pub filtered: Vec<(u32, u32)>,
     /// (plan, reference, group, value) per correlation input.
     pub records: Vec<(u32, u32, String, Option<String>)>,
+    /// Runnable rules the event's columns matched that group on its JSON:
+    /// they are tested again there (see [`Engine::spread`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<u32>,
 }
 
 impl Checked {
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty() && self.filtered.is_empty()
+        self.rules.is_empty() && self.filtered.is_empty() && self.deferred.is_empty()
     }
 }
 
 impl Engine<'_> {
     /// Tests one event against `candidates` (from [`Engine::candidates`]).
     pub fn check(&self, json: &[u8], candidates: &[u32]) -> Checked {
-        self.check_event(&Event::new(json), candidates)
+        self.check_event(&Event::new(json), candidates, false)
     }
 
     /// Tests an event known by its row's columns against `candidates`
     /// that need nothing else (see [`Engine::candidates_needing`]).
     pub fn check_columns(&self, columns: ColumnValues<'_>, candidates: &[u32]) -> Checked {
-        self.check_event(&Event::from_columns(columns), candidates)
+        self.check_event(&Event::from_columns(columns), candidates, true)
     }
 
-    fn check_event(&self, event: &Event, candidates: &[u32]) -> Checked {
+    fn check_event(&self, event: &Event, candidates: &[u32], on_columns: bool) -> Checked {
         let mut checked = Checked::default();
         for &at in candidates {
             let runnable = &self.runnable[at as usize];
@@ -379,6 +403,10 @@ impl Engine<'_> {
                 }
             }
             if !kept {
+                continue;
+            }
+            if on_columns && runnable.deferred() {
+                checked.deferred.push(at);
                 continue;
             }
             checked.rules.push(runnable.rule as u32);
@@ -579,14 +607,34 @@ impl Engine<'_> {
             .iter()
             .map(|&(position, slots)| (plan.json[position as usize], slots))
             .collect();
-        let (local, shares) = crate::store::partition::split_scan(store, &plan.json);
-        let mut reader = store.raw_reader();
+        // Rows whose columns matched a deferred rule go to the JSON too.
+        let mut deferred: FxHashMap<usize, Vec<u32>> = FxHashMap::default();
+        for (row, checked) in &mut here {
+            if !checked.deferred.is_empty() {
+                deferred.insert(*row, std::mem::take(&mut checked.deferred));
+            }
+        }
+        here.retain(|(_, checked)| !checked.is_empty());
+        let mut json_rows = plan.json;
+        if !deferred.is_empty() {
+            json_rows.extend(deferred.keys());
+            json_rows.sort_unstable();
+            json_rows.dedup();
+        }
         let mut by_row = RowCandidates::default();
-        for row in local {
+        let rules_of = |row: usize| -> (u32, u32, u16, Vec<u32>) {
             let event = &store.rows[row];
             let slots = unknown.get(&row).copied().unwrap_or(0);
-            let candidates = by_row.of(self, store, event, true, slots);
-            let checked = self.check(reader.json(event), candidates);
+            let matched = deferred.get(&row).cloned().unwrap_or_default();
+            (event.event_name, event.event_source, slots, matched)
+        };
+        let (local, shares) = crate::store::partition::split_scan(store, &json_rows);
+        let mut reader = store.raw_reader();
+        for row in local {
+            let event = &store.rows[row];
+            let (_, _, slots, mut list) = rules_of(row);
+            list.extend_from_slice(by_row.of(self, store, event, true, slots));
+            let checked = self.check(reader.json(event), &list);
             if !checked.is_empty() {
                 here.push((row, checked));
             }
@@ -595,18 +643,26 @@ impl Engine<'_> {
             .into_iter()
             .map(|(home, share)| {
                 let mut rules = WorkRules::default();
-                let mut list_of: FxHashMap<(u32, u32, u16), u32> = FxHashMap::default();
+                let mut list_of: FxHashMap<(u32, u32, u16, Vec<u32>), u32> = FxHashMap::default();
                 for &row in &share.rows {
-                    let event = &store.rows[row];
-                    let slots = unknown.get(&row).copied().unwrap_or(0);
-                    let list = *list_of
-                        .entry((event.event_name, event.event_source, slots))
-                        .or_insert_with(|| {
-                            rules
-                                .lists
-                                .push(by_row.of(self, store, event, true, slots).to_vec());
-                            rules.lists.len() as u32 - 1
-                        });
+                    let key = rules_of(row);
+                    let list = match list_of.get(&key) {
+                        Some(&list) => list,
+                        None => {
+                            let mut list = key.3.clone();
+                            list.extend_from_slice(by_row.of(
+                                self,
+                                store,
+                                &store.rows[row],
+                                true,
+                                key.2,
+                            ));
+                            rules.lists.push(list);
+                            let at = rules.lists.len() as u32 - 1;
+                            list_of.insert(key, at);
+                            at
+                        }
+                    };
                     rules.of_event.extend_from_slice(&list.to_le_bytes());
                 }
                 (home, share, rules)
@@ -884,7 +940,7 @@ impl RowCandidates {
                     &mut candidates,
                 );
                 let needs = candidates.iter().fold(0, |needs, &at| {
-                    needs | engine.runnable[at as usize].column_needs.unwrap_or(0)
+                    needs | engine.runnable[at as usize].column_slots().unwrap_or(0)
                 });
                 (candidates, needs)
             });
@@ -920,23 +976,11 @@ impl RowCandidates {
 pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
     let engine = Engine::new(set);
     let mut run = engine.start();
-    let plan = engine.plan_store(store);
-    for (row, checked) in engine.check_store_columns(store, &plan.columns) {
+    // A store with all its raw JSON at hand has no shares for others.
+    let spread = engine.spread(store);
+    debug_assert!(spread.shares.is_empty());
+    for (row, checked) in spread.here {
         run.absorb(row as u32, store.rows[row].time_ms, checked);
-    }
-    let mut reader = store.raw_reader();
-    let mut by_row = RowCandidates::default();
-    let mut unknown = plan.unknown.iter().copied().peekable();
-    // Rows in store order read the raw blocks in order; correlations sort
-    // by time themselves.
-    for (position, &row) in plan.json.iter().enumerate() {
-        let event = &store.rows[row];
-        let slots = unknown
-            .next_if(|&(at, _)| at == position as u32)
-            .map_or(0, |(_, slots)| slots);
-        let candidates = by_row.of(&engine, store, event, true, slots);
-        let checked = engine.check(reader.json(event), candidates);
-        run.absorb(row as u32, event.time_ms, checked);
     }
     run.covered(store.len());
     run.finish()
