@@ -20,26 +20,25 @@ pub fn is_rule_file(name: &str) -> bool {
     lower.ends_with(".yml") || lower.ends_with(".yaml")
 }
 
-/// The text of each picked rule file (invalid UTF-8 replaced: the rule
-/// lab then shows where the file stops making sense).
+/// Rule files read at once: a folder of hundreds is read in a fraction of
+/// the time one after another takes.
+const READS_IN_FLIGHT: usize = 64;
+
+/// The text of each picked rule file, in the order picked (invalid UTF-8
+/// replaced: the rule lab then shows where the file stops making sense).
 pub async fn read(picked: Vec<Picked>) -> Vec<RuleFile> {
-    let mut files = Vec::new();
-    for Picked { name, file } in picked {
-        let part = if file.size() > READ_LIMIT {
-            file.slice_with_f64_and_f64(0.0, READ_LIMIT).ok()
-        } else {
-            Some(web_sys::Blob::from(file))
-        };
-        let Some(part) = part else { continue };
-        let text = match JsFuture::from(part.array_buffer()).await {
-            Ok(buffer) => {
-                String::from_utf8_lossy(&js_sys::Uint8Array::new(&buffer).to_vec()).into_owned()
-            }
-            Err(error) => format!("# could not be read: {}", super::js_error_text(&error)),
-        };
-        files.push(RuleFile { name, text });
-    }
-    files
+    use futures_util::StreamExt;
+    futures_util::stream::iter(picked)
+        .map(|Picked { name, file }| async move {
+            let text = match super::files::read_prefix(&file, READ_LIMIT).await {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(()) => "# could not be read".to_owned(),
+            };
+            RuleFile { name, text }
+        })
+        .buffered(READS_IN_FLIGHT)
+        .collect()
+        .await
 }
 
 /// `files` with `added` in, a file of the same name replaced.

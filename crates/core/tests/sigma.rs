@@ -264,7 +264,10 @@ fn rules_on_columns_find_what_they_find_on_the_json() {
     let engine = Engine::new(&set);
     let (on_columns, deferred, _) = engine.rules_on_columns();
     assert!(on_columns > 700, "{on_columns} rules tested on columns");
-    assert!(deferred > 0, "a rule grouped on the JSON of what it matched");
+    assert!(
+        deferred > 0,
+        "a rule grouped on the JSON of what it matched"
+    );
     let plan = engine.plan_store(&loader.store);
     assert!(
         plan.columns.len() > 1000,
