@@ -158,3 +158,14 @@ fn every_cut_and_every_byte_swap_of_an_event_agrees_with_serde() {
         }
     }
 }
+
+#[test]
+fn what_only_the_quick_path_knows_is_not_a_disagreement() {
+    // Found by the ingest fuzz target: a record the quick path reads with
+    // its columns exact, which serde_json cannot say.
+    let text = "\"userIdentity\": {\n  \"type\": \"IAMUser\",\n  \"principalId\": \"AIDAJ45Q7YFFAREXAMPLE\",\n  \"arn\": \"arn:aws:iam::123456789012:user/Alice\",\n  \"accountId\": \"123456789012\",\n  \"accessKeyId\": \"\",\n  \"userName\": \"Alice\"\n}\n";
+    let open = text.find('{').unwrap();
+    let (record, _) = event_at(text, open).expect("the quick path reads it");
+    assert!(record.columns_exact && record.kinds_exact);
+    assert!(agrees_with_serde(text, open));
+}
