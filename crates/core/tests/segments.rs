@@ -371,10 +371,11 @@ fn in_order(loader: &Loader) -> View {
         .map(|row| {
             let strings = row.string_ids().map(|id| store.strings.get(id).to_owned());
             format!(
-                "{}|{}|{}|{:?}|{:?}|{}",
+                "{}|{}|{}|{}|{:?}|{:?}|{}",
                 row.time_ms,
                 row.flags,
                 row.credential,
+                row.kinds,
                 strings,
                 store.principals[row.principal as usize].principal,
                 String::from_utf8_lossy(&store.raw_json(row)),
@@ -686,4 +687,22 @@ fn a_split_text_missing_a_part_keeps_what_its_first_parts_proved_and_says_the_re
         loader.report.file_reports[0].shape,
         trailglass_core::load::report::FileShape::NotParsed
     );
+}
+
+/// Found by the ingest fuzz target: a record the quick reader reads when
+/// the file is whole and serde_json reads in a part must get the same row
+/// (the marks that say which of its fields the row knows exactly).
+#[test]
+fn a_record_gets_the_same_row_whichever_reader_takes_it() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/fuzz-found/ingest-flags-in-parts.json"
+    );
+    let bytes = std::fs::read(path).expect("fixture");
+    let whole = load_whole("found.json", &bytes);
+    assert!(whole.store.len() > 10);
+    let exact = trailglass_core::store::flags::COLUMNS_EXACT;
+    assert!(whole.store.rows.iter().any(|r| r.flags & exact != 0));
+    let (parts, _) = load_in_parts("found.json", &bytes, 3, None, true);
+    assert_same_as_whole(&in_order(&whole), &parts, "the found file in 3 parts");
 }

@@ -38,6 +38,7 @@ pub fn event_at(text: &str, open: usize) -> Option<(EventRecord<'_>, usize)> {
     };
     let mut record = walk.event()?;
     record.kinds_exact = walk.kinds_exact;
+    record.quick = true;
     Some((record, walk.at))
 }
 
@@ -763,7 +764,23 @@ fn quick_reading(text: &str, open: usize) -> Option<(String, usize)> {
     record.columns_exact = false;
     record.has_error_message = false;
     record.kinds_exact = false;
+    record.quick = false;
     Some((format!("{record:?}"), end))
+}
+
+/// What the quick reader marks on the event whose JSON is `raw` (columns
+/// exact, an `errorMessage` key, codes exact); all false where it gives up.
+pub fn quick_marks(raw: &[u8]) -> (bool, bool, bool) {
+    std::str::from_utf8(raw)
+        .ok()
+        .and_then(|text| event_at(text, text.find('{')?))
+        .map_or((false, false, false), |(record, _)| {
+            (
+                record.columns_exact,
+                record.has_error_message,
+                record.kinds_exact,
+            )
+        })
 }
 
 /// What serde_json makes of the record at `open`, as the quick path would

@@ -79,6 +79,12 @@ pub struct EventRecord<'a> {
     /// a non-empty string, and no other key could be read in their place.
     #[serde(skip)]
     pub kinds_exact: bool,
+    /// Read by the quick reader, so the three marks above are known; a
+    /// record serde_json read has them worked out from its bytes by the
+    /// store (see `eventscan::quick_marks`), so a file reads the same
+    /// whichever reader took each record.
+    #[serde(skip)]
+    pub quick: bool,
 }
 
 /// A JSON value kept as its text, borrowed from the input (read as serde_json's

@@ -321,9 +321,18 @@ impl EventStore {
         if is_access_denied(error_code) {
             row_flags |= flags::ACCESS_DENIED;
         }
-        if record.columns_exact {
+        let (columns_exact, has_error_message, kinds_exact) = if record.quick {
+            (
+                record.columns_exact,
+                record.has_error_message,
+                record.kinds_exact,
+            )
+        } else {
+            crate::input::eventscan::quick_marks(raw)
+        };
+        if columns_exact {
             row_flags |= flags::COLUMNS_EXACT;
-            if record.has_error_message {
+            if has_error_message {
                 row_flags |= flags::HAS_ERROR_MESSAGE;
             }
         }
@@ -347,7 +356,7 @@ impl EventStore {
             error_code: intern(&record.error_code),
             flags: row_flags,
             credential: credential as u8,
-            kinds: if record.columns_exact && record.kinds_exact {
+            kinds: if columns_exact && kinds_exact {
                 let identity = record.user_identity.as_ref();
                 let issuer = identity
                     .and_then(|i| i.session_context.as_ref())
