@@ -914,9 +914,11 @@ const COLUMN_SLOTS: usize = super::matcher::COLUMN_FIELDS.len();
 /// store has few distinct (name, source, unknown slots), each worked out once.
 #[derive(Default)]
 struct RowCandidates {
-    by_key: FxHashMap<(u32, u32, u16, bool), Vec<u32>>,
-    needs: FxHashMap<(u32, u32, u16), (Vec<u32>, u16)>,
+    by_key: FxHashMap<(u32, u32, u16, bool), Candidates>,
 }
+
+/// Runnable rules, and the column slots they read.
+type Candidates = (Vec<u32>, u16);
 
 impl RowCandidates {
     /// The rules that run on the row's columns, and the slots they read.
@@ -927,23 +929,7 @@ impl RowCandidates {
         row: &crate::store::EventRow,
         unknown: u16,
     ) -> (&[u32], u16) {
-        let (candidates, needs) = self
-            .needs
-            .entry((row.event_name, row.event_source, unknown))
-            .or_insert_with(|| {
-                let mut candidates = Vec::new();
-                engine.candidates_needing(
-                    store.strings.get(row.event_name),
-                    store.strings.get(row.event_source),
-                    false,
-                    unknown,
-                    &mut candidates,
-                );
-                let needs = candidates.iter().fold(0, |needs, &at| {
-                    needs | engine.runnable[at as usize].column_slots().unwrap_or(0)
-                });
-                (candidates, needs)
-            });
+        let (candidates, needs) = self.entry(engine, store, row, false, unknown);
         (candidates, *needs)
     }
 
@@ -955,6 +941,17 @@ impl RowCandidates {
         json: bool,
         unknown: u16,
     ) -> &[u32] {
+        &self.entry(engine, store, row, json, unknown).0
+    }
+
+    fn entry(
+        &mut self,
+        engine: &Engine<'_>,
+        store: &crate::store::EventStore,
+        row: &crate::store::EventRow,
+        json: bool,
+        unknown: u16,
+    ) -> &Candidates {
         self.by_key
             .entry((row.event_name, row.event_source, unknown, json))
             .or_insert_with(|| {
@@ -966,7 +963,10 @@ impl RowCandidates {
                     unknown,
                     &mut candidates,
                 );
-                candidates
+                let needs = candidates.iter().fold(0, |needs, &at| {
+                    needs | engine.runnable[at as usize].column_slots().unwrap_or(0)
+                });
+                (candidates, needs)
             })
     }
 }
