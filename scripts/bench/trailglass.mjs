@@ -210,7 +210,7 @@ export async function loadAndQuery(browser, url, folder, step) {
   const sigma = await page.locator('[data-testid=rule-lab]').evaluate((el) => ({
     runMs: Number(el.dataset.runMs),
     rules: Number(el.dataset.rules),
-    hits: [...document.querySelectorAll('[data-testid=rule-status]')].filter((r) => Number(r.dataset.hits) > 0).length,
+    hits: Number(document.querySelector('[data-testid=rule-show][data-show=hits]').dataset.count),
   }));
   await page.click('[data-testid=tab-events]');
   // Every instance's peak over the load and the queries (see memory.mjs).
@@ -272,7 +272,7 @@ async function sigmaRan(page) {
   return page.locator('[data-testid=rule-lab]').evaluate((el) => ({
     runMs: Number(el.dataset.runMs),
     rules: Number(el.dataset.rules),
-    hits: [...document.querySelectorAll('[data-testid=rule-status]')].filter((r) => Number(r.dataset.hits) > 0).length,
+    hits: Number(document.querySelector('[data-testid=rule-show][data-show=hits]').dataset.count),
     at: performance.now(),
   }));
 }
@@ -297,7 +297,7 @@ export async function sigmaCorpus(browser, url, folder) {
     }, true));
     await page.setInputFiles('[data-testid=rules-input]', files, { timeout: 0 });
     const addedAt = await page.evaluate(() => window.__rulesPickedAt);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rule-status]').length >= n, 57 + files.length, { timeout: 10 * 60_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=rule-lab]')?.dataset.rules) >= n, 57 + files.length, { timeout: 10 * 60_000 });
     const added = await sigmaRan(page);
     added.longTasks = await page.evaluate(([from, to]) => window.__longTasks
       .filter(([start]) => start >= from && start <= to).map(([, duration]) => Math.round(duration)), [addedAt, added.at]);

@@ -54,12 +54,75 @@ pub fn picked_from(event: &Event) -> Vec<Picked> {
         .collect()
 }
 
+/// Rows drawn at first and per "show more": a thousand rows cost the page a
+/// second of script and layout, and nobody reads past the first screens
+/// without narrowing the list.
+const ROWS_AT_A_TIME: usize = 100;
+
+/// The lab's narrowing choices: which statuses, as the chips name them.
+const SHOWS: [(&str, &str); 6] = [
+    ("all", "All"),
+    ("error", "Errors"),
+    ("hits", "With hits"),
+    ("ok", "OK"),
+    ("not-applicable", "Other log sources"),
+    ("cannot-fire", "Cannot fire"),
+];
+
+fn shown_by(show: &str, rule: &RuleStatusView) -> bool {
+    match show {
+        "all" => true,
+        "hits" => rule.hits > 0,
+        status => rule.status == status,
+    }
+}
+
+/// Whether every word of `text` is in the rule's title, id, author or file.
+fn matches_text(words: &[String], rule: &RuleStatusView) -> bool {
+    if words.is_empty() {
+        return true;
+    }
+    let haystack = format!(
+        "{} {} {} {}",
+        rule.title,
+        rule.id,
+        rule.about.author.as_deref().unwrap_or(""),
+        rule.about.file
+    )
+    .to_lowercase();
+    words.iter().all(|word| haystack.contains(word.as_str()))
+}
+
 #[component]
 pub fn RulesPanel(props: &RulesProps) -> Html {
     let lab = &props.lab;
-    let count = |status: &str| lab.rules.iter().filter(|r| r.status == status).count();
-    let mut rules: Vec<&RuleStatusView> = lab.rules.iter().collect();
+    let show = use_state(|| "all".to_string());
+    let text = use_state(String::new);
+    let limit = use_state(|| ROWS_AT_A_TIME);
+    let count = |status: &str| lab.rules.iter().filter(|r| shown_by(status, r)).count();
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let mut rules: Vec<&RuleStatusView> = lab
+        .rules
+        .iter()
+        .filter(|r| shown_by(&show, r) && matches_text(&words, r))
+        .collect();
     rules.sort_by_key(|r| (r.about.builtin, status_rank(r), std::cmp::Reverse(r.level)));
+    let matching = rules.len();
+    rules.truncate(*limit);
+    let on_text = {
+        let text = text.clone();
+        let limit = limit.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                text.set(input.value());
+                limit.set(ROWS_AT_A_TIME);
+            }
+        })
+    };
+    let more = |to: usize| {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(to))
+    };
     let on_pick = {
         let on_add = props.on_add.clone();
         Callback::from(move |event: Event| {
@@ -142,12 +205,45 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
                     }) }
                 </ul>
             }
-            <table class="rule-table">
+            <div class="rule-narrow" role="group" aria-label="Show rules">
+                { for SHOWS.iter().map(|(value, label)| {
+                    let pressed = *show == *value;
+                    let onclick = {
+                        let show = show.clone();
+                        let limit = limit.clone();
+                        let value = value.to_string();
+                        Callback::from(move |_: MouseEvent| {
+                            show.set(value.clone());
+                            limit.set(ROWS_AT_A_TIME);
+                        })
+                    };
+                    html! {
+                        <button class={classes!("chip", pressed.then_some("on"))} data-testid="rule-show" data-show={*value}
+                            data-count={count(value).to_string()} aria-pressed={pressed.to_string()} {onclick}>
+                            { format!("{label} {}", thousands(count(value))) }
+                        </button>
+                    }
+                }) }
+                <input type="search" class="rule-search" data-testid="rule-search" value={(*text).clone()}
+                    placeholder="Filter by title, id, author or file" aria-label="Filter rules" oninput={on_text} />
+            </div>
+            <table class="rule-table" data-matching={matching.to_string()}>
                 <thead><tr><th>{"Level"}</th><th>{"Rule"}</th><th>{"Hits"}</th><th>{"Status"}</th><th>{"Author · source"}</th></tr></thead>
                 <tbody>
-                    { for rules.into_iter().map(|rule| rule_row(rule, &props.on_open)) }
+                    { for rules.iter().map(|rule| rule_row(rule, &props.on_open)) }
                 </tbody>
             </table>
+            if matching > rules.len() {
+                <p class="rule-more" data-testid="rule-more">
+                    { format!("Showing {} of {} rules. ", thousands(rules.len()), thousands(matching)) }
+                    <button class="button small" data-testid="rule-show-more" onclick={more(rules.len() + ROWS_AT_A_TIME)}>
+                        { format!("Show {} more", thousands(ROWS_AT_A_TIME.min(matching - rules.len()))) }</button>
+                    {" "}
+                    <button class="button small ghost" data-testid="rule-show-all" onclick={more(usize::MAX)}>{"Show all"}</button>
+                </p>
+            } else if matching == 0 {
+                <p class="muted" data-testid="rule-none">{"No rule matches."}</p>
+            }
             <p class="muted small">{"Built-in rules: SigmaHQ (github.com/SigmaHQ/sigma), Detection Rule License 1.1; each rule's author is shown with it."}</p>
         </section>
     }
@@ -166,7 +262,8 @@ fn rule_row(rule: &RuleStatusView, on_open: &Callback<String>) -> Html {
     };
     let source = format!("{}:{}", rule.about.file, rule.about.line);
     html! {
-        <tr data-testid="rule-status" data-rule={rule.id.clone()} data-status={rule.status.clone()}
+        <tr key={format!("{}:{}:{}", rule.about.file, rule.about.line, rule.id)}
+            data-testid="rule-status" data-rule={rule.id.clone()} data-status={rule.status.clone()}
             data-hits={rule.hits.to_string()} class={classes!(format!("status-{}", rule.status))}>
             <td><span class={classes!("severity", format!("sev-{}", level.to_lowercase()))}>{ level }</span></td>
             <td>

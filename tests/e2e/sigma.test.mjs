@@ -161,6 +161,19 @@ test('rule files added by the user: statuses, a filter that says what it silence
   assert.match(await filter.textContent(), new RegExp(`${silenced} of ${ASSUME_ROLE_MISUSE}`));
   assert.deepEqual(await page.locator('[data-testid=rule-file]').evaluateAll((els) => els.map((e) => e.dataset.name).sort()),
     ['broken.yml', 'mine.yaml', 'quiet.yml', 'windows.yml']);
+  // The lab narrows: by status, and by words of a title, id, author or file.
+  const shownRules = () => page.locator('[data-testid=rule-status]').evaluateAll((rows) => rows.map((r) => [r.dataset.rule, r.dataset.status]));
+  await page.click('[data-testid=rule-show][data-show=error]');
+  assert.deepEqual(await shownRules(), [['broken-1', 'error']]);
+  assert.match(await page.locator('[data-testid=rule-show][data-show=error]').textContent(), /Errors 1$/);
+  await page.click('[data-testid=rule-show][data-show=all]');
+  await page.fill('[data-testid=rule-search]', 'MINE.yaml');
+  assert.deepEqual((await shownRules()).map(([rule]) => rule).sort(), ['mine-1', 'mine-2']);
+  await page.fill('[data-testid=rule-search]', 'mine.yaml no-such-word');
+  assert.equal(await page.locator('[data-testid=rule-status]').count(), 0);
+  await page.waitForSelector('[data-testid=rule-none]');
+  await page.fill('[data-testid=rule-search]', '');
+  assert.equal(await page.locator('[data-testid=rule-status]').count(), 61);
   await page.locator('.tabs').evaluate((el) => el.scrollIntoView());
   const docs = path.join(ROOT, 'docs');
   fs.mkdirSync(docs, { recursive: true });
@@ -174,6 +187,19 @@ test('rule files added by the user: statuses, a filter that says what it silence
   assert.equal(await finding('mine-2').getAttribute('data-severity'), 'Critical');
   await page.locator('.tabs').evaluate((el) => el.scrollIntoView());
   await screenshot(page, 'sigma-findings');
+
+  // Hundreds of rules draw a page at a time: every one is counted, a hundred are drawn until asked.
+  const many = Array.from({ length: 120 }, (_, i) => `title: Many ${i}\nid: many-${i}\ndetection:\n  s:\n    eventName: Nothing${i}\n  condition: s\n`).join('---\n');
+  await page.click('[data-testid=tab-rules]');
+  await page.setInputFiles('[data-testid=rules-input]', ruleFiles({ 'many.yml': many }));
+  await page.waitForSelector('[data-testid=rule-lab][data-rules="181"][data-ran=true]');
+  assert.equal(await page.locator('[data-testid=rule-status]').count(), 100);
+  assert.match(await page.locator('[data-testid=rule-more]').textContent(), /Showing 100 of 181 rules/);
+  await page.click('[data-testid=rule-show-more]');
+  assert.equal(await page.locator('[data-testid=rule-status]').count(), 181);
+  assert.equal(await page.locator('[data-testid=rule-more]').count(), 0);
+  await page.locator('[data-testid=rule-file][data-name="many.yml"] [data-testid=remove-rule-file]').click();
+  await page.waitForSelector('[data-testid=rule-lab][data-rules="61"]');
 });
 
 test('rule files come back after a reload, and go when removed', async () => {
