@@ -15,11 +15,13 @@
 //!   SQL, views, exports, pretty JSON);
 //! - [`analysis`]: detections, session lineage, coverage and digests, and
 //!   per-principal summaries.
+//! - [`case`]: what a responder marks and notes, and the report written from it.
 //!
 //! Shared by all of them: [`time`], [`diagnostic`], and the built-in
 //! [`sample`] trail.
 
 pub mod analysis;
+pub mod case;
 pub mod diagnostic;
 pub mod input;
 pub mod load;

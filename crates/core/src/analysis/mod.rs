@@ -1,12 +1,14 @@
 //! What the store means: [`detect`] runs the built-in detection rules,
 //! [`lineage`] follows a role session back to who started it, [`coverage`]
 //! tells which accounts, regions and hours the files cover and checks them
-//! against [`digest`] files, [`sigma`] runs Sigma rules, and [`summary`]
-//! aggregates per principal.
+//! against [`digest`] files, [`sigma`] runs Sigma rules, [`summary`]
+//! aggregates per principal, and [`navigator`] hands findings to MITRE's
+//! ATT&CK Navigator.
 
 pub mod coverage;
 pub mod detect;
 pub mod digest;
 pub mod lineage;
+pub mod navigator;
 pub mod sigma;
 pub mod summary;

@@ -58,3 +58,65 @@ fn cells_that_start_a_formula_are_neutralised() {
     assert_eq!(csv_cell("a,b"), "\"a,b\"");
     assert_eq!(csv_cell("plain"), "plain");
 }
+
+/// Timesketch's documented JSON Lines import: one object per line with
+/// `message` (string), `datetime` (ISO 8601) and `timestamp_desc` (string);
+/// any other attribute flat.
+fn assert_timesketch_line(line: &str) -> serde_json::Map<String, serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+    let object = value.as_object().expect("each line is an object").clone();
+    assert!(
+        object["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{line}"
+    );
+    assert!(
+        object["timestamp_desc"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{line}"
+    );
+    let datetime = object["datetime"].as_str().expect("datetime is text");
+    assert!(
+        crate::time::parse_rfc3339(datetime).is_some(),
+        "ISO 8601: {datetime}"
+    );
+    for (key, value) in &object {
+        assert!(
+            !value.is_object() && !value.is_array(),
+            "{key} is flat in {line}"
+        );
+    }
+    object
+}
+
+#[test]
+fn timesketch_lines_carry_the_required_fields_and_every_field_flat() {
+    let store = store();
+    let order = crate::query::view::time_order(&store);
+    let jsonl = timesketch_jsonl(&store, &order);
+    let text = String::from_utf8(jsonl).unwrap();
+    assert_eq!(text.lines().count(), order.len());
+    for line in text.lines() {
+        assert_timesketch_line(line);
+    }
+    let event = br#"{"eventVersion":"1.08","eventTime":"2024-05-01T10:00:00Z","eventName":"DeleteTrail","eventSource":"cloudtrail.amazonaws.com",
+        "sourceIPAddress":"203.0.113.9","errorCode":"AccessDenied","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/eve","sessionContext":{"attributes":{"mfaAuthenticated":"false"}}},
+        "resources":[{"ARN":"x"}],"responseElements":null}"#;
+    let line = timesketch_line(event, &[("tag", serde_json::json!(["exfil"]))]).unwrap();
+    let object = serde_json::from_str::<serde_json::Value>(&line).unwrap();
+    assert_eq!(
+        object["message"],
+        "arn:aws:iam::1:user/eve DeleteTrail on cloudtrail.amazonaws.com from 203.0.113.9: AccessDenied"
+    );
+    assert_eq!(object["datetime"], "2024-05-01T10:00:00Z");
+    assert_eq!(object["timestamp"], 1_714_557_600_000_000i64);
+    assert_eq!(
+        object["userIdentity.sessionContext.attributes.mfaAuthenticated"],
+        "false"
+    );
+    assert_eq!(object["resources"], r#"[{"ARN":"x"}]"#);
+    assert!(object.get("responseElements").is_none());
+    assert_eq!(object["tag"], serde_json::json!(["exfil"]));
+    assert!(timesketch_line(b"[1,2]", &[]).is_none());
+    assert!(timesketch_line(b"not json", &[]).is_none());
+}
