@@ -4,7 +4,9 @@
 //! and the layout of the views. The hooks in `hooks` keep the worker's view,
 //! the URL and the keyboard in step with the state.
 
+use super::casefile;
 use super::client::Client;
+use super::download::download;
 use super::files::{hand_over, picked, stop_hand_over, take_dropped, walk_dropped, Picked};
 use super::hooks::{
     initial_fragment, use_coverage_when, use_debounced_view, use_fragment_sync, use_lineage_of,
@@ -12,8 +14,9 @@ use super::hooks::{
 };
 use super::protocol::RuleFile;
 use super::rulefiles;
-use super::state::{Action, AppState, LoadPhase, Tab};
+use super::state::{Action, AppState, CaseEdit, LoadPhase, Tab};
 use super::ui::actions::PageActions;
+use super::ui::case::{CasePanel, PrincipalNote};
 use super::ui::coverage::CoverageView;
 use super::ui::detail::EventDetailPanel;
 use super::ui::facets::FacetSidebar;
@@ -160,6 +163,81 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(rulefiles::keep(files));
         })
     };
+    // The case: read from this browser once, kept again whenever it changes.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.emit(Action::Case(CaseEdit::Restored(casefile::stored().await)));
+            });
+        });
+    }
+    {
+        // Compared by address: every edit makes a new case.
+        let case = state.0.case.clone();
+        use_effect_with(
+            (Rc::as_ptr(&case) as usize, state.0.case_ready),
+            move |(_, ready)| {
+                if *ready {
+                    wasm_bindgen_futures::spawn_local(async move { casefile::keep(&case).await });
+                }
+            },
+        );
+    }
+    let on_case = dispatch.reform(Action::Case);
+    let case_panel = {
+        let app = &state.0;
+        let case = app.case.clone();
+        let on_import = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |file: web_sys::File| {
+                let dispatch = dispatch.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    dispatch.emit(Action::Case(CaseEdit::Imported(
+                        casefile::import(file).await,
+                    )));
+                });
+            })
+        };
+        let on_export_case = {
+            let case = case.clone();
+            Callback::from(move |_| {
+                download(
+                    "trailglass-case.json".into(),
+                    "application/json".into(),
+                    case.to_file().as_bytes(),
+                    false,
+                )
+            })
+        };
+        let on_export_timesketch = {
+            let case = case.clone();
+            Callback::from(move |_| {
+                download(
+                    "trailglass-case.timesketch.jsonl".into(),
+                    "application/x-ndjson".into(),
+                    &casefile::timesketch(&case),
+                    false,
+                )
+            })
+        };
+        let on_report = {
+            let (client, dispatch, case) = (client.clone(), dispatch.clone(), case.clone());
+            Callback::from(move |_| {
+                dispatch.emit(Action::ReportStarted);
+                client.report((*case).clone(), super::files::all_picked());
+            })
+        };
+        let on_open = {
+            let client = client.clone();
+            Callback::from(move |key: String| client.find_event(key))
+        };
+        html! {
+            <CasePanel case={case} notice={app.case_notice.clone()} report_progress={app.report_progress}
+                on_open={on_open} on_edit={on_case.clone()} on_import={on_import} on_export_case={on_export_case}
+                on_export_timesketch={on_export_timesketch} on_report={on_report} />
+        }
+    };
     let on_drop = {
         let client = client.clone();
         let dispatch = dispatch.clone();
@@ -242,8 +320,12 @@ pub fn App() -> Html {
         },
         Tab::Findings => html! {
             <FindingsPanel findings={app.findings.clone()} on_open={dispatch.reform(Action::OpenFinding)}
-                sigma_ran={app.rule_lab.ran} />
+                sigma_ran={app.rule_lab.ran} on_navigator={{
+                    let findings = app.findings.clone();
+                    Callback::from(move |_| download("trailglass-findings.navigator.json".into(), "application/json".into(), &casefile::navigator(&findings), false))
+                }} />
         },
+        Tab::Case => case_panel,
         Tab::Rules => html! {
             <RulesPanel lab={app.rule_lab.clone()} on_add={add_rules.clone()} on_remove={remove_rules.clone()}
                 on_open={dispatch.reform(Action::OpenFinding)} />
@@ -264,7 +346,7 @@ pub fn App() -> Html {
             if has_data {
                 <Toolbar request={app.request.clone()} parsed={parsed} error={app.query_error.clone()}
                     view={view.clone()} on_query={on_query} />
-                { principal_banner(app, dispatch.reform(|_: MouseEvent| Action::Principal(None))) }
+                { principal_banner(app, dispatch.reform(|_: MouseEvent| Action::Principal(None)), &on_case) }
                 if revealed.timeline() {
                     <TimelineChart timeline={view.timeline.clone()} zoomed={app.request.range.is_some()} local_time={app.local_time}
                         on_range={dispatch.reform(Action::Range)} on_toggle_local={dispatch.reform(|_: ()| Action::ToggleLocalTime)} />
@@ -278,13 +360,15 @@ pub fn App() -> Html {
                     { tab_button(Tab::Coverage, "Coverage", "tab-coverage") }
                     { tab_button(Tab::Findings, &format!("Findings ({})", app.findings.len()), "tab-findings") }
                     { tab_button(Tab::Rules, &format!("Rules ({})", app.rule_lab.rules.len()), "tab-rules") }
+                    { tab_button(Tab::Case, &format!("Case ({})", app.case.events.len()), "tab-case") }
                 </nav>
                 <div class="workspace">
                     <FacetSidebar facets={view.facets.iter().take(revealed.facets()).cloned().collect::<Vec<_>>()}
                         shown={view.shown} />
                     <main class="main">{ main_view }</main>
                     if let Some(detail) = &app.detail {
-                        <EventDetailPanel detail={detail.clone()} on_close={dispatch.reform(|_: ()| Action::CloseDetail)} />
+                        <EventDetailPanel detail={detail.clone()} on_close={dispatch.reform(|_: ()| Action::CloseDetail)}
+                            marked={app.case.event(&detail.key).cloned()} on_case={on_case.clone()} />
                     }
                 </div>
             } else if !loading {
@@ -319,7 +403,11 @@ pub fn App() -> Html {
 }
 
 /// The open principal's banner: who, their counts, and who is behind their sessions.
-fn principal_banner(app: &AppState, on_clear: Callback<MouseEvent>) -> Html {
+fn principal_banner(
+    app: &AppState,
+    on_clear: Callback<MouseEvent>,
+    on_case: &Callback<CaseEdit>,
+) -> Html {
     let Some(id) = app.request.principal else {
         return Html::default();
     };
@@ -336,6 +424,9 @@ fn principal_banner(app: &AppState, on_clear: Callback<MouseEvent>) -> Html {
                 <strong>{ format!("#{id}") }</strong>
             }
             <button class="button small" data-testid="clear-principal" onclick={on_clear}>{"Show everyone"}</button>
+            if let Some(p) = stats {
+                <PrincipalNote principal={p.name.clone()} note={app.case.principal_note(&p.name).to_owned()} on_edit={on_case.clone()} />
+            }
             if let Some((_, chains)) = app.lineage.as_ref().filter(|(of, _)| *of == id) {
                 <LineageView chains={chains.clone()} />
             }

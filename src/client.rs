@@ -140,6 +140,19 @@ impl Client {
         self.send(ToWorker::SetRules { files });
     }
 
+    /// Opens the event a case knows by `key`, if it is loaded.
+    pub fn find_event(&self, key: String) {
+        self.send(ToWorker::FindEvent { key });
+    }
+
+    /// Asks for the case report; `files` are hashed for it.
+    pub fn report(&self, case: trailglass_core::case::Case, files: Vec<FileHandle>) {
+        self.send(ToWorker::Report {
+            case: Box::new(case),
+            files,
+        });
+    }
+
     /// Asks who is behind a principal's sessions.
     pub fn lineage(&self, principal: u32) {
         self.send(ToWorker::Lineage { principal });

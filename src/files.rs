@@ -195,6 +195,19 @@ pub fn picked(names: &[String]) -> Vec<FileHandle> {
     })
 }
 
+/// Handles for every file handed over since the last Clear, by name.
+pub fn all_picked() -> Vec<FileHandle> {
+    PICKED.with(|picked| {
+        let mut all: Vec<FileHandle> = picked
+            .borrow()
+            .iter()
+            .map(|(name, file)| FileHandle::from_file(name.clone(), file.clone()))
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    })
+}
+
 /// What reading a file on the page gave.
 enum PageRead {
     Bytes(js_sys::ArrayBuffer),

@@ -77,6 +77,8 @@ pub fn use_shortcuts(dispatch: Callback<Action>) {
                 match event.key().as_str() {
                     "Escape" => dispatch.emit(Action::CloseDetail),
                     "f" if !typing && !modified => dispatch.emit(Action::Tab(Tab::Findings)),
+                    "s" if !typing && !modified => dispatch.emit(Action::ToggleStar),
+                    "c" if !typing && !modified => dispatch.emit(Action::Tab(Tab::Case)),
                     "/" if !typing => {
                         event.prevent_default();
                         if let Some(search) = gloo::utils::document()

@@ -5,6 +5,7 @@
 //! [`state`] and [`protocol`], plain data and logic, are tested natively.
 
 pub mod app;
+pub mod casefile;
 pub mod client;
 pub mod codec;
 pub mod download;
@@ -12,6 +13,7 @@ pub mod fault;
 pub mod files;
 pub mod handle;
 pub mod hooks;
+pub mod idb;
 pub mod parser;
 pub mod pool;
 pub mod protocol;

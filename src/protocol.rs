@@ -61,6 +61,17 @@ pub enum ToWorker<F> {
     SetRules {
         files: Vec<RuleFile>,
     },
+    /// Opens the event a case knows by `key` (its `eventID`), if it is loaded.
+    FindEvent {
+        key: String,
+    },
+    /// The case report: the worker adds the findings, the lineage of the
+    /// case's principals, the coverage verdicts and the loaded files'
+    /// SHA-256 (the page hands the files over again), and sends the HTML back.
+    Report {
+        case: Box<trailglass_core::case::Case>,
+        files: Vec<F>,
+    },
 }
 
 /// A rule file the user picked or dropped, as kept in the browser.
@@ -93,6 +104,8 @@ pub enum ExportFormat {
     EventsJson,
     EventsJsonGz,
     EventsCsv,
+    /// The filtered events as Timesketch JSON Lines.
+    EventsTimesketch,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,6 +141,15 @@ pub enum FromWorker {
     Coverage(Box<trailglass_core::analysis::coverage::CoverageReport>),
     /// Every Sigma rule loaded, with its status and hits.
     RuleLab(Box<RuleLab>),
+    /// No loaded event has the key a case asked for.
+    NotLoaded {
+        key: String,
+    },
+    /// How far the report is: files hashed of all.
+    ReportProgress {
+        hashed: usize,
+        files: usize,
+    },
 }
 
 /// The rule lab: every Sigma rule and filter, what became of it, what it found.
@@ -245,6 +267,8 @@ pub struct ViewResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventDetail {
     pub id: u32,
+    /// What a case knows the event by (see `trailglass_core::case::event_key`).
+    pub key: String,
     pub row: TableRow,
     pub facts: Vec<(String, String)>,
     pub lines: Vec<Line>,

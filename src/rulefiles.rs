@@ -4,12 +4,9 @@
 
 use super::files::Picked;
 use super::protocol::RuleFile;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
-const DATABASE: &str = "trailglass";
-const STORE: &str = "rule-files";
+use super::idb::{database, done, RULE_FILES as STORE};
 /// A rule file past this is not read whole: the worker reads the first
 /// bytes and says the file is too big (its limit is 16 MB).
 const READ_LIMIT: f64 = 16.0 * 1024.0 * 1024.0 + 1.0;
@@ -50,46 +47,6 @@ pub fn merged(mut files: Vec<RuleFile>, added: Vec<RuleFile>) -> Vec<RuleFile> {
         }
     }
     files
-}
-
-/// Waits for an IndexedDB request.
-async fn done(request: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = {
-            let request = request.clone();
-            Closure::once_into_js(move || {
-                let _ = resolve.call1(&JsValue::NULL, &request.result().unwrap_or(JsValue::NULL));
-            })
-        };
-        let failed = Closure::once_into_js(move |event: JsValue| {
-            let _ = reject.call1(&JsValue::NULL, &event);
-        });
-        request.set_onsuccess(Some(ok.unchecked_ref()));
-        request.set_onerror(Some(failed.unchecked_ref()));
-    });
-    JsFuture::from(promise).await
-}
-
-async fn database() -> Result<web_sys::IdbDatabase, JsValue> {
-    let factory = web_sys::window()
-        .ok_or(JsValue::NULL)?
-        .indexed_db()?
-        .ok_or(JsValue::NULL)?;
-    let open = factory.open_with_u32(DATABASE, 1)?;
-    let upgrade = Closure::once_into_js({
-        let open = open.clone();
-        move || {
-            // Version 1's upgrade runs only on a database without the store.
-            if let Ok(db) = open
-                .result()
-                .and_then(|r| r.dyn_into::<web_sys::IdbDatabase>())
-            {
-                let _ = db.create_object_store(STORE);
-            }
-        }
-    });
-    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    done(&open).await?.dyn_into()
 }
 
 /// The rule files kept in this browser, in the order they were added.

@@ -7,6 +7,7 @@ use super::protocol::{
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use trailglass_core::analysis::lineage::Chain;
+use trailglass_core::case::{Case, CaseEvent};
 use trailglass_core::query::view::TableRow;
 use trailglass_core::store::columns::Column;
 
@@ -28,6 +29,8 @@ pub enum Tab {
     Findings,
     /// The rule lab: every Sigma rule with its status.
     Rules,
+    /// The case: starred events, notes, the report.
+    Case,
 }
 
 /// A query term that matches one value of a field exactly, or excludes it
@@ -76,6 +79,30 @@ pub struct AppState {
     pub findings: Rc<Vec<FindingView>>,
     /// Every Sigma rule with its status and hits.
     pub rule_lab: Rc<RuleLab>,
+    /// What the responder marked and wrote (kept in this browser).
+    pub case: Rc<Case>,
+    /// Whether the case kept in this browser has been read: until then the
+    /// page's empty case must not overwrite it.
+    pub case_ready: bool,
+    /// A message about the case: an event not loaded, an import refused.
+    pub case_notice: Option<String>,
+    /// The report being written: files hashed of all.
+    pub report_progress: Option<(usize, usize)>,
+}
+
+/// A change to the case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseEdit {
+    Star(CaseEvent, bool),
+    Note(CaseEvent, String),
+    Tags(CaseEvent, String),
+    PrincipalNote(String, String),
+    Title(String),
+    /// The case kept in this browser, read at start.
+    Restored(Case),
+    /// A case file read: merged into this one, or why it was refused.
+    Imported(Result<Case, String>),
+    Clear,
 }
 
 pub enum Action {
@@ -95,6 +122,11 @@ pub enum Action {
     ToggleColumn(Column),
     /// Show a finding's events: its search, over all time and principals.
     OpenFinding(String),
+    Case(CaseEdit),
+    /// Stars the open event, or unstars it.
+    ToggleStar,
+    /// The report is asked for.
+    ReportStarted,
 }
 
 impl AppState {
@@ -153,6 +185,15 @@ impl AppState {
                 next.principal_name = None;
                 next.tab = Tab::Events;
             }
+            Action::Case(edit) => next.edit_case(edit),
+            Action::ToggleStar => {
+                if let Some(detail) = &next.detail {
+                    let event = case_event_of(detail);
+                    let on = !next.case.event(&event.key).is_some_and(|e| e.starred);
+                    next.edit_case(CaseEdit::Star(event, on));
+                }
+            }
+            Action::ReportStarted => next.report_progress = Some((0, 0)),
             Action::ToggleColumn(column) => {
                 if let Some(at) = next.toggled_columns.iter().position(|c| *c == column) {
                     next.toggled_columns.remove(at);
@@ -215,14 +256,69 @@ impl AppState {
                         .map(|(i, row)| (offset + i, row)),
                 );
             }
-            FromWorker::Event(detail) => self.detail = Some(Rc::from(detail)),
+            FromWorker::Event(detail) => {
+                self.case_notice = None;
+                self.detail = Some(Rc::from(detail));
+            }
+            FromWorker::NotLoaded { key } => {
+                self.case_notice = Some(format!(
+                    "Event {key} is not in what is loaded: load the files it came from to open it."
+                ));
+            }
+            FromWorker::ReportProgress { hashed, files } => {
+                self.report_progress = (hashed < files).then_some((hashed, files));
+            }
             FromWorker::Findings(findings) => self.findings = Rc::new(findings),
             FromWorker::RuleLab(lab) => self.rule_lab = Rc::from(lab),
-            FromWorker::Export { .. } => {}
+            FromWorker::Export { .. } => self.report_progress = None,
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
             FromWorker::Lineage { principal, chains } => {
                 self.lineage = Some((principal, Rc::new(chains)));
             }
+        }
+    }
+
+    fn edit_case(&mut self, edit: CaseEdit) {
+        let full = "The case is full: it holds at most 20,000 events and 20,000 principal notes.";
+        let case = Rc::make_mut(&mut self.case);
+        let kept = match edit {
+            CaseEdit::Star(event, on) => case.set_star(&event, on),
+            CaseEdit::Note(event, note) => case.set_note(&event, &note),
+            CaseEdit::Tags(event, tags) => case.set_tags(&event, &tags),
+            CaseEdit::PrincipalNote(principal, note) => case.set_principal_note(&principal, &note),
+            CaseEdit::Title(title) => {
+                case.title = title.chars().take(1_000).collect();
+                true
+            }
+            CaseEdit::Restored(stored) => {
+                // Marks made before the kept case was read join it.
+                let made = std::mem::replace(case, stored);
+                case.merge(made);
+                self.case_ready = true;
+                true
+            }
+            CaseEdit::Imported(Ok(imported)) => {
+                let events = imported.events.len();
+                let refused = case.merge(imported);
+                self.case_notice = Some(if refused == 0 {
+                    format!("Imported a case file of {events} events.")
+                } else {
+                    format!("Imported a case file; {refused} entries did not fit. {full}")
+                });
+                true
+            }
+            CaseEdit::Imported(Err(why)) => {
+                self.case_notice = Some(format!("Case file refused: {why}"));
+                true
+            }
+            CaseEdit::Clear => {
+                *case = Case::default();
+                self.case_notice = None;
+                true
+            }
+        };
+        if !kept {
+            self.case_notice = Some(full.to_owned());
         }
     }
 
@@ -253,6 +349,7 @@ impl AppState {
             Tab::Coverage => parts.push("tab=coverage".to_owned()),
             Tab::Findings => parts.push("tab=findings".to_owned()),
             Tab::Rules => parts.push("tab=rules".to_owned()),
+            Tab::Case => parts.push("tab=case".to_owned()),
         }
         parts.join("&")
     }
@@ -277,6 +374,7 @@ impl AppState {
                         "coverage" => Tab::Coverage,
                         "findings" => Tab::Findings,
                         "rules" => Tab::Rules,
+                        "case" => Tab::Case,
                         _ => Tab::Events,
                     }
                 }
@@ -285,6 +383,22 @@ impl AppState {
         }
         state.request.range = from.zip(to).filter(|(f, t)| f < t);
         state
+    }
+}
+
+/// The open event as a case keeps it: its key, what lists it, its JSON.
+pub fn case_event_of(detail: &EventDetail) -> CaseEvent {
+    let row = &detail.row;
+    CaseEvent {
+        key: detail.key.clone(),
+        time: row.text(Column::Time).to_owned(),
+        event_name: row.text(Column::EventName).to_owned(),
+        event_source: row.text(Column::EventSource).to_owned(),
+        principal: row.text(Column::Principal).to_owned(),
+        source_ip: row.text(Column::SourceIp).to_owned(),
+        error_code: row.text(Column::ErrorCode).to_owned(),
+        json: detail.text.clone(),
+        ..CaseEvent::default()
     }
 }
 

@@ -208,3 +208,53 @@ fn the_rule_lab_is_shared_and_a_new_load_waits_for_its_run() {
     })));
     assert!(!state.rule_lab.ran, "the rules run again on the new data");
 }
+
+fn detail(key: &str) -> crate::protocol::EventDetail {
+    crate::protocol::EventDetail {
+        id: 3,
+        key: key.into(),
+        row: Default::default(),
+        facts: Vec::new(),
+        lines: Vec::new(),
+        text: format!("{{\"eventID\":\"{key}\"}}"),
+        lineage: None,
+        matches: Vec::new(),
+    }
+}
+
+#[test]
+fn the_star_key_toggles_the_open_event_and_marks_made_early_join_the_kept_case() {
+    let mut state = AppState::default();
+    state.apply(Action::ToggleStar);
+    assert!(state.case.is_empty(), "no event open: nothing to star");
+    state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
+    state.apply(Action::ToggleStar);
+    assert!(state.case.event("e-1").is_some_and(|e| e.starred));
+    assert_eq!(state.case.event("e-1").unwrap().json, "{\"eventID\":\"e-1\"}");
+    // The case kept in the browser arrives after the mark: both stay, and only now may it be kept again.
+    assert!(!state.case_ready);
+    let mut kept = trailglass_core::case::Case::default();
+    kept.set_star(&crate::state::case_event_of(&detail("e-0")), true);
+    state.apply(Action::Case(CaseEdit::Restored(kept)));
+    assert!(state.case_ready);
+    assert_eq!(state.case.events.len(), 2);
+    state.apply(Action::ToggleStar);
+    assert!(state.case.event("e-1").is_none(), "unstarred and nothing else on it");
+}
+
+#[test]
+fn a_refused_case_file_is_said_and_changes_nothing_and_a_missing_event_is_said() {
+    let mut state = AppState::default();
+    state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
+    state.apply(Action::ToggleStar);
+    state.apply(Action::Case(CaseEdit::Imported(Err("x.json: not a case".into()))));
+    assert_eq!(state.case_notice.as_deref(), Some("Case file refused: x.json: not a case"));
+    assert_eq!(state.case.events.len(), 1);
+    state.apply(Action::Worker(FromWorker::NotLoaded { key: "e-9".into() }));
+    assert!(state.case_notice.as_deref().unwrap().contains("e-9 is not in what is loaded"));
+    state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
+    assert_eq!(state.case_notice, None, "an event opened clears it");
+    state.apply(Action::Tab(Tab::Case));
+    assert_eq!(state.to_fragment(), "tab=case");
+    assert_eq!(AppState::from_fragment("tab=case").tab, Tab::Case);
+}

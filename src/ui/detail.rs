@@ -3,11 +3,13 @@
 //! and "filter to this value" on the key fields.
 
 use super::actions::use_page_actions;
+use super::case::CaseMarks;
 use super::format::visible;
 use super::lineage::LineageView;
 use crate::protocol::{EventDetail, RuleMatch};
-use crate::state::Term;
+use crate::state::{case_event_of, CaseEdit, Term};
 use std::rc::Rc;
+use trailglass_core::case::CaseEvent;
 use trailglass_core::query::pretty::TokenKind;
 use trailglass_core::store::columns::{Column, COLUMNS};
 use yew::prelude::*;
@@ -16,6 +18,9 @@ use yew::prelude::*;
 pub struct DetailProps {
     pub detail: Rc<EventDetail>,
     pub on_close: Callback<()>,
+    /// What the case has on this event.
+    pub marked: Option<CaseEvent>,
+    pub on_case: Callback<CaseEdit>,
 }
 
 fn token_class(kind: TokenKind) -> &'static str {
@@ -60,6 +65,7 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                 <button class="button small" data-testid="copy-json" onclick={copy}>{ if *copied { "Copied" } else { "Copy JSON" } }</button>
                 <button class="button small ghost" data-testid="close-detail" onclick={close} title="Close (Esc)">{"✕"}</button>
             </div>
+            <CaseMarks event={case_event_of(detail)} marked={props.marked.clone()} on_edit={props.on_case.clone()} />
             <dl class="facts">
                 { for detail.facts.iter().map(|(label, value)| html! {
                     <><dt>{ label.clone() }</dt><dd>{ visible(value) }</dd></>

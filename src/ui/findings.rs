@@ -13,6 +13,8 @@ pub struct FindingsProps {
     pub on_open: Callback<String>,
     /// Whether the Sigma rules' findings are in (they come after the built-in ones).
     pub sigma_ran: bool,
+    /// Saves the findings as an ATT&CK Navigator layer.
+    pub on_navigator: Callback<()>,
 }
 
 #[component]
@@ -27,6 +29,11 @@ pub fn FindingsPanel(props: &FindingsProps) -> Html {
                 { format!("{builtin} Trailglass rules and {sigma} Sigma rules matched {} events, most severe first. ", thousands(events)) }
                 {"Open one to see its events: its search goes into the search box, where you can read and change it. The Rules tab lists every Sigma rule and why it did or did not run."}
                 if !props.sigma_ran { <span data-testid="sigma-running">{" The Sigma rules are still running."}</span> }
+            </p>
+            <p>
+                <button class="button small" data-testid="export-navigator" disabled={props.findings.is_empty()}
+                    onclick={{ let on = props.on_navigator.clone(); Callback::from(move |_: MouseEvent| on.emit(())) }}>
+                    {"Download as an ATT&CK Navigator layer (.json)"}</button>
             </p>
             if props.findings.is_empty() {
                 <p data-testid="no-findings">{"No rule matched the loaded events."}</p>

@@ -2,6 +2,7 @@
 //! callbacks for what it asks; none talks to the worker itself.
 
 pub mod actions;
+pub mod case;
 pub mod coverage;
 pub mod detail;
 pub mod facets;

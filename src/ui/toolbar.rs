@@ -143,6 +143,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         { export_button(ExportFormat::EventsJson, "CloudTrail JSON (.json)", "export-json") }
                         { export_button(ExportFormat::EventsJsonGz, "CloudTrail JSON, gzipped (.json.gz)", "export-json-gz") }
                         { export_button(ExportFormat::EventsCsv, "CSV, main columns (.csv)", "export-csv") }
+                        { export_button(ExportFormat::EventsTimesketch, "Timesketch JSON Lines (.jsonl)", "export-timesketch") }
                         <span class="muted">{"The same question, for a bigger engine"}</span>
                         { sql_button(Dialect::Athena, "Copy as SQL for Amazon Athena", "copy-sql-athena") }
                         { sql_button(Dialect::CloudTrailLake, "Copy as SQL for CloudTrail Lake", "copy-sql-lake") }

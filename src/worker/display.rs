@@ -122,6 +122,7 @@ pub(super) fn event_detail(loader: &Loader, id: u32) -> Option<EventDetail> {
     facts.push((agent.label().to_owned(), text(agent).to_owned()));
     Some(EventDetail {
         id,
+        key: trailglass_core::case::event_key(&raw),
         row: table,
         facts,
         lines: trailglass_core::query::pretty::pretty_lines(&raw, DETAIL_LINES),

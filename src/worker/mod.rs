@@ -5,6 +5,7 @@
 //! ([`display`]); the page never parses or filters anything. Everything but
 //! a load's files and Cancel is answered in turn, one command at a time.
 
+mod case;
 mod display;
 mod fanout;
 mod loading;
@@ -145,6 +146,30 @@ impl Served {
         }
     }
 
+    /// Sends an event's detail: its lineage, the rules it matched and why.
+    async fn send_event(&self, id: HandlerId, asker: &crate::pool::Asker, event: u32) {
+        let scope = &self.scope;
+        let detail = fanout::with_raw(&self.session, asker, |session| {
+            let mut detail = event_detail(&session.loader, event)?;
+            let (lineage, store) = session.lineage();
+            detail.lineage = lineage.for_event(store, event);
+            if let Some(badge) =
+                trailglass_core::analysis::detect::badge(&session.rules_by_row, event)
+            {
+                let rules = badge.rules.join("; ");
+                detail.facts.push(("Detections".to_owned(), rules));
+            }
+            let row = *session.loader.store.rows.get(event as usize)?;
+            let json = session.loader.store.raw_reader().json(&row).to_vec();
+            detail.matches = sigma::matches_of(&session.sigma, session.changes, event, &json);
+            Some(detail)
+        })
+        .await;
+        if let Some(detail) = detail {
+            scope.respond(id, FromWorker::Event(Box::new(detail)));
+        }
+    }
+
     // A view holds the session while the parsers answer: see `session::Gate`.
     #[allow(clippy::await_holding_refcell_ref)]
     async fn answer(&self, id: HandlerId, input: Request) {
@@ -202,27 +227,18 @@ impl Served {
                 ));
                 scope.respond(id, FromWorker::Rows { offset, rows });
             }
-            ToWorker::Event { id: event } => {
-                let detail = fanout::with_raw(&self.session, &asker, |session| {
-                    let mut detail = event_detail(&session.loader, event)?;
-                    let (lineage, store) = session.lineage();
-                    detail.lineage = lineage.for_event(store, event);
-                    if let Some(badge) =
-                        trailglass_core::analysis::detect::badge(&session.rules_by_row, event)
-                    {
-                        let rules = badge.rules.join("; ");
-                        detail.facts.push(("Detections".to_owned(), rules));
-                    }
-                    let row = *session.loader.store.rows.get(event as usize)?;
-                    let json = session.loader.store.raw_reader().json(&row).to_vec();
-                    detail.matches =
-                        sigma::matches_of(&session.sigma, session.changes, event, &json);
-                    Some(detail)
-                })
-                .await;
-                if let Some(detail) = detail {
-                    scope.respond(id, FromWorker::Event(Box::new(detail)));
+            ToWorker::Event { id: event } => self.send_event(id, &asker, event).await,
+            ToWorker::FindEvent { key } => {
+                match case::find(&self.session, &self.gate, &asker, &key).await {
+                    Some(event) => self.send_event(id, &asker, event).await,
+                    None => scope.respond(id, FromWorker::NotLoaded { key }),
                 }
+            }
+            ToWorker::Report { case, files } => {
+                let progress =
+                    |hashed, files| scope.respond(id, FromWorker::ReportProgress { hashed, files });
+                let report = case::report(&self.session, &asker, &case, files, progress).await;
+                scope.respond(id, report);
             }
             ToWorker::Lineage { principal } => {
                 let chains = fanout::with_raw(&self.session, &asker, |session| {

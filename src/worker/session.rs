@@ -184,6 +184,11 @@ impl Session {
                 "text/csv",
                 trailglass_core::query::export::events_csv(store, &self.selection).into_bytes(),
             ),
+            ExportFormat::EventsTimesketch => (
+                "trailglass-events.timesketch.jsonl",
+                "application/x-ndjson",
+                trailglass_core::query::export::timesketch_jsonl(store, &self.selection),
+            ),
         };
         FromWorker::Export {
             file_name: file_name.into(),

@@ -92,13 +92,17 @@ pub fn event_key(json: &[u8]) -> String {
     }
     match serde_json::from_slice::<Id>(json) {
         Ok(Id { event_id: Some(id) }) if !id.is_empty() => id.into_owned(),
-        _ => {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(json);
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            format!("sha256:{hex}")
-        }
+        _ => format!("sha256:{}", sha256_hex(json)),
     }
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Tags as typed: split on commas, trimmed, empty ones and repeats dropped, bounded.

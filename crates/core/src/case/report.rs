@@ -73,7 +73,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .
 .mono,pre{font-family:ui-monospace,monospace;font-size:12px}pre{background:#f4f6fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}\
 .note{white-space:pre-wrap;background:#fff8e1;border-left:3px solid #e0a800;padding:.4rem .6rem}.muted{color:#667}\
 .tag{display:inline-block;border:1px solid #99a;border-radius:1rem;padding:0 .5rem;margin-right:.3rem;font-size:12px}\
-.bad{color:#b00020;font-weight:600}.good{color:#1b7f3b;font-weight:600}.event{border:1px solid #dde;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}\
+.nowrap{white-space:nowrap}.bad{color:#b00020;font-weight:600}.good{color:#1b7f3b;font-weight:600}.event{border:1px solid #dde;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}\
 @media (prefers-color-scheme:dark){body{background:#15181f;color:#dde3ee}pre{background:#1f2430}.note{background:#2a2514}th,td{border-color:#2c3240}.muted{color:#99a}}";
 
 /// The report as one HTML document.
@@ -119,8 +119,8 @@ pub fn html(input: &ReportInput) -> String {
         for (n, event) in timeline.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "<tr><td class=\"mono\"><a href=\"#event-{n}\">{}</a></td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&event.time),
+                "<tr><td class=\"mono nowrap\"><a href=\"#event-{n}\">{}</a></td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&event.time.replace('T', " ")),
                 escape(&format!("{} ({})", event.event_name, event.event_source)),
                 escape(&event.principal),
                 escape(&event.source_ip),
@@ -147,7 +147,7 @@ pub fn html(input: &ReportInput) -> String {
         if !event.note.is_empty() {
             let _ = write!(out, "<div class=\"note\">{}</div>", escape(&event.note));
         }
-        let _ = writeln!(out, "<pre>{}</pre></section>", escape(&pretty(&event.json)));
+        let _ = writeln!(out, "<pre>{}</pre></section>", escape(&event.json));
     }
 
     out.push_str("<h2 id=\"principals\">Principals</h2>\n");
@@ -236,14 +236,6 @@ fn tags(event: &CaseEvent) -> String {
         .iter()
         .map(|t| format!("<span class=\"tag\">{}</span>", escape(t)))
         .collect()
-}
-
-/// The event's JSON re-indented (as kept when it is not JSON).
-fn pretty(json: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(json)
-        .ok()
-        .and_then(|value| serde_json::to_string_pretty(&value).ok())
-        .unwrap_or_else(|| json.to_owned())
 }
 
 fn lineage(chain: &Chain) -> String {
