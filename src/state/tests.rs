@@ -230,7 +230,10 @@ fn the_star_key_toggles_the_open_event_and_marks_made_early_join_the_kept_case()
     state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
     state.apply(Action::ToggleStar);
     assert!(state.case.event("e-1").is_some_and(|e| e.starred));
-    assert_eq!(state.case.event("e-1").unwrap().json, "{\"eventID\":\"e-1\"}");
+    assert_eq!(
+        state.case.event("e-1").unwrap().json,
+        "{\"eventID\":\"e-1\"}"
+    );
     // The case kept in the browser arrives after the mark: both stay, and only now may it be kept again.
     assert!(!state.case_ready);
     let mut kept = trailglass_core::case::Case::default();
@@ -239,7 +242,10 @@ fn the_star_key_toggles_the_open_event_and_marks_made_early_join_the_kept_case()
     assert!(state.case_ready);
     assert_eq!(state.case.events.len(), 2);
     state.apply(Action::ToggleStar);
-    assert!(state.case.event("e-1").is_none(), "unstarred and nothing else on it");
+    assert!(
+        state.case.event("e-1").is_none(),
+        "unstarred and nothing else on it"
+    );
 }
 
 #[test]
@@ -247,11 +253,20 @@ fn a_refused_case_file_is_said_and_changes_nothing_and_a_missing_event_is_said()
     let mut state = AppState::default();
     state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
     state.apply(Action::ToggleStar);
-    state.apply(Action::Case(CaseEdit::Imported(Err("x.json: not a case".into()))));
-    assert_eq!(state.case_notice.as_deref(), Some("Case file refused: x.json: not a case"));
+    state.apply(Action::Case(CaseEdit::Imported(Err(
+        "x.json: not a case".into()
+    ))));
+    assert_eq!(
+        state.case_notice.as_deref(),
+        Some("Case file refused: x.json: not a case")
+    );
     assert_eq!(state.case.events.len(), 1);
     state.apply(Action::Worker(FromWorker::NotLoaded { key: "e-9".into() }));
-    assert!(state.case_notice.as_deref().unwrap().contains("e-9 is not in what is loaded"));
+    assert!(state
+        .case_notice
+        .as_deref()
+        .unwrap()
+        .contains("e-9 is not in what is loaded"));
     state.apply(Action::Worker(FromWorker::Event(Box::new(detail("e-1")))));
     assert_eq!(state.case_notice, None, "an event opened clears it");
     state.apply(Action::Tab(Tab::Case));

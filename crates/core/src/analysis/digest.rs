@@ -13,13 +13,21 @@ pub struct Digest {
     pub aws_account_id: Option<String>,
     pub digest_start_time: Option<String>,
     pub digest_end_time: Option<String>,
+    pub digest_s3_bucket: Option<String>,
     pub digest_s3_object: Option<String>,
+    pub digest_public_key_fingerprint: Option<String>,
     pub digest_signature_algorithm: Option<String>,
     pub previous_digest_s3_object: Option<String>,
-    /// Chains this digest to the one before it; only checkable with AWS's
-    /// public key, which a page that never goes online does not have.
+    /// The signature of the digest before it (see `signature`).
     pub previous_digest_signature: Option<String>,
     pub log_files: Vec<DigestEntry>,
+    /// The hex SHA-256 of the digest file's uncompressed content, which its
+    /// signature covers; filled in when the file is loaded.
+    #[serde(
+        rename = "trailglassContentSha256",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub content_sha256: String,
 }
 
 /// One log file named in a digest.

@@ -1,7 +1,7 @@
 //! What the store means: [`detect`] runs the built-in detection rules,
 //! [`lineage`] follows a role session back to who started it, [`coverage`]
 //! tells which accounts, regions and hours the files cover and checks them
-//! against [`digest`] files, [`sigma`] runs Sigma rules, [`summary`]
+//! against [`digest`] files (their signatures and chain: [`signature`]), [`sigma`] runs Sigma rules, [`summary`]
 //! aggregates per principal, and [`navigator`] hands findings to MITRE's
 //! ATT&CK Navigator.
 
@@ -11,4 +11,5 @@ pub mod digest;
 pub mod lineage;
 pub mod navigator;
 pub mod sigma;
+pub mod signature;
 pub mod summary;

@@ -36,6 +36,8 @@ pub enum Shape {
     Csv,
     Digest,
     S3Notification,
+    /// `aws cloudtrail list-public-keys` output: the keys that sign digests.
+    PublicKeys,
 }
 
 impl Shape {
@@ -51,10 +53,11 @@ impl Shape {
             Self::Csv => "Event history CSV",
             Self::Digest => "CloudTrail digest file",
             Self::S3Notification => "S3 event notification",
+            Self::PublicKeys => "CloudTrail public keys",
         }
     }
 
-    pub const ALL: [Shape; 10] = [
+    pub const ALL: [Shape; 11] = [
         Self::Unknown,
         Self::TrailFile,
         Self::EventArray,
@@ -65,6 +68,7 @@ impl Shape {
         Self::Csv,
         Self::Digest,
         Self::S3Notification,
+        Self::PublicKeys,
     ];
 
     /// A number for the shape, to cross between workers.

@@ -150,6 +150,7 @@ pub(crate) struct TextOutcome {
     duplicates: usize,
     events_fingerprint: u128,
     digest: Option<Box<Digest>>,
+    public_keys: Option<Vec<crate::analysis::signature::PublicKey>>,
 }
 
 impl Loader {
@@ -423,6 +424,7 @@ impl Loader {
             problems: 0,
             events_fingerprint: 0,
             digest: None,
+            public_keys: None,
         });
     }
 
@@ -495,6 +497,7 @@ impl Loader {
             problems: self.report.diagnostics.len() - diagnostics_before,
             events_fingerprint: outcome.events_fingerprint,
             digest: outcome.digest,
+            public_keys: outcome.public_keys,
         });
     }
 
@@ -587,6 +590,7 @@ impl Loader {
             problems: 1,
             events_fingerprint: 0,
             digest: None,
+            public_keys: None,
         });
     }
 
@@ -600,7 +604,28 @@ impl Loader {
             ));
             return TextOutcome::default();
         }
-        self.scan_text(name, text, None).0
+        if crate::analysis::signature::is_public_key_list(text) {
+            return match crate::analysis::signature::parse_public_keys(text) {
+                Ok(keys) => TextOutcome {
+                    shape: Shape::PublicKeys,
+                    public_keys: Some(keys),
+                    ..TextOutcome::default()
+                },
+                Err(why) => {
+                    self.report.diagnostics.push(Diagnostic::whole_file(
+                        name,
+                        format!("public keys not read: {why}"),
+                    ));
+                    TextOutcome::default()
+                }
+            };
+        }
+        let (mut outcome, _) = self.scan_text(name, text, None);
+        if let Some(digest) = &mut outcome.digest {
+            // What its signature covers: the whole file as delivered, inflated.
+            digest.content_sha256 = crate::case::sha256_hex(text);
+        }
+        outcome
     }
 
     /// Scans a text (or a part of one) into the store.
@@ -639,6 +664,7 @@ impl Loader {
             duplicates: sink.duplicates,
             events_fingerprint: sink.events_fingerprint,
             digest: sink.digest,
+            public_keys: None,
         };
         (outcome, found)
     }

@@ -286,6 +286,7 @@ fn join(loader: &mut Loader, name: &str, parts: Vec<(Segment, PartTally, u32)>, 
         problems: loader.report.diagnostics.len() - diagnostics_before,
         events_fingerprint: 0,
         digest: None,
+        public_keys: None,
     };
     for line in lines {
         joined.events += line.events;
@@ -294,6 +295,7 @@ fn join(loader: &mut Loader, name: &str, parts: Vec<(Segment, PartTally, u32)>, 
             .events_fingerprint
             .wrapping_add(line.events_fingerprint);
         joined.digest = line.digest.or(joined.digest);
+        joined.public_keys = line.public_keys.or(joined.public_keys);
     }
     loader.report.file_reports.push(joined);
 }

@@ -93,6 +93,9 @@ pub struct FileReport {
     /// What the file holds when it is a digest file.
     #[serde(skip)]
     pub digest: Option<Box<Digest>>,
+    /// What the file holds when it is `list-public-keys` output.
+    #[serde(skip)]
+    pub public_keys: Option<Vec<crate::analysis::signature::PublicKey>>,
 }
 
 /// The running totals of a load, shown in the UI and printed by the CLI.

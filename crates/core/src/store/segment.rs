@@ -97,10 +97,12 @@ impl Segment {
             out.count(file.problems);
             out.0
                 .extend_from_slice(&file.events_fingerprint.to_le_bytes());
-            // Rare (a digest per hour per region): JSON is simplest here.
-            match &file.digest {
-                Some(digest) => out.bytes(&serde_json::to_vec(digest).unwrap_or_default()),
-                None => out.count(0),
+            // Rare (a digest per hour per region, a key file): JSON is simplest here.
+            if file.digest.is_some() || file.public_keys.is_some() {
+                let attached = (&file.digest, &file.public_keys);
+                out.bytes(&serde_json::to_vec(&attached).unwrap_or_default());
+            } else {
+                out.count(0);
             }
         }
         out.count(report.text_parts.len());
@@ -190,13 +192,16 @@ impl Segment {
                 duplicates: input.count()?,
                 problems: input.count()?,
                 events_fingerprint: u128::from_le_bytes(input.array()?),
-                digest: match input.bytes()? {
-                    [] => None,
-                    json => Some(Box::new(
-                        serde_json::from_slice(json).map_err(|e| format!("digest: {e}"))?,
-                    )),
-                },
+                digest: None,
+                public_keys: None,
             });
+            if let json @ [_, ..] = input.bytes()? {
+                let (digest, public_keys) =
+                    serde_json::from_slice(json).map_err(|e| format!("digest: {e}"))?;
+                let file = report.file_reports.last_mut().expect("just pushed");
+                file.digest = digest;
+                file.public_keys = public_keys;
+            }
         }
         for _ in 0..input.count()? {
             report
