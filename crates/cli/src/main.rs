@@ -1,6 +1,7 @@
 //! The native command-line front end: `trailglass summary PATH...`,
-//! `trailglass sigma --rules PATH... PATH...` and
-//! `trailglass gen --events N --out DIR`, thin over the core.
+//! `trailglass sigma --rules PATH... PATH...`,
+//! `trailglass verify [--keys KEYS.json] [--signature OBJECT=HEX]... PATH...`
+//! and `trailglass gen --events N --out DIR`, thin over the core.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use trailglass_core::load::ingest::{Limits, Loader};
 use trailglass_core::load::parallel::{available_threads, load_jobs, Described};
 use trailglass_core::load::schedule::{Part, Settings};
 
-const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass sigma [--rules PATH]... [--builtin] [--threads N] PATH...   run Sigma rules (files or folders of .yml/.yaml; SigmaHQ's CloudTrail rules when none are given, or with --builtin) over the events, print JSON hits per rule\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
+const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass sigma [--rules PATH]... [--builtin] [--threads N] PATH...   run Sigma rules (files or folders of .yml/.yaml; SigmaHQ's CloudTrail rules when none are given, or with --builtin) over the events, print JSON hits per rule\n  trailglass verify [--keys KEYS.json]... [--signature OBJECT=HEX]... PATH...   check digest files offline: each one's signature (with the keys `aws cloudtrail list-public-keys` prints; the newest digest's signature is S3's x-amz-meta-signature, given as OBJECT=HEX), its chain to the one before, its log files' hashes; print JSON, exit 1 when anything fails\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,10 +22,12 @@ fn main() -> ExitCode {
         Some("summary") if args.len() > 1 => summary(&args[1..]),
         Some("gen") => generate(&args[1..]),
         Some("sigma") => sigma(&args[1..]),
+        Some("verify") => verify(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(message) if message == FAILED_CHECKS => ExitCode::from(1),
         Err(message) => {
             eprintln!("{message}");
             ExitCode::from(2)
@@ -194,6 +197,64 @@ fn sigma(args: &[String]) -> Result<(), String> {
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// What `verify` returns when it printed its report and something failed.
+const FAILED_CHECKS: &str = "";
+
+fn verify(args: &[String]) -> Result<(), String> {
+    let mut paths = Vec::new();
+    let mut signatures = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            // A key file loads like any other: the loader knows it by its content.
+            "--keys" => paths.push(rest.next().ok_or(USAGE)?.clone()),
+            "--signature" => signatures.push(rest.next().ok_or(USAGE)?.clone()),
+            _ => paths.push(arg.clone()),
+        }
+    }
+    if paths.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    let signatures = trailglass_core::analysis::signature::parse_signatures(
+        signatures.iter().map(String::as_str),
+    )?;
+    let loader = load(&paths, available_threads())?;
+    for problem in &loader.report.diagnostics {
+        if problem.message.contains("public keys not read") {
+            return Err(format!("{}: {}", problem.file, problem.message));
+        }
+    }
+    let limit = Limits::default().max_inflated_bytes;
+    let hashes: std::collections::HashMap<String, Result<String, String>> = loader
+        .report
+        .file_reports
+        .iter()
+        .filter(|f| f.digest.is_none() && f.public_keys.is_none() && f.events + f.duplicates > 0)
+        .map(|f| {
+            let hash = std::fs::read(&f.name)
+                .map_err(|e| format!("{}: {e}", f.name))
+                .and_then(|bytes| {
+                    trailglass_core::analysis::digest::log_content_sha256(&bytes, limit)
+                });
+            (f.name.clone(), hash)
+        })
+        .collect();
+    let report =
+        trailglass_core::analysis::signature::integrity(&loader.report, &hashes, &signatures);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+    );
+    let failed = report.digests.iter().any(|d| {
+        d.signature == "invalid" || d.chain == "broken" || d.mismatch > 0 || d.missing > 0
+    });
+    if failed {
+        Err(FAILED_CHECKS.to_owned())
+    } else {
+        Ok(())
+    }
 }
 
 fn generate(args: &[String]) -> Result<(), String> {

@@ -293,3 +293,198 @@ fn sigma_reports_bad_rule_files_and_runs_the_rest() {
     assert_eq!(hits_of(&report, "good-1"), 8);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+const SIGNED: &str = concat!(
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+    "/tests/fixtures/signed-digests"
+);
+
+/// A copy of the signed fixture in a fresh folder, changed by `change`.
+fn signed_copy(test: &str, change: impl Fn(&std::path::Path)) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("trailglass-verify-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target)
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    copy(std::path::Path::new(SIGNED), &dir);
+    change(&dir);
+    dir
+}
+
+fn newest_signature(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("newest-signature.txt"))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+fn verify(dir: &std::path::Path) -> (bool, serde_json::Value) {
+    let logs = dir.join("AWSLogs");
+    let keys = dir.join("public-keys.json");
+    let out = trailglass(&[
+        "verify",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--signature",
+        &newest_signature(dir),
+        logs.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.success(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+fn digest_named<'a>(report: &'a serde_json::Value, hour: &str) -> &'a serde_json::Value {
+    report["digests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["end_time"] == format!("2024-05-01T{hour}:00:00Z"))
+        .unwrap()
+}
+
+#[test]
+fn verify_passes_an_intact_signed_chain() {
+    let dir = signed_copy("intact", |_| {});
+    let (ok, report) = verify(&dir);
+    assert!(ok, "{report:#}");
+    let digests = report["digests"].as_array().unwrap();
+    assert_eq!(digests.len(), 4);
+    for d in digests {
+        assert_eq!(d["signature"], "valid");
+        assert_eq!(d["account"], "111122223333");
+        assert_eq!(d["region"], "us-east-1");
+        assert_eq!(
+            (
+                d["match"].as_u64(),
+                d["mismatch"].as_u64(),
+                d["missing"].as_u64()
+            ),
+            (Some(2), Some(0), Some(0))
+        );
+    }
+    assert_eq!(digests[0]["chain"], "first");
+    assert_eq!(digests[3]["chain"], "ok");
+    assert_eq!(report["uncovered"], serde_json::json!([]));
+    // Without the newest digest's signature, it is unsigned (and that is no failure).
+    let out = trailglass(&[
+        "verify",
+        "--keys",
+        dir.join("public-keys.json").to_str().unwrap(),
+        dir.join("AWSLogs").to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out.status.success());
+    assert_eq!(digest_named(&report, "04")["signature"], "unsigned");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn gz_rewrite(path: &std::path::Path, change: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(change(text).as_bytes()).unwrap();
+    std::fs::write(path, encoder.finish().unwrap()).unwrap();
+}
+
+fn find(dir: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    fn walk(dir: &std::path::Path, suffix: &str) -> Option<std::path::PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()? {
+            let path = entry.ok()?.path();
+            if path.is_dir() {
+                if let Some(found) = walk(&path, suffix) {
+                    return Some(found);
+                }
+            } else if path.to_string_lossy().ends_with(suffix) {
+                return Some(path);
+            }
+        }
+        None
+    }
+    walk(dir, suffix).unwrap()
+}
+
+#[test]
+fn verify_catches_a_tampered_log_a_forged_digest_and_a_deleted_digest() {
+    let tampered = signed_copy("tampered", |dir| {
+        gz_rewrite(&find(dir, "_20240501T0135Z_sig135.json.gz"), |t| {
+            t.replace("alice", "mallory")
+        });
+    });
+    let (ok, report) = verify(&tampered);
+    assert!(!ok);
+    let hour = digest_named(&report, "02");
+    assert_eq!(
+        (hour["match"].as_u64(), hour["mismatch"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(hour["signature"], "valid");
+
+    let forged = signed_copy("forged", |dir| {
+        gz_rewrite(&find(dir, "_20240501T020000Z.json.gz"), |t| {
+            t.replace("2024-05-01T01:35:00Z", "2024-05-01T01:36:00Z")
+        });
+    });
+    let (ok, report) = verify(&forged);
+    assert!(!ok);
+    assert_eq!(digest_named(&report, "02")["signature"], "invalid");
+    assert_eq!(digest_named(&report, "03")["signature"], "valid");
+
+    let deleted = signed_copy("deleted", |dir| {
+        std::fs::remove_file(find(dir, "_20240501T020000Z.json.gz")).unwrap();
+    });
+    let (ok, report) = verify(&deleted);
+    assert!(!ok);
+    let broken = digest_named(&report, "03");
+    assert_eq!(broken["chain"], "broken");
+    assert!(broken["missing_digest"]
+        .as_str()
+        .unwrap()
+        .ends_with("_20240501T020000Z.json.gz"));
+    assert_eq!(report["uncovered"].as_array().unwrap().len(), 2);
+    for dir in [tampered, forged, deleted] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn verify_refuses_a_broken_key_file_with_the_reason() {
+    let dir = signed_copy("badkey", |dir| {
+        std::fs::write(
+            dir.join("public-keys.json"),
+            r#"{"PublicKeyList":[{"Value":"@@","Fingerprint":"00"}]}"#,
+        )
+        .unwrap();
+    });
+    let out = trailglass(&[
+        "verify",
+        "--keys",
+        dir.join("public-keys.json").to_str().unwrap(),
+        dir.join("AWSLogs").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("public-keys.json") && stderr.contains("not base64"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
