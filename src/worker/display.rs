@@ -58,7 +58,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
             .file_reports
             .iter()
             .take(FILES_SHOWN)
-            // A file's line as the page shows it: no digest, no fingerprint.
+            // A file's line as the page shows it: no digest, no keys, no fingerprint.
             .map(|f| FileReport {
                 name: f.name.clone(),
                 shape: f.shape,
@@ -67,6 +67,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
                 problems: f.problems,
                 events_fingerprint: 0,
                 digest: None,
+                public_keys: None,
             })
             .collect(),
     }
