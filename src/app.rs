@@ -7,7 +7,7 @@
 use super::casefile;
 use super::client::Client;
 use super::download::download;
-use super::files::{hand_over, picked, stop_hand_over, take_dropped, walk_dropped, Picked};
+use super::files::{hand_over, stop_hand_over, take_dropped, walk_dropped, Picked};
 use super::hooks::{
     initial_fragment, use_coverage_when, use_debounced_view, use_fragment_sync, use_lineage_of,
     use_shortcuts,
@@ -233,7 +233,7 @@ pub fn App() -> Html {
             Callback::from(move |key: String| client.find_event(key))
         };
         html! {
-            <CasePanel case={case} notice={app.case_notice.clone()} report_progress={app.report_progress}
+            <CasePanel case={case} notice={app.case_notice.clone()} report_pending={app.report_pending}
                 on_open={on_open} on_edit={on_case.clone()} on_import={on_import} on_export_case={on_export_case}
                 on_export_timesketch={on_export_timesketch} on_report={on_report} />
         }
@@ -310,11 +310,9 @@ pub fn App() -> Html {
             <CoverageView report={app.coverage.clone()}
                 on_verify={{
                     let client = client.clone();
-                    let report = app.coverage.clone();
-                    // The page holds the files: it hands over again those the digests name.
-                    Callback::from(move |_| {
-                        let names = report.as_ref().map(|r| r.files_to_hash()).unwrap_or_default();
-                        client.coverage(Some(picked(&names)));
+                    // The page holds the files: it hands them all over again, to be hashed.
+                    Callback::from(move |signatures: Vec<String>| {
+                        client.coverage(Some(super::files::all_picked()), signatures);
                     })
                 }} />
         },

@@ -130,9 +130,10 @@ impl Client {
         self.send(ToWorker::Export { format });
     }
 
-    /// Asks for the coverage report; with `verify`, these files are hashed first.
-    pub fn coverage(&self, verify: Option<Vec<FileHandle>>) {
-        self.send(ToWorker::Coverage { verify });
+    /// Asks for the coverage report; with `verify`, these files are hashed
+    /// first and the digests checked (`signatures`: `OBJECT=HEX` the user gives).
+    pub fn coverage(&self, verify: Option<Vec<FileHandle>>, signatures: Vec<String>) {
+        self.send(ToWorker::Coverage { verify, signatures });
     }
 
     /// Sets the user's Sigma rule files (the built-in rules always run).

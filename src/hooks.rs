@@ -103,7 +103,7 @@ pub fn use_coverage_when(client: &Client, wanted: bool) {
     let client = client.clone();
     use_effect_with(wanted, move |wanted| {
         if *wanted {
-            client.coverage(None);
+            client.coverage(None, Vec::new());
         }
     });
 }

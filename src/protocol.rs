@@ -46,10 +46,13 @@ pub enum ToWorker<F> {
     Export {
         format: ExportFormat,
     },
-    /// The coverage report; with `verify`, the loaded log files named in
-    /// digests (the page hands them over again) are hashed first.
+    /// The coverage report; with `verify`, the loaded files (the page hands
+    /// them over again) are hashed first and the digests' signatures checked.
     Coverage {
         verify: Option<Vec<F>>,
+        /// Digest signatures the user gives (`OBJECT=HEX`): the newest
+        /// digest's is only in S3's metadata.
+        signatures: Vec<String>,
     },
     /// Who is behind a principal's sessions (see `lineage`).
     Lineage {
@@ -144,11 +147,6 @@ pub enum FromWorker {
     /// No loaded event has the key a case asked for.
     NotLoaded {
         key: String,
-    },
-    /// How far the report is: files hashed of all.
-    ReportProgress {
-        hashed: usize,
-        files: usize,
     },
 }
 

@@ -86,8 +86,8 @@ pub struct AppState {
     pub case_ready: bool,
     /// A message about the case: an event not loaded, an import refused.
     pub case_notice: Option<String>,
-    /// The report being written: files hashed of all.
-    pub report_progress: Option<(usize, usize)>,
+    /// Whether the report is being written (its files hashed).
+    pub report_pending: bool,
 }
 
 /// A change to the case.
@@ -193,7 +193,7 @@ impl AppState {
                     next.edit_case(CaseEdit::Star(event, on));
                 }
             }
-            Action::ReportStarted => next.report_progress = Some((0, 0)),
+            Action::ReportStarted => next.report_pending = true,
             Action::ToggleColumn(column) => {
                 if let Some(at) = next.toggled_columns.iter().position(|c| *c == column) {
                     next.toggled_columns.remove(at);
@@ -265,12 +265,9 @@ impl AppState {
                     "Event {key} is not in what is loaded: load the files it came from to open it."
                 ));
             }
-            FromWorker::ReportProgress { hashed, files } => {
-                self.report_progress = (hashed < files).then_some((hashed, files));
-            }
             FromWorker::Findings(findings) => self.findings = Rc::new(findings),
             FromWorker::RuleLab(lab) => self.rule_lab = Rc::from(lab),
-            FromWorker::Export { .. } => self.report_progress = None,
+            FromWorker::Export { .. } => self.report_pending = false,
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
             FromWorker::Lineage { principal, chains } => {
                 self.lineage = Some((principal, Rc::new(chains)));

@@ -98,7 +98,7 @@ pub fn PrincipalNote(props: &PrincipalNoteProps) -> Html {
 pub struct CaseProps {
     pub case: Rc<Case>,
     pub notice: Option<String>,
-    pub report_progress: Option<(usize, usize)>,
+    pub report_pending: bool,
     /// Opens the event a case entry names, by its key.
     pub on_open: Callback<String>,
     pub on_edit: Callback<CaseEdit>,
@@ -163,7 +163,7 @@ pub fn CasePanel(props: &CaseProps) -> Html {
             </p>
             <div class="case-actions">
                 <button class="button small primary" data-testid="export-report" onclick={emit(&props.on_report)}
-                    disabled={props.report_progress.is_some()}>{"Download the report (.html)"}</button>
+                    disabled={props.report_pending}>{"Download the report (.html)"}</button>
                 <button class="button small" data-testid="export-case" onclick={emit(&props.on_export_case)}>{"Export the case (.json)"}</button>
                 <label class="button small">{"Import a case…"}
                     <input type="file" accept=".json,application/json" class="visually-hidden" data-testid="import-case" onchange={import} />
@@ -171,10 +171,10 @@ pub fn CasePanel(props: &CaseProps) -> Html {
                 <button class="button small" data-testid="export-case-timesketch" onclick={emit(&props.on_export_timesketch)}>{"Case as Timesketch (.jsonl)"}</button>
                 <button class="button small ghost" data-testid="clear-case" onclick={clear} disabled={case.is_empty()}>{"Clear the case"}</button>
             </div>
-            if let Some((hashed, files)) = props.report_progress {
-                <div class="progress-row" data-testid="report-progress">
-                    <progress max="1" value={if files > 0 { (hashed as f64 / files as f64).to_string() } else { "0".to_owned() }} />
-                    <span>{ format!("Writing the report: {} of {} files hashed", thousands(hashed), thousands(files)) }</span>
+            if props.report_pending {
+                <div class="progress-row" data-testid="report-progress" role="status">
+                    <progress />
+                    <span>{"Writing the report: hashing every loaded file and checking the digests…"}</span>
                 </div>
             }
             if let Some(notice) = &props.notice {

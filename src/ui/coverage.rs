@@ -10,7 +10,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct CoverageProps {
     pub report: Option<Rc<CoverageReport>>,
-    pub on_verify: Callback<()>,
+    /// Hashes every file and checks the digests, with the signatures the user gives (`OBJECT=HEX`).
+    pub on_verify: Callback<Vec<String>>,
 }
 
 const LABEL_WIDTH: usize = 200;
@@ -100,15 +101,25 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
         let verifying = verifying.clone();
         use_effect_with(props.report.clone(), move |_| verifying.set(false));
     }
+    let signatures = use_state(String::new);
     let Some(report) = &props.report else {
         return html! { <section class="panel coverage" data-testid="coverage-report" aria-busy="true"><p class="muted">{"Working out coverage…"}</p></section> };
     };
     let on_verify = {
         let verifying = verifying.clone();
         let on_verify = props.on_verify.clone();
+        let signatures = signatures.clone();
         Callback::from(move |_: MouseEvent| {
             verifying.set(true);
-            on_verify.emit(());
+            on_verify.emit(signatures.lines().map(str::to_owned).collect());
+        })
+    };
+    let on_signatures = {
+        let signatures = signatures.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                signatures.set(area.value());
+            }
         })
     };
     let span = (report.columns > 0).then(|| {
@@ -168,9 +179,10 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
 
             <h3>{ format!("Digest files ({})", thousands(report.digests.len())) }</h3>
             <p class="muted small">{"With log file validation on, CloudTrail delivers an hourly digest file listing each log file it delivered with the \
-                SHA-256 of its uncompressed content. Here each listed log file that is loaded is hashed and compared. The digest's own RSA signature \
-                (and its chain to the previous digest) can only be checked with AWS's public key, which this page never fetches: use \
-                `aws cloudtrail validate-logs` for that."}</p>
+                SHA-256 of its uncompressed content, signed with its region's private key; each digest carries the signature of the one before it. \
+                Verify hashes every loaded file and checks each digest's RSA signature with the public keys you load beside the logs (the JSON \
+                `aws cloudtrail list-public-keys` prints: this page never fetches anything), follows the chain, and says where a digest is missing. \
+                The newest digest's signature is only in S3 (`aws s3api head-object`, its x-amz-meta-signature): paste it below as OBJECT=HEX."}</p>
             if report.digests.is_empty() {
                 <p>{"No digest files loaded: the log files cannot be checked. Load the CloudTrail-Digest folder next to AWSLogs to check them."}</p>
             } else {
@@ -179,20 +191,26 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
                         <li data-testid="digest-file" title={d.file.clone()}>
                             <b>{ visible(&format!("{} · {}", d.account, d.region)) }</b>
                             { visible(&format!(" · {} → {} · {} log files · {}", d.start.replace('T', " "), d.end.replace('T', " "),
-                                thousands(d.log_files), if d.chained { "chained to the previous digest (signature not checked)" } else { "first of a chain" })) }
+                                thousands(d.log_files), if d.chained { "chained to the previous digest" } else { "first of a chain" })) }
                             <br /><code class="muted small">{ visible(trailglass_core::analysis::digest::base_name(&d.file)) }</code>
                         </li>
                     }) }
                 </ul>
-                <p class="cov-verify">
-                    { format!("{} match · {} mismatch · {} missing (named in a digest, not loaded) · {} not yet checked",
-                        report.count(&CheckStatus::Match), report.count(&CheckStatus::Mismatch), report.count(&CheckStatus::Missing), unchecked) }
-                    if unchecked > 0 {
-                        <button class="button small" data-testid="verify-digests" onclick={on_verify} disabled={*verifying}>
-                            { if *verifying { "Verifying…".to_owned() } else { format!("Verify {} log files against their digests", thousands(unchecked)) } }
-                        </button>
-                    }
-                </p>
+                if let Some(integrity) = &report.integrity {
+                    { integrity_view(integrity, &report.manifest) }
+                } else {
+                    <p class="cov-verify">
+                        { format!("{} log files named in digests are loaded, not yet checked; {} named are missing.", thousands(unchecked), thousands(report.count(&CheckStatus::Missing))) }
+                    </p>
+                }
+                <div class="cov-verify">
+                    <textarea class="case-note" data-testid="digest-signatures" rows="2" aria-label="Digest signatures, OBJECT=HEX, one per line"
+                        placeholder="Signatures you have, one per line: DIGEST-OBJECT-KEY=HEX (the newest digest's x-amz-meta-signature)"
+                        value={(*signatures).clone()} oninput={on_signatures} />
+                    <button class="button small" data-testid="verify-digests" onclick={on_verify} disabled={*verifying}>
+                        { if *verifying { "Verifying…".to_owned() } else if report.verified { "Verify again".to_owned() } else { "Verify every file and digest".to_owned() } }
+                    </button>
+                </div>
                 <ul class="cov-list">
                     { for report.checks.iter().map(|check| {
                         let status = check.status.code();
@@ -236,5 +254,84 @@ pub fn CoverageView(props: &CoverageProps) -> Html {
                 </ul>
             }
         </section>
+    }
+}
+
+/// The digests' verdicts once verified: signature, chain, log files; the log
+/// files no digest names; the evidence manifest to take away.
+fn integrity_view(
+    integrity: &trailglass_core::analysis::integrity::Integrity,
+    manifest: &[trailglass_core::analysis::integrity::ManifestEntry],
+) -> Html {
+    let failing = integrity
+        .digests
+        .iter()
+        .filter(|d| {
+            d.signature == "invalid" || d.chain == "broken" || d.mismatch > 0 || d.missing > 0
+        })
+        .count();
+    let download = |csv: bool| {
+        let manifest = manifest.to_vec();
+        Callback::from(move |_: MouseEvent| {
+            let (name, mime, bytes) = if csv {
+                (
+                    "trailglass-evidence.csv",
+                    "text/csv",
+                    trailglass_core::analysis::integrity::manifest_csv(&manifest).into_bytes(),
+                )
+            } else {
+                (
+                    "trailglass-evidence.json",
+                    "application/json",
+                    serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+                )
+            };
+            crate::download::download(name.into(), mime.into(), &bytes, false);
+        })
+    };
+    html! {
+        <div class="integrity" data-testid="integrity" data-failing={failing.to_string()}>
+            <p class={classes!(if failing > 0 { "warn" } else { "ok" })} data-testid="integrity-verdict">
+                <b>{ if failing > 0 {
+                    format!("{} of {} digests fail a check.", thousands(failing), thousands(integrity.digests.len()))
+                } else {
+                    format!("All {} digests pass: every check below held.", thousands(integrity.digests.len()))
+                } }</b>
+                { format!(" {} public key{} loaded.", thousands(integrity.keys), if integrity.keys == 1 { "" } else { "s" }) }
+                if integrity.keys == 0 { {" Load the output of `aws cloudtrail list-public-keys` beside the logs to check signatures."} }
+            </p>
+            <table class="integrity-table">
+                <thead><tr><th>{"Digest (end time)"}</th><th>{"Signature"}</th><th>{"Chain"}</th><th>{"Log files"}</th></tr></thead>
+                <tbody>
+                { for integrity.digests.iter().map(|d| html! {
+                    <tr data-testid="digest-verdict" data-file={d.file.clone()} data-end={d.end_time.clone()} data-signature={d.signature.clone()}
+                        data-chain={d.chain.clone()} data-match={d.matched.to_string()} data-mismatch={d.mismatch.to_string()} data-missing={d.missing.to_string()}>
+                        <td><b>{ visible(&format!("{} · {}", d.account, d.region)) }</b>{ format!(" {}", d.end_time.replace('T', " ")) }
+                            <br /><code class="muted small">{ visible(trailglass_core::analysis::digest::base_name(&d.file)) }</code></td>
+                        <td><span class={classes!("status-badge", format!("sig-{}", d.signature))}>{ d.signature.clone() }</span>
+                            if let Some(detail) = &d.signature_detail { <br /><span class="muted small">{ visible(detail) }</span> }</td>
+                        <td><span class={classes!("status-badge", format!("chain-{}", d.chain))}>{ d.chain.clone() }</span>
+                            if let Some(missing) = &d.missing_digest {
+                                <br /><span class="warn small" data-testid="missing-digest">{"missing before it: "}<code>{ visible(trailglass_core::analysis::digest::base_name(missing)) }</code></span>
+                            }</td>
+                        <td>{ format!("{} match · {} mismatch · {} missing", d.matched, d.mismatch, d.missing) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if !integrity.uncovered.is_empty() {
+                <p class="warn">{ format!("{} loaded log files are named by no loaded digest:", thousands(integrity.uncovered.len())) }</p>
+                <ul class="cov-list">
+                    { for integrity.uncovered.iter().take(200).map(|file| html! {
+                        <li data-testid="uncovered-file"><code>{ visible(file) }</code></li>
+                    }) }
+                </ul>
+            }
+            <p>
+                {"Evidence manifest (every file, its SHA-256, its verdict): "}
+                <button class="button small" data-testid="manifest-csv" onclick={download(true)}>{"CSV"}</button>{" "}
+                <button class="button small" data-testid="manifest-json" onclick={download(false)}>{"JSON"}</button>
+            </p>
+        </div>
     }
 }

@@ -47,13 +47,12 @@ pub(super) async fn find(
     found.first().copied()
 }
 
-/// The case report as a file to save. `progress` hears how many files are hashed.
+/// The case report as a file to save.
 pub(super) async fn report(
     session: &RefCell<Session>,
     asker: &Asker,
     case: &Case,
     files: Vec<FileHandle>,
-    progress: impl Fn(usize, usize),
 ) -> FromWorker {
     let findings: Vec<ReportFinding> = session
         .borrow()
@@ -102,27 +101,21 @@ pub(super) async fn report(
             span.map(|(_, last)| trailglass_core::time::format_utc(last)),
         )
     };
-    let coverage = if coverage.digests.is_empty() {
-        coverage
-    } else {
-        verify_against_digests(coverage, files.clone()).await
-    };
-    let mut hashed = Vec::with_capacity(files.len());
-    for (n, file) in files.iter().enumerate() {
-        let (bytes, sha256) = match file.read().await {
-            Ok(bytes) => (
-                bytes.len() as u64,
-                Ok(trailglass_core::case::sha256_hex(&bytes)),
-            ),
-            Err(error) => (file.size as u64, Err(format!("could not be read: {error}"))),
-        };
-        hashed.push(ReportFile {
-            name: file.name.clone(),
-            bytes,
-            sha256,
-        });
-        progress(n + 1, files.len());
-    }
+    // Hashing every file once gives both the digest verdicts and the files' SHA-256.
+    let coverage = verify_against_digests(session, coverage, files, &[]).await;
+    let hashed: Vec<ReportFile> = coverage
+        .manifest
+        .iter()
+        .map(|entry| ReportFile {
+            name: entry.file.clone(),
+            bytes: entry.bytes,
+            sha256: if entry.sha256.len() == 64 {
+                Ok(entry.sha256.clone())
+            } else {
+                Err(entry.sha256.clone())
+            },
+        })
+        .collect();
     let generated = trailglass_core::time::format_utc(js_sys::Date::now() as i64);
     let html = html(&ReportInput {
         case,

@@ -235,9 +235,7 @@ impl Served {
                 }
             }
             ToWorker::Report { case, files } => {
-                let progress =
-                    |hashed, files| scope.respond(id, FromWorker::ReportProgress { hashed, files });
-                let report = case::report(&self.session, &asker, &case, files, progress).await;
+                let report = case::report(&self.session, &asker, &case, files).await;
                 scope.respond(id, report);
             }
             ToWorker::Lineage { principal } => {
@@ -264,13 +262,15 @@ impl Served {
                     fanout::with_raw(&self.session, &asker, |session| session.export(format)).await;
                 scope.respond(id, export);
             }
-            ToWorker::Coverage { verify } => {
+            ToWorker::Coverage { verify, signatures } => {
                 let report = {
                     let session = self.session.borrow();
                     CoverageReport::build(&session.loader.report, &session.loader.store)
                 };
                 let report = match verify {
-                    Some(files) => verify_against_digests(report, files).await,
+                    Some(files) => {
+                        verify_against_digests(&self.session, report, files, &signatures).await
+                    }
                     None => report,
                 };
                 scope.respond(id, FromWorker::Coverage(Box::new(report)));

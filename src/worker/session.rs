@@ -199,30 +199,73 @@ impl Session {
     }
 }
 
-/// Hashes the loaded files that digests name (handed over again by the
-/// page), one at a time, never on the load path: a load of a million events
-/// does not pay for it.
+/// Verifies the load's integrity, never on the load path (a load of a
+/// million events does not pay for it): every file the page hands over again
+/// is hashed as it is (for the evidence manifest), the log files digests
+/// name also by their uncompressed content (what digests hold), one at a
+/// time; then each digest's signature and chain are checked.
 pub(super) async fn verify_against_digests(
+    session: &std::cell::RefCell<Session>,
     mut report: CoverageReport,
     files: Vec<FileHandle>,
+    signatures: &[String],
 ) -> CoverageReport {
-    let files: std::collections::HashMap<&str, &FileHandle> = files
-        .iter()
-        .map(|file| (file.name.as_str(), file))
-        .collect();
-    for name in report.files_to_hash() {
-        let sha256 = match files.get(name.as_str()) {
-            None => Err("the file is no longer open here".to_owned()),
-            Some(file) => match file.read().await {
-                Ok(bytes) => log_content_sha256(
-                    &bytes,
-                    trailglass_core::load::ingest::Limits::browser().max_inflated_bytes,
-                ),
-                Err(error) => Err(format!("cannot read the file: {error}")),
-            },
-        };
-        report.record_hash(&name, sha256);
+    use trailglass_core::analysis::digest::base_name;
+    let named: std::collections::HashSet<String> = {
+        let session = session.borrow();
+        session
+            .loader
+            .report
+            .file_reports
+            .iter()
+            .filter_map(|f| f.digest.as_deref())
+            .flat_map(|d| {
+                d.log_files
+                    .iter()
+                    .map(|e| base_name(&e.s3_object).to_owned())
+            })
+            .collect()
+    };
+    let limit = trailglass_core::load::ingest::Limits::browser().max_inflated_bytes;
+    let mut content = std::collections::HashMap::new();
+    let mut raw = Vec::with_capacity(files.len());
+    for file in &files {
+        match file.read().await {
+            Ok(bytes) => {
+                if named.contains(base_name(&file.name)) {
+                    content.insert(file.name.clone(), log_content_sha256(&bytes, limit));
+                }
+                raw.push((
+                    file.name.clone(),
+                    bytes.len() as u64,
+                    Ok(trailglass_core::case::sha256_hex(&bytes)),
+                ));
+            }
+            Err(error) => {
+                let why = format!("cannot read the file: {error}");
+                if named.contains(base_name(&file.name)) {
+                    content.insert(file.name.clone(), Err(why.clone()));
+                }
+                raw.push((file.name.clone(), file.size as u64, Err(why)));
+            }
+        }
     }
+    for (name, sha256) in &content {
+        report.record_hash(name, sha256.clone());
+    }
+    let signatures = trailglass_core::analysis::signature::parse_signatures(
+        signatures.iter().map(String::as_str),
+    )
+    .unwrap_or_default();
+    let session = session.borrow();
+    let integrity = trailglass_core::analysis::integrity::integrity(
+        &session.loader.report,
+        &content,
+        &signatures,
+    );
+    report.manifest =
+        trailglass_core::analysis::integrity::manifest(&session.loader.report, &integrity, &raw);
+    report.integrity = Some(integrity);
     report.finish_verification();
     report
 }

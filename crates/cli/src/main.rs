@@ -242,7 +242,7 @@ fn verify(args: &[String]) -> Result<(), String> {
         })
         .collect();
     let report =
-        trailglass_core::analysis::signature::integrity(&loader.report, &hashes, &signatures);
+        trailglass_core::analysis::integrity::integrity(&loader.report, &hashes, &signatures);
     println!(
         "{}",
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?

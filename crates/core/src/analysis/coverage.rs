@@ -86,6 +86,10 @@ pub struct CoverageReport {
     pub checks_total: usize,
     /// Whether the loaded log files were hashed against their digest entries.
     pub verified: bool,
+    /// Once verified: each digest's signature and chain, every log file's verdict.
+    pub integrity: Option<crate::analysis::integrity::Integrity>,
+    /// Once verified: every loaded file, its SHA-256 and its verdict.
+    pub manifest: Vec<crate::analysis::integrity::ManifestEntry>,
 }
 
 /// One account and region: a row of the heat map.

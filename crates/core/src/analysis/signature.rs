@@ -289,74 +289,6 @@ pub fn verify_digests(
         .collect()
 }
 
-/// Every digest's verdict over a load, and the log files no digest names.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Integrity {
-    pub digests: Vec<DigestVerdict>,
-    /// Loaded log files that no loaded digest names.
-    pub uncovered: Vec<String>,
-    /// How many public keys were loaded.
-    pub keys: usize,
-}
-
-/// The integrity of a load: `report` holds its digests and keys (files
-/// loaded as such), `hashes` the SHA-256 of each loaded log file's content
-/// by file name (see [`crate::analysis::digest::log_content_sha256`]), and
-/// `signatures` what the user supplies (see [`verify_digests`]).
-pub fn integrity(
-    report: &crate::load::report::LoadReport,
-    hashes: &HashMap<String, Result<String, String>>,
-    signatures: &HashMap<String, String>,
-) -> Integrity {
-    let keys: Vec<PublicKey> = report
-        .file_reports
-        .iter()
-        .filter_map(|f| f.public_keys.as_deref())
-        .flatten()
-        .cloned()
-        .collect();
-    let digests: Vec<(&str, &Digest)> = report
-        .file_reports
-        .iter()
-        .filter_map(|f| Some((f.name.as_str(), f.digest.as_deref()?)))
-        .collect();
-    let logs: HashMap<&str, &str> = report
-        .file_reports
-        .iter()
-        .filter(|f| f.digest.is_none() && f.public_keys.is_none() && f.events + f.duplicates > 0)
-        .map(|f| (base_name(&f.name), f.name.as_str()))
-        .collect();
-    let mut verdicts = verify_digests(&digests, &keys, signatures);
-    let mut named = std::collections::HashSet::new();
-    for verdict in &mut verdicts {
-        let Some((_, digest)) = digests.iter().find(|(file, _)| *file == verdict.file) else {
-            continue;
-        };
-        for entry in &digest.log_files {
-            let base = base_name(&entry.s3_object);
-            named.insert(base);
-            match logs.get(base).and_then(|name| hashes.get(*name)) {
-                None => verdict.missing += 1,
-                Some(Ok(actual)) if actual.eq_ignore_ascii_case(&entry.hash_value) => {
-                    verdict.matched += 1
-                }
-                Some(_) => verdict.mismatch += 1,
-            }
-        }
-    }
-    let mut uncovered: Vec<String> = logs
-        .iter()
-        .filter(|(base, _)| !named.contains(*base))
-        .map(|(_, name)| name.to_string())
-        .collect();
-    uncovered.sort();
-    Integrity {
-        digests: verdicts,
-        uncovered,
-        keys: keys.len(),
-    }
-}
-
 /// Reads `OBJECT=HEX` signatures (the S3 key or file name of a digest, and
 /// its `x-amz-meta-signature`), one per item.
 pub fn parse_signatures<'a>(
@@ -377,6 +309,3 @@ pub fn parse_signatures<'a>(
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests;

@@ -309,6 +309,40 @@ fn integrity(out: &mut String, report: &CoverageReport) {
         out.push_str("<p class=\"muted\">No digest files were loaded: the log files' integrity is not checked.</p>\n");
         return;
     }
+    if let Some(integrity) = &report.integrity {
+        let _ = writeln!(
+            out,
+            "<p>{} public keys loaded; {} log files named by no digest.</p>",
+            integrity.keys,
+            integrity.uncovered.len()
+        );
+        out.push_str("<table><thead><tr><th>Digest end</th><th>Signature</th><th>Chain</th><th>Log files</th></tr></thead><tbody>");
+        for d in &integrity.digests {
+            let signature_class = if d.signature == "valid" {
+                "good"
+            } else {
+                "bad"
+            };
+            let chain_class = if d.chain == "broken" { "bad" } else { "good" };
+            let missing = d
+                .missing_digest
+                .as_deref()
+                .map(|m| format!(" (missing: {})", escape(m)))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "<tr><td class=\"mono\">{} {}</td><td class=\"{signature_class}\">{}</td><td class=\"{chain_class}\">{}{missing}</td><td>{} match, {} mismatch, {} missing</td></tr>",
+                escape(&d.region),
+                escape(&d.end_time),
+                escape(&d.signature),
+                escape(&d.chain),
+                d.matched,
+                d.mismatch,
+                d.missing
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
     let count = |code: &str| {
         report
             .checks

@@ -725,7 +725,11 @@ impl<'t, 'x, S: EventSink> TextScan<'t, 'x, S> {
             self.embedded(open, embedded.as_bytes());
         } else if record.log_files.is_some() {
             match crate::analysis::digest::Digest::parse(&text[open..end]) {
-                Ok(digest) => {
+                Ok(mut digest) => {
+                    // What its signature covers: the digest file's content,
+                    // which as CloudTrail writes it is this one object. Hashed
+                    // here so a digest reads the same whole or in parts.
+                    digest.content_sha256 = crate::case::sha256_hex(&text[open..end]);
                     self.set_shape(Shape::Digest);
                     self.sink.digest(digest);
                 }

@@ -96,7 +96,8 @@ pub fn cutting(head: &[u8]) -> Option<Cutting> {
         return None;
     }
     let text = strip_bom(head);
-    if looks_binary(text) {
+    // A key list is read whole: it is small, and only whole is it keys.
+    if looks_binary(text) || crate::analysis::signature::is_public_key_list(text) {
         return None;
     }
     let at = skip_ws(text, 0);

@@ -620,12 +620,7 @@ impl Loader {
                 }
             };
         }
-        let (mut outcome, _) = self.scan_text(name, text, None);
-        if let Some(digest) = &mut outcome.digest {
-            // What its signature covers: the whole file as delivered, inflated.
-            digest.content_sha256 = crate::case::sha256_hex(text);
-        }
-        outcome
+        self.scan_text(name, text, None).0
     }
 
     /// Scans a text (or a part of one) into the store.

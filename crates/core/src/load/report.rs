@@ -137,7 +137,7 @@ mod tests {
             .map(|&shape| FileShape::Read(shape))
             .chain(FileShape::NOT_READ)
             .collect();
-        assert_eq!(every.len(), 14);
+        assert_eq!(every.len(), 15);
         for shape in every {
             assert_eq!(FileShape::from_code(shape.code()), shape, "{shape:?}");
             assert_eq!(FileShape::try_from(String::from(shape)), Ok(shape));

@@ -1,7 +1,8 @@
-//! Tests of `signature`, on the signed chain of tests/fixtures/signed-digests
+//! Tests of `signature` and `integrity`, on the signed chain of tests/fixtures/signed-digests
 //! (made by scripts/fixtures/signed-digests.py with a key pair of its own).
 
 use super::*;
+use crate::analysis::signature::*;
 use crate::load::ingest::Loader;
 use std::path::Path;
 
@@ -228,4 +229,55 @@ fn keys_and_signatures_that_do_not_fit_are_refused_or_said() {
         report.digests
     );
     assert_eq!(report.keys, 0);
+}
+
+#[test]
+fn the_manifest_lists_every_file_with_its_hash_and_verdict() {
+    let mut files = fixture();
+    let (_, bytes) = files
+        .iter_mut()
+        .find(|(n, _)| n.contains("_20240501T0135Z"))
+        .unwrap();
+    *bytes = gz(String::from_utf8(gunzip(bytes))
+        .unwrap()
+        .replace("alice", "mallory")
+        .as_bytes());
+    let mut loader = Loader::default();
+    let mut hashes = HashMap::new();
+    for (name, bytes) in &files {
+        loader.load(name, bytes);
+        hashes.insert(
+            name.clone(),
+            crate::analysis::digest::log_content_sha256(bytes, 1 << 30),
+        );
+    }
+    let integrity = integrity(&loader.report, &hashes, &newest_signature());
+    let raw: Vec<(String, u64, Result<String, String>)> = files
+        .iter()
+        .map(|(n, b)| (n.clone(), b.len() as u64, Ok(crate::case::sha256_hex(b))))
+        .collect();
+    let entries = manifest(&loader.report, &integrity, &raw);
+    assert_eq!(entries.len(), files.len());
+    let verdict = |part: &str| {
+        entries
+            .iter()
+            .find(|e| e.file.contains(part))
+            .unwrap()
+            .verdict
+            .clone()
+    };
+    assert_eq!(
+        verdict("_20240501T0135Z"),
+        "log file: DIFFERS from its digest"
+    );
+    assert_eq!(verdict("_20240501T0105Z"), "log file: matches its digest");
+    assert_eq!(
+        verdict("_20240501T020000Z.json.gz"),
+        "digest: signature valid, chain ok"
+    );
+    assert_eq!(verdict("public-keys.json"), "public keys");
+    assert!(entries.iter().all(|e| e.sha256.len() == 64));
+    let csv = manifest_csv(&entries);
+    assert!(csv.starts_with("file,bytes,sha256,verdict\r\n"));
+    assert_eq!(csv.lines().count(), files.len() + 1);
 }
