@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 DUCKDB_PY_VERSION=2.0.0
+# Parses Copy as SQL as Athena's engine (Trino) reads it, in the test command.
+SQLGLOT_VERSION=30.31.0
 BENCH_VENV=target/bench-venv
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 # Release-mode tool builds without LTO: minutes faster, same tools.
@@ -56,7 +58,8 @@ install_chromium() {
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then apt_install chromium chromium-driver; fi
 }
 
-# The benchmark's native side: jq, and DuckDB's Python package in a venv under target/.
+# The benchmark's native side and the SQL check: jq, and DuckDB's and
+# sqlglot's Python packages in a venv under target/.
 bench_tools() {
   if ! command -v jq >/dev/null; then apt_install jq; fi
   if ! "$BENCH_VENV/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_PY_VERSION')" 2>/dev/null; then
@@ -69,6 +72,10 @@ bench_tools() {
     fi
     say "installing DuckDB $DUCKDB_PY_VERSION (Python) into $BENCH_VENV"
     "$BENCH_VENV/bin/pip" install -q --disable-pip-version-check "duckdb==$DUCKDB_PY_VERSION"
+  fi
+  if ! "$BENCH_VENV/bin/python" -c "import sqlglot, sys; sys.exit(sqlglot.__version__ != '$SQLGLOT_VERSION')" 2>/dev/null; then
+    say "installing sqlglot $SQLGLOT_VERSION (Python) into $BENCH_VENV"
+    "$BENCH_VENV/bin/pip" install -q --disable-pip-version-check "sqlglot==$SQLGLOT_VERSION"
   fi
 }
 

@@ -48,6 +48,11 @@ status=${PIPESTATUS[0]}
 count_cargo
 [ "$status" -eq 0 ] || fail_step "native tests" 0
 
+step "Copy as SQL, run for real: Trino parse (sqlglot) and counts in DuckDB (tests/sql/athena_check.py)"
+cargo build --quiet --locked --bin trailglass || fail_step "trailglass CLI build"
+target/bench-venv/bin/python tests/sql/athena_check.py target/debug/trailglass || fail_step "Athena SQL check"
+passed=$((passed + 1))
+
 step "wasm-bindgen tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --locked --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$log"

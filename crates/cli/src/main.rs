@@ -14,7 +14,7 @@ use trailglass_core::load::ingest::{Limits, Loader};
 use trailglass_core::load::parallel::{available_threads, load_jobs, Described};
 use trailglass_core::load::schedule::{Part, Settings};
 
-const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass sigma [--rules PATH]... [--builtin] [--threads N] PATH...   run Sigma rules (files or folders of .yml/.yaml; SigmaHQ's CloudTrail rules when none are given, or with --builtin) over the events, print JSON hits per rule\n  trailglass verify [--keys KEYS.json]... [--signature OBJECT=HEX]... PATH...   check digest files offline: each one's signature (with the keys `aws cloudtrail list-public-keys` prints; the newest digest's signature is S3's x-amz-meta-signature, given as OBJECT=HEX), its chain to the one before, its log files' hashes; print JSON, exit 1 when anything fails\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
+const USAGE: &str = "usage:\n  trailglass summary [--threads N] PATH...   load files and folders (recursively) on N threads (default: every core), print a JSON summary\n  trailglass sigma [--rules PATH]... [--builtin] [--threads N] PATH...   run Sigma rules (files or folders of .yml/.yaml; SigmaHQ's CloudTrail rules when none are given, or with --builtin) over the events, print JSON hits per rule\n  trailglass verify [--keys KEYS.json]... [--signature OBJECT=HEX]... PATH...   check digest files offline: each one's signature (with the keys `aws cloudtrail list-public-keys` prints; the newest digest's signature is S3's x-amz-meta-signature, given as OBJECT=HEX), its chain to the one before, its log files' hashes; print JSON, exit 1 when anything fails\n  trailglass search QUERY PATH...   count the events a search selects, with the same search as Athena and CloudTrail Lake SQL; print JSON\n  trailglass gen --events N --out DIR [--pace P]   write N sample events as CloudTrail's S3 layout (P times busier: P times the events per file)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Some("gen") => generate(&args[1..]),
         Some("sigma") => sigma(&args[1..]),
         Some("verify") => verify(&args[1..]),
+        Some("search") if args.len() > 2 => search(&args[1], &args[2..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -195,6 +196,33 @@ fn sigma(args: &[String]) -> Result<(), String> {
     println!(
         "{}",
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn search(query: &str, paths: &[String]) -> Result<(), String> {
+    use trailglass_core::query::sql::{to_sql, Dialect};
+    let parsed = trailglass_core::query::parse(query)
+        .map_err(|e| format!("the query: {e} (at character {})", e.position))?;
+    let mut loader = load(paths, available_threads())?;
+    loader.store.seal();
+    let order = trailglass_core::query::view::time_order(&loader.store);
+    let filter = trailglass_core::query::filter::Filter {
+        query: parsed.clone(),
+        range: None,
+        principal: None,
+    };
+    let selected = trailglass_core::query::filter::select(&loader.store, &order, &filter);
+    let answer = serde_json::json!({
+        "query": query,
+        "events": loader.store.len(),
+        "count": selected.len(),
+        "athena_sql": to_sql(&parsed, None, Dialect::Athena),
+        "lake_sql": to_sql(&parsed, None, Dialect::CloudTrailLake),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?
     );
     Ok(())
 }

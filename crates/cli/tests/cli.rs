@@ -488,3 +488,31 @@ fn verify_refuses_a_broken_key_file_with_the_reason() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn search_counts_a_query_and_writes_it_as_sql() {
+    let stratus = concat!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+        "/tests/fixtures/stratus-red-team"
+    );
+    let out = trailglass(&["search", "eventName:DeleteTrail", stratus]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["count"], 1);
+    assert_eq!(answer["events"], 310);
+    assert!(answer["athena_sql"]
+        .as_str()
+        .unwrap()
+        .contains("WHERE lower(eventname) = 'deletetrail'"));
+    assert!(answer["lake_sql"]
+        .as_str()
+        .unwrap()
+        .contains("WHERE lower(eventName) = 'deletetrail'"));
+    let out = trailglass(&["search", "eventName:(", stratus]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the query"));
+}

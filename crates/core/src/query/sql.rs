@@ -26,6 +26,10 @@ const PRINCIPAL_NOTE: &str = "principal is approximated by the caller ARN, the p
 const TEXT_NOTE: &str = "free text is approximated as a case-insensitive substring of the \
     main text columns, not of the whole event.";
 
+const LIST_NOTE: &str = "a dotted path is read without looking into lists: where it meets \
+    a list in an event (resources, requestParameters items), SQL tests only what \
+    json_extract_scalar or the first element of the list reaches, where Trailglass tests every element.";
+
 const RULE_NOTE: &str = "rule: (the events a detection rule matched) has no SQL form and \
     is left out, so this selects more; export the rule as Sigma instead.";
 
@@ -207,7 +211,12 @@ impl Translator {
     fn field(&mut self, field: &Field, test: &Test) -> Cond {
         let def = match field {
             Field::Column(column) => column.def(),
-            Field::Path(parts) => return self.test(&self.path(parts), test, false),
+            Field::Path(parts) => {
+                if parts.len() > 1 {
+                    self.note(LIST_NOTE);
+                }
+                return self.test(&self.path(parts), test, false);
+            }
             Field::Rule => {
                 self.note(RULE_NOTE);
                 return Cond::Const(true);
@@ -386,7 +395,14 @@ impl Translator {
             (Some(col), _) => self.json_column(col),
             (None, _) => {
                 let mut expr = self.ident(&parts[0]);
-                for part in &parts[1..] {
+                let rest = &parts[1..];
+                // `resources` is a list of structs: a field of it is read from its first element.
+                if parts[0].eq_ignore_ascii_case("resources")
+                    && rest.first().is_some_and(|p| p.parse::<u32>().is_err())
+                {
+                    expr = format!("element_at({expr}, 1)");
+                }
+                for part in rest {
                     expr = match part.parse::<u32>() {
                         Ok(i) => format!("element_at({expr}, {})", u64::from(i) + 1),
                         Err(_) => format!("{expr}.{}", self.ident(part)),
