@@ -48,7 +48,10 @@ impl Client {
                         mime,
                         bytes,
                         gzip,
-                    } => download(file_name, mime, &bytes, gzip),
+                    } => {
+                        download(file_name, mime, &bytes, gzip);
+                        dispatch.emit(Action::ExportSaved);
+                    }
                     other => {
                         match &other {
                             FromWorker::Progress(progress) => parsed_bytes(progress.bytes_done),

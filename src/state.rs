@@ -127,6 +127,8 @@ pub enum Action {
     ToggleStar,
     /// The report is asked for.
     ReportStarted,
+    /// A file the worker made was handed to the browser's download.
+    ExportSaved,
 }
 
 impl AppState {
@@ -194,6 +196,7 @@ impl AppState {
                 }
             }
             Action::ReportStarted => next.report_pending = true,
+            Action::ExportSaved => next.report_pending = false,
             Action::ToggleColumn(column) => {
                 if let Some(at) = next.toggled_columns.iter().position(|c| *c == column) {
                     next.toggled_columns.remove(at);
@@ -267,7 +270,7 @@ impl AppState {
             }
             FromWorker::Findings(findings) => self.findings = Rc::new(findings),
             FromWorker::RuleLab(lab) => self.rule_lab = Rc::from(lab),
-            FromWorker::Export { .. } => self.report_pending = false,
+            FromWorker::Export { .. } => {}
             FromWorker::Coverage(report) => self.coverage = Some(Rc::from(report)),
             FromWorker::Lineage { principal, chains } => {
                 self.lineage = Some((principal, Rc::new(chains)));

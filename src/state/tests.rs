@@ -273,3 +273,12 @@ fn a_refused_case_file_is_said_and_changes_nothing_and_a_missing_event_is_said()
     assert_eq!(state.to_fragment(), "tab=case");
     assert_eq!(AppState::from_fragment("tab=case").tab, Tab::Case);
 }
+
+#[test]
+fn the_report_is_pending_until_its_file_is_saved() {
+    let mut state = AppState::default();
+    state.apply(Action::ReportStarted);
+    assert!(state.report_pending);
+    state.apply(Action::ExportSaved);
+    assert!(!state.report_pending);
+}

@@ -249,6 +249,9 @@ test('the README report picture: the Stratus case report', async () => {
   await page.waitForSelector('[data-testid=case][data-events="2"]');
   const report = await saved(page, () => page.click('[data-testid=export-report]'));
   const html = fs.readFileSync(report.file, 'utf8');
+  // The report is written: the button works again and the busy line is gone.
+  await page.waitForSelector('[data-testid=export-report]:not([disabled])');
+  assert.equal(await page.locator('[data-testid=report-progress]').count(), 0);
   assert.ok(html.includes(NOTE.split('\n')[0]));
   assert.ok(html.includes('Stratus detonation role'));
   assert.ok(html.includes('T1562.008'), 'the findings');

@@ -99,6 +99,43 @@ test('hostile strings in every displayed field are shown literally and never run
   assert.ok(!opened.requests.some((url) => /\/x$/.test(url)), opened.requests.join('\n'));
 });
 
+test('every other view with the hostile events: findings, coverage, rules, the case, its report', async () => {
+  // The hostile events are still loaded (the test before loads them).
+  assert.equal((await eventCounts(page)).total, 8);
+  // A hostile note, tag and title go into the case.
+  await page.click('[data-testid=tab-events]');
+  await page.locator('[data-testid=event-row][data-position="0"]').click();
+  await page.waitForSelector('[data-testid=event-detail][data-id]');
+  await page.click('[data-testid=star]');
+  await page.fill('[data-testid=note-input]', '<img src=x onerror="window.__pwned=\'note\'">');
+  await page.fill('[data-testid=tag-input]', '<svg onload="window.__pwned=\'tag\'">');
+  await page.locator('[data-testid=note-input]').press('Tab');
+  await page.locator('[data-testid=close-detail]').click();
+  for (const tab of ['findings', 'coverage', 'rules', 'case']) {
+    await page.click(`[data-testid=tab-${tab}]`);
+    await page.waitForTimeout(300);
+    const found = await page.locator('main.main').evaluate((main) => ({
+      elements: main.querySelectorAll('script, img, iframe, object, embed').length,
+      handlers: [...main.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.name))
+        .filter((name) => name.startsWith('on')),
+    }));
+    assert.equal(found.elements, 0, `${tab}: an element from log text`);
+    assert.deepEqual(found.handlers, [], `${tab}: a handler attribute`);
+  }
+  const caseText = await page.textContent('[data-testid=case]');
+  assert.ok(caseText.includes('<img src=x onerror='), caseText.slice(0, 300));
+  await page.fill('[data-testid=case-title]', '</title><script>window.__pwned="title"</script>');
+  await page.locator('[data-testid=case-title]').press('Tab');
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-report]')]);
+  const html = fs.readFileSync(await report.path(), 'utf8');
+  assert.ok(!/<script/i.test(html), 'no script in the report');
+  assert.ok(html.includes('&lt;/title&gt;&lt;script&gt;'), 'the title, escaped');
+  assert.equal(await pwned(), undefined, 'no payload ran');
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.ok(!opened.requests.some((url) => /\/x$/.test(url)), 'nothing asked for x');
+  await screenshot(page, 'hostile-case');
+});
+
 test('sample data, search and exports under the policy: no violation, no foreign request', async () => {
   await page.click('[data-testid=clear]');
   await page.waitForSelector('[data-testid=load-status][data-state=idle]');
