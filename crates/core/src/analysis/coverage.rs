@@ -450,17 +450,10 @@ impl CoverageReport {
 }
 
 fn summary(file: &str, digest: &Digest) -> DigestSummary {
-    // `AWSLogs/<account>/CloudTrail-Digest/<region>/…`: the region is only in the key.
-    let region = digest
-        .digest_s3_object
-        .as_deref()
-        .and_then(|key| key.split("/CloudTrail-Digest/").nth(1))
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_default();
     DigestSummary {
         file: file.to_owned(),
         account: digest.aws_account_id.clone().unwrap_or_default(),
-        region: region.to_owned(),
+        region: crate::analysis::signature::digest_region(digest),
         start: digest.digest_start_time.clone().unwrap_or_default(),
         end: digest.digest_end_time.clone().unwrap_or_default(),
         log_files: digest.log_files.len(),

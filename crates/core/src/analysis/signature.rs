@@ -179,7 +179,7 @@ pub struct DigestVerdict {
     pub missing: usize,
 }
 
-/// The region of a digest, from its S3 key (`…/CloudTrail-Digest/<region>/…`).
+/// The region of a digest: only its S3 key says it (`AWSLogs/<account>/CloudTrail-Digest/<region>/…`).
 pub fn digest_region(digest: &Digest) -> String {
     digest
         .digest_s3_object
