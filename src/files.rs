@@ -164,7 +164,7 @@ thread_local! {
     /// Bytes the worker has parsed of the current load (from its progress).
     static PARSED_BYTES: Cell<f64> = const { Cell::new(0.0) };
     /// Every file handed over since the last Clear, by name: read again
-    /// only to check log files against digests.
+    /// only to verify them against digests and for the case report.
     static PICKED: RefCell<HashMap<String, web_sys::File>> = RefCell::default();
 }
 
@@ -179,20 +179,6 @@ pub fn stop_hand_over(forget: bool) {
     if forget {
         PICKED.with(|picked| picked.borrow_mut().clear());
     }
-}
-
-/// Handles for the named files handed over since the last Clear.
-pub fn picked(names: &[String]) -> Vec<FileHandle> {
-    PICKED.with(|picked| {
-        let picked = picked.borrow();
-        names
-            .iter()
-            .filter_map(|name| {
-                let file = picked.get(name)?;
-                Some(FileHandle::from_file(name.clone(), file.clone()))
-            })
-            .collect()
-    })
 }
 
 /// Handles for every file handed over since the last Clear, by name.
