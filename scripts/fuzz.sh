@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing (cargo fuzz, libFuzzer, nightly) of the ingest path,
-# the query parser and segment decoding (bytes from another worker), seeded
-# from tests/fixtures. Any crash fails the run;
-# libFuzzer writes the input to fuzz/artifacts/<target>/, to become a regression test.
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (make test runs 45 s each; run longer by hand)
+# Coverage-guided fuzzing (cargo fuzz, libFuzzer, nightly) of every parser of
+# outside bytes: trail files and archives (ingest; parts: the same loaded in
+# pieces), the query language (query), segments from another worker
+# (segment), rule files (sigma), and case, digest and public-key files
+# (evidence). Each starts from the fixtures and from the corpus its
+# campaigns kept (fuzz/seeds/TARGET, see scripts/fuzz-campaign.sh). Any
+# crash fails the run; libFuzzer writes the input to fuzz/artifacts/<target>/,
+# to become a regression test.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   (make test runs 30 s each; scripts/fuzz-campaign.sh runs for hours)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-45}
-for target in ingest query segment; do
+source scripts/fuzz/targets.sh
+seconds=${1:-30}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${FUZZ_TARGETS[@]}")
+fuzz_build
+for target in "${targets[@]}"; do
   corpus="fuzz/corpus/$target"
-  mkdir -p "$corpus"
-  if [ "$target" != query ]; then
-    find tests/fixtures -type f ! -name '*.md' ! -name 'LICENSE' -size -256k -exec cp -n {} "$corpus/" \;
-  else
-    printf '%s' 'eventName:Delete* -errorCode:*' > "$corpus/seed1"
-    printf '%s' '(service:s3.amazonaws.com OR "Access Denied") time>=2024-05-01T10:00Z' > "$corpus/seed2"
-    printf '%s' 'requestParameters.bucketName:/^prod-/ AND NOT kind:Root' > "$corpus/seed3"
-  fi
+  fuzz_seed "$target" "$corpus"
   echo "fuzzing $target for ${seconds}s"
-  cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$corpus" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 2>&1 | tail -n 12
+  mkdir -p "fuzz/artifacts/$target"
+  "$(fuzz_binary "$target")" "$corpus" -artifact_prefix="fuzz/artifacts/$target/" \
+    -max_total_time="$seconds" -max_len="${FUZZ_MAX_LEN[$target]}" -rss_limit_mb=2048 \
+    -timeout=20 -print_final_stats=1 2>&1 | tail -n 12
 done

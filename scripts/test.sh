@@ -60,10 +60,10 @@ status=${PIPESTATUS[0]}
 count_cargo
 [ "$status" -eq 0 ] || fail_step "wasm tests" 0
 
-step "fuzzing: ingest, query parser and segments (cargo fuzz, 45 s each)"
+step "fuzzing: trail files whole and in parts, queries, segments, rule files, case/digest/key files (cargo fuzz, 30 s each, seeded by the campaigns' corpora)"
 if rustup toolchain list | grep -q '^nightly'; then
-  ./scripts/fuzz.sh 45 || fail_step "fuzzing found a crash (input saved under fuzz/artifacts/)"
-  passed=$((passed + 3))
+  ./scripts/fuzz.sh 30 || fail_step "fuzzing found a crash (input saved under fuzz/artifacts/)"
+  passed=$((passed + 6))
 else
   echo "SKIPPED: no nightly toolchain on this machine, so no cargo fuzz (crates/core/tests/fuzz.rs still ran)"
 fi

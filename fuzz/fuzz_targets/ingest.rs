@@ -1,8 +1,7 @@
 //! Fuzz target: any bytes as a dropped file, through sniffing, inflating,
 //! record scanning, identity and the store; then a view over what loaded.
-//! Also: the quick record reader (eventscan) agrees with serde_json, and
-//! the bytes loaded in parts (a text cut at record starts) load what they
-//! load whole.
+//! Also: the quick record reader (eventscan) agrees with serde_json. (That
+//! a load in parts equals the whole is the `parts` target's.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -30,46 +29,14 @@ fuzz_target!(|data: &[u8]| {
     );
     let order = trailglass_core::query::view::time_order(&loader.store);
     let _ = trailglass_core::query::view::timeline(&loader.store, &order, None, 50);
-    for row in &loader.store.rows {
-        let raw = loader.store.raw_json(row);
+    // Every row's raw JSON is there; the first few are pretty-printed (the
+    // rest would cost time per input and reach no new code).
+    let mut reader = loader.store.raw_reader();
+    for (n, row) in loader.store.rows.iter().enumerate() {
+        let raw = reader.json(row);
         assert_eq!(raw.len(), row.raw_len as usize);
-        let _ = trailglass_core::query::pretty::pretty_lines(&raw, 50);
-    }
-    // In 2 to 4 parts, each reading the whole file or a window of it.
-    let selector = data.last().copied().unwrap_or(0);
-    let of = 2 + u32::from(selector % 3);
-    let lookahead = (selector & 4 != 0).then_some(u64::from(selector) * 4);
-    let (parts, _) = trailglass_core::load::parts::load_in_parts(
-        "fuzz.json",
-        data,
-        of,
-        lookahead,
-        selector & 8 != 0,
-        limits,
-    );
-    assert_eq!(parts.report.diagnostics, loader.report.diagnostics);
-    assert_eq!(parts.report.events, loader.report.events);
-    assert_eq!(parts.report.text_bytes, loader.report.text_bytes);
-    let lines = |l: &Loader| -> Vec<_> {
-        l.report
-            .file_reports
-            .iter()
-            .map(|f| {
-                (
-                    f.name.clone(),
-                    f.shape.clone(),
-                    f.events,
-                    f.duplicates,
-                    f.problems,
-                    f.events_fingerprint,
-                )
-            })
-            .collect()
-    };
-    assert_eq!(lines(&parts), lines(&loader));
-    assert_eq!(parts.store.len(), loader.store.len());
-    for (a, b) in parts.store.rows.iter().zip(&loader.store.rows) {
-        assert_eq!(parts.store.raw_json(a), loader.store.raw_json(b));
-        assert_eq!((a.time_ms, a.flags), (b.time_ms, b.flags));
+        if n < 4 {
+            let _ = trailglass_core::query::pretty::pretty_lines(raw, 50);
+        }
     }
 });

@@ -15,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
             Ok(&query),
             "{text:?} printed as {printed:?}"
         );
-        let _ = trailglass_core::query::sql::to_sql(&query, None, trailglass_core::query::sql::Dialect::Athena);
+        let _ = trailglass_core::query::sql::to_sql(
+            &query,
+            None,
+            trailglass_core::query::sql::Dialect::Athena,
+        );
     }
 });

@@ -986,6 +986,24 @@ pub fn run_store(set: &RuleSet, store: &crate::store::EventStore) -> Results {
     run.finish()
 }
 
+/// Every rule on every event's JSON, as if no column could answer: the
+/// reference a run from the columns ([`run_store`]) must agree with.
+pub fn run_on_json_only(set: &RuleSet, store: &crate::store::EventStore) -> Results {
+    let engine = Engine::new(set);
+    let mut run = engine.start();
+    let mut reader = store.raw_reader();
+    let mut candidates = Vec::new();
+    for (row, event) in store.rows.iter().enumerate() {
+        engine.candidates(
+            store.strings.get(event.event_name),
+            store.strings.get(event.event_source),
+            &mut candidates,
+        );
+        run.event(row as u32, event.time_ms, reader.json(event), &candidates);
+    }
+    run.finish()
+}
+
 /// Each rule's status and reason on `store`: the set's, or `cannot-fire`
 /// where the loaded events lack what the rule needs.
 pub fn statuses(set: &RuleSet, store: &crate::store::EventStore) -> Vec<(Status, Option<String>)> {

@@ -74,3 +74,45 @@ fn refuses_output_past_the_limit() {
     assert!(result.bytes.is_empty());
     assert!(result.problem.unwrap().contains("limit"));
 }
+
+#[test]
+fn looks_binary_counts_as_lossy_text_would() {
+    fn by_lossy_text(bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(512)];
+        head.contains(&0)
+            || String::from_utf8_lossy(head)
+                .chars()
+                .filter(|c| {
+                    *c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace())
+                })
+                .count()
+                > head.len() / 10
+    }
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let alphabet: &[&[u8]] = &[
+        b"a",
+        b"{",
+        b"\x01",
+        b"\x0b",
+        b"\x7f",
+        b"\xc2\x85",
+        b"\xc2\x90",
+        b"\xef\xbf\xbd",
+        b"\xff",
+        b"\xe2\x82",
+        b"\xc3\xa9",
+        b" ",
+    ];
+    for _ in 0..5_000 {
+        let mut bytes = Vec::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut pick = state;
+        for _ in 0..(state % 700) {
+            pick = pick.rotate_left(5).wrapping_mul(0x2545_F491_4F6C_DD1D);
+            bytes.extend_from_slice(alphabet[(pick >> 40) as usize % alphabet.len()]);
+        }
+        assert_eq!(looks_binary(&bytes), by_lossy_text(&bytes), "{bytes:?}");
+    }
+}
