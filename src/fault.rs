@@ -1,8 +1,9 @@
 //! Owns the fault switch the end-to-end tests use to prove that a parser's
 //! failure costs only the file at fault: a page opened with
-//! `?fault=MODE:NAME` (MODE `panic`, `trap` or `hang`) has its parsers fail
-//! that way on the file whose name ends with NAME, and `&watchdog=MS` sets
-//! how long the store worker waits for a silent parser, `&batch=N` how many
+//! `?fault=MODE:NAME` (MODE `panic`, `trap`, `hang` or `damage`: an answer
+//! with a byte changed) has its parsers fail that way on the file whose name
+//! ends with NAME, and `&watchdog=MS` sets how long the store worker waits
+//! for a silent parser, `&batch=N` how many
 //! files a batch holds at most, `&answerdelay=MS` how long they wait before
 //! answering a scan or a fetch; `?parsers=0` has the
 //! store worker parse and hold everything itself (the reference the
@@ -18,6 +19,8 @@ pub enum Mode {
     Trap,
     /// Never answers.
     Hang,
+    /// Answers with its batch's segment damaged (one byte changed).
+    Damage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +38,7 @@ impl Fault {
             "panic" => Mode::Panic,
             "trap" => Mode::Trap,
             "hang" => Mode::Hang,
+            "damage" => Mode::Damage,
             _ => return None,
         };
         (!file_suffix.is_empty()).then(|| Self {
@@ -58,7 +62,13 @@ impl Fault {
             // In wasm, an abort is the `unreachable` trap.
             Mode::Trap => std::process::abort(),
             Mode::Hang => std::future::pending::<()>().await,
+            Mode::Damage => {}
         }
+    }
+
+    /// Whether the answer for a batch holding `name` is to be damaged.
+    pub fn damages(&self, name: &str) -> bool {
+        self.mode == Mode::Damage && name.ends_with(&self.file_suffix)
     }
 }
 

@@ -259,10 +259,12 @@ async fn parse(
         })
         .collect();
     let mut parse = BatchParse::new(Limits::browser());
+    let mut damaged = false;
     for (job, read) in reads {
         let bytes = read.await;
         if let Some(fault) = fault {
             fault.strike(&job.file.name).await;
+            damaged |= fault.damages(&job.file.name);
         }
         match bytes {
             Ok(read) => parse.load_bytes(&job.file.name, read.file_bytes(), job.part),
@@ -270,5 +272,10 @@ async fn parse(
             Err(_) => {}
         }
     }
-    parse.finish_keeping(keep)
+    let mut segment = parse.finish_keeping(keep);
+    if damaged {
+        let middle = segment.len() / 2;
+        segment[middle] ^= 0x20;
+    }
+    segment
 }

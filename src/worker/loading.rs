@@ -355,11 +355,14 @@ impl LoadTask {
                         self.arrived(&batch, segment, schedule, home);
                     }
                     Err(problem) => {
-                        let why = format!("its parse was lost: {problem}");
-                        let loader = &mut self.session.borrow_mut().loader;
-                        for job in &batch {
-                            loader.not_parsed(&job.label(), &why);
+                        // Parsed again a file at a time, so only a file
+                        // whose answer is always damaged is lost.
+                        if let Crash::Culprit(job) = schedule.unreadable(batch) {
+                            let why =
+                                format!("the parser's answer for it was unreadable: {problem}");
+                            self.not_parsed(&job, &why);
                         }
+                        return;
                     }
                 }
                 for job in &batch {

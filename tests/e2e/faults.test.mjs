@@ -1,5 +1,6 @@
 // End to end: a parser that fails on one file (a panic inside a promise, a
-// WebAssembly trap, or never answering) costs only that file. The page is
+// WebAssembly trap, never answering, or answering with damaged bytes) costs
+// only that file. The page is
 // opened with the fault switch (`?fault=MODE:NAME`, src/fault.rs), which
 // makes its parsers fail on the file whose name ends with NAME.
 import { test, before, after } from 'node:test';
@@ -47,6 +48,25 @@ for (const mode of ['panic', 'trap', 'hang']) {
     if (mode === 'hang') await screenshot(page, 'parser-fault');
   });
 }
+
+test('a parser that answers with damaged bytes for one file loses only that file', async () => {
+  const lost = eventsIn(VICTIM);
+  const { page } = await suite.fresh({ query: `?fault=damage:${VICTIM}&watchdog=1500&batch=3` });
+  await page.setInputFiles('[data-testid=folder-input]', FOLDER);
+  await waitLoaded(page);
+  // The batch it was in is parsed again a file at a time: only it is lost.
+  assert.equal((await eventCounts(page)).total, ALL_EVENTS - lost, 'every other file loaded');
+  await page.click('[data-testid=tab-report]');
+  const problem = page.locator(`[data-testid=diagnostic][data-file$="${VICTIM}"]`);
+  assert.equal(await problem.count(), 1, 'the file at fault is reported');
+  const why = await problem.textContent();
+  assert.match(why, /unreadable: the segment was damaged on its way/, why);
+  assert.equal(await page.locator('[data-testid=diagnostic]').count(), 1, 'nothing else is reported');
+  await page.click('[data-testid=tab-events]');
+  await page.fill('[data-testid=search]', '"eventVersion"');
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-count]')?.dataset.query === '"eventVersion"');
+  assert.equal((await eventCounts(page)).shown, ALL_EVENTS - lost, 'every loaded event has its JSON');
+});
 
 test('a page without the switch loads every file', async () => {
   const { page } = await suite.fresh();

@@ -20,6 +20,7 @@ pub struct Digest {
     pub previous_digest_s3_object: Option<String>,
     /// The signature of the digest before it (see `signature`).
     pub previous_digest_signature: Option<String>,
+    #[serde(deserialize_with = "bounded_log_files")]
     pub log_files: Vec<DigestEntry>,
     /// The hex SHA-256 of the digest file's uncompressed content, which its
     /// signature covers; filled in when the file is loaded.
@@ -28,6 +29,21 @@ pub struct Digest {
         skip_serializing_if = "String::is_empty"
     )]
     pub content_sha256: String,
+}
+
+/// The most log files one digest may name. CloudTrail writes a digest per
+/// hour, account and region, naming that hour's deliveries (about a dozen per
+/// source); this leaves room for the busiest organisation trails while a
+/// crafted digest naming millions is refused before it is held.
+pub const MAX_DIGEST_LOG_FILES: usize = 100_000;
+
+fn bounded_log_files<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<DigestEntry>, D::Error> {
+    crate::input::bounded::list(
+        d,
+        MAX_DIGEST_LOG_FILES,
+        "log files",
+        "Trailglass checks digests naming at most that many",
+    )
 }
 
 /// One log file named in a digest.

@@ -10,9 +10,7 @@
 
 pub mod report;
 
-use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
 
 /// What the case file says it is, so a stray JSON file is told apart.
 pub const CASE_FORMAT: &str = "trailglass-case";
@@ -315,47 +313,17 @@ impl Case {
     }
 }
 
-/// A list read element by element that stops at `limit`, before holding more.
-struct BoundedList<T> {
-    limit: usize,
-    what: &'static str,
-    _of: std::marker::PhantomData<T>,
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for BoundedList<T> {
-    type Value = Vec<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a list of at most {} {}", self.limit, self.what)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            if items.len() == self.limit {
-                return Err(de::Error::custom(format!(
-                    "more than {} {}: a case holds at most {}",
-                    self.limit, self.what, self.limit
-                )));
-            }
-            items.push(item);
-        }
-        Ok(items)
-    }
-}
-
 fn bounded_events<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<CaseEvent>, D::Error> {
-    d.deserialize_seq(BoundedList {
-        limit: MAX_CASE_EVENTS,
-        what: "events",
-        _of: std::marker::PhantomData,
-    })
+    crate::input::bounded::list(d, MAX_CASE_EVENTS, "events", "a case holds no more")
 }
 
 fn bounded_principals<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PrincipalNote>, D::Error> {
-    d.deserialize_seq(BoundedList {
-        limit: MAX_CASE_PRINCIPALS,
-        what: "principal notes",
-        _of: std::marker::PhantomData,
-    })
+    crate::input::bounded::list(
+        d,
+        MAX_CASE_PRINCIPALS,
+        "principal notes",
+        "a case holds no more",
+    )
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! [`record`] to decode ([`eventscan`] first, the quick path for the common
 //! case); [`identity`] resolves who acted; [`split`] cuts a big uncompressed
 //! text into parts at record boundaries; [`fingerprint`] names a file by its
-//! content.
+//! content; [`bounded`] reads lists that stop at a limit.
 
+pub mod bounded;
 pub mod container;
 pub mod eventscan;
 pub mod fingerprint;

@@ -296,6 +296,18 @@ impl<F: Input + Clone> Schedule<F> {
         }
     }
 
+    /// A parser answered for `batch` (as [`Self::parsed`] gave it) with
+    /// bytes that could not be read. The parser lives on; a batch of one is
+    /// the culprit, the jobs of a bigger one are retried alone.
+    pub fn unreadable(&mut self, mut batch: Vec<Job<F>>) -> Crash<F> {
+        if batch.len() == 1 {
+            Crash::Culprit(batch.pop().expect("one job"))
+        } else {
+            self.retry.extend(batch);
+            Crash::Retried
+        }
+    }
+
     /// Every job not yet sent (for a store that is full, or a load cut short).
     pub fn take_unsent(&mut self) -> Vec<Job<F>> {
         self.retry.drain(..).chain(self.pending.drain(..)).collect()

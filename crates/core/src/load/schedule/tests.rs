@@ -1,6 +1,6 @@
 //! The schedule driven by a fake pool: parsers that answer in any order,
-//! one that is slow, ones that die on a chosen file (restarted or not), and
-//! a load cancelled half way. Whatever happens, every job is parsed exactly
+//! one that is slow, ones that die on a chosen file (restarted or not), one
+//! that answers with damaged bytes, and a load cancelled half way. Whatever happens, every job is parsed exactly
 //! once, reported as the culprit, or handed back; nothing waits forever.
 
 use super::*;
@@ -39,6 +39,10 @@ enum Behaviour {
     DiesOn {
         file: &'static str,
         restarts: bool,
+    },
+    /// Answers with damaged bytes for any batch holding the named file.
+    Damages {
+        file: &'static str,
     },
 }
 
@@ -126,6 +130,15 @@ fn run(
                     }
                 }
                 assert_eq!(schedule.parsed(parser), batch, "answers come in order");
+                if let Behaviour::Damages { file } = behaviours[parser] {
+                    if batch.iter().any(|job| job.file.name == file) {
+                        match schedule.unreadable(batch) {
+                            Crash::Culprit(job) => outcome.culprits.push(job.file.name),
+                            Crash::Retried => {}
+                        }
+                        continue;
+                    }
+                }
                 batches_parsed += 1;
                 for job in batch {
                     *outcome
@@ -442,4 +455,17 @@ fn a_parser_that_never_answers_is_found_overdue_and_its_file_reported() {
         schedule.overdue().is_some(),
         "and is timed from when it was sent"
     );
+}
+
+#[test]
+fn a_parser_that_answers_with_damaged_bytes_loses_only_that_file() {
+    let all = files(40, 1_000);
+    // Every parser damages its answer for f0009: wherever it goes, it is lost alone.
+    let damages = Behaviour::Damages { file: "f0009" };
+    let (outcome, _) = run(&[damages, damages], vec![all], small_batches(), whole, None);
+    assert_eq!(outcome.culprits, ["f0009"]);
+    assert_eq!(outcome.parsed.len(), 39);
+    assert!(outcome.parsed.values().all(|&times| times == 1));
+    assert!(!outcome.parsed.contains_key(&("f0009".into(), 0)));
+    assert!(outcome.leftover.is_empty());
 }

@@ -50,6 +50,19 @@ fn damaged_segment_bytes_are_an_error_not_a_panic() {
     longer.push(0);
     assert!(Segment::decode(&longer).is_err());
     assert!(Segment::decode(b"not a segment at all").is_err());
+    // One flipped bit anywhere, even in a raw block or a string, is caught.
+    for at in [
+        8,
+        bytes.len() / 3,
+        bytes.len() / 2,
+        bytes.len() - 5,
+        bytes.len() - 1,
+    ] {
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x10;
+        let error = Segment::decode(&flipped).err().unwrap_or_default();
+        assert!(error.contains("damaged"), "flip at {at}: {error}");
+    }
 }
 
 /// Bytes that decode but name what is not there: checked at the border.
