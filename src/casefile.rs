@@ -29,6 +29,16 @@ pub async fn keep(case: &Case) {
 
 /// Reads a case file the user picked.
 pub async fn import(file: web_sys::File) -> Result<Case, String> {
+    // One size question is cheap; reading 64 MB into the page's memory
+    // (which never shrinks) only to refuse them is not.
+    if file.size() > MAX_CASE_FILE_BYTES as f64 {
+        return Err(format!(
+            "{}: the file is {} MB; a case file is at most {} MB",
+            file.name(),
+            (file.size() / 1_048_576.0) as u64,
+            MAX_CASE_FILE_BYTES >> 20
+        ));
+    }
     let bytes = super::files::read_prefix(&file, MAX_CASE_FILE_BYTES as f64 + 1.0)
         .await
         .map_err(|()| format!("{}: the file could not be read", file.name()))?;
