@@ -2,6 +2,8 @@
 //! digests. Each is refused or cut with a message that says why, within
 //! bounded time, and what was loaded beside it keeps working.
 
+mod common;
+
 use std::time::{Duration, Instant};
 use trailglass_core::analysis::digest::MAX_DIGEST_LOG_FILES;
 use trailglass_core::analysis::sigma::engine::{run_store, statuses};
@@ -13,12 +15,11 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixture
 
 fn stratus() -> Loader {
     let mut loader = Loader::new(Limits::default());
-    let folder = format!("{FIXTURES}/stratus-red-team");
-    let mut paths: Vec<_> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    paths.sort();
+    let mut paths = Vec::new();
+    common::files_under(
+        std::path::Path::new(&format!("{FIXTURES}/stratus-red-team")),
+        &mut paths,
+    );
     for path in paths {
         loader.load(&path.display().to_string(), &std::fs::read(&path).unwrap());
     }
