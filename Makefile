@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover
+.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover bench-limits
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -62,3 +62,10 @@ bench-handover:
 	./scripts/setup.sh --browser
 	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
 	node scripts/bench/handover/run.mjs $(or $(FOLDER),target/e2e-trail)
+
+# Inputs built to blow up the view (SCALE=1: a million principals, a million event names, a 10 MB user
+# agent, 100,000 files, a 500 MB record): load time, main-thread tasks, what the view holds, the report.
+bench-limits:
+	./scripts/setup.sh --browser
+	trunk build --release
+	node scripts/bench/limits.mjs $(or $(SCALE),1)

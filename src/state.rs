@@ -40,13 +40,20 @@ pub struct Term {
     pub field: String,
     pub value: String,
     pub exclude: bool,
+    /// `value` is the start of a longer value (see [`trailglass_core::query::view::VIEW_CHARS`]).
+    pub prefix: bool,
 }
 
 impl Term {
-    /// The term as query text: `field:"value"`, quoted so it is exact.
+    /// The term as query text: `field:"value"`, quoted so it is exact; a
+    /// value known by its start only, `field:/^start/`.
     pub fn query_text(&self) -> String {
-        let escaped = self.value.replace('\\', "\\\\").replace('"', "\\\"");
         let sign = if self.exclude { "-" } else { "" };
+        if self.prefix {
+            let pattern = regex_lite::escape(&self.value).replace('/', "\\/");
+            return format!("{sign}{}:/(?-i)^{pattern}/", self.field);
+        }
+        let escaped = self.value.replace('\\', "\\\\").replace('"', "\\\"");
         format!("{sign}{}:\"{escaped}\"", self.field)
     }
 }

@@ -3,18 +3,48 @@
 use super::*;
 
 #[test]
+fn a_term_known_by_its_start_matches_the_values_that_start_so() {
+    let mut state = AppState::default();
+    state.apply(Action::AddTerm(Term {
+        field: "userAgent".into(),
+        value: "Mozilla/5.0 (a.b) [x]".into(),
+        exclude: false,
+        prefix: true,
+    }));
+    let query = trailglass_core::query::parse(&state.request.query).expect("it parses");
+    let test = |agent: &str| {
+        let json = format!(r#"{{"eventName":"GetObject","userAgent":"{agent}"}}"#);
+        let mut loader = trailglass_core::load::ingest::Loader::new(Default::default());
+        loader.load("t.json", json.as_bytes());
+        let order = trailglass_core::query::view::time_order(&loader.store);
+        let filter = trailglass_core::query::filter::Filter {
+            query: query.clone(),
+            range: None,
+            principal: None,
+        };
+        trailglass_core::query::filter::select(&loader.store, &order, &filter).len()
+    };
+    assert_eq!(test("Mozilla/5.0 (a.b) [x] and then ten megabytes"), 1);
+    assert_eq!(test("Mozilla/5.0 (aXb) [x]"), 0, "dots are literal");
+    assert_eq!(test("mozilla/5.0 (a.b) [x]"), 0, "case counts");
+    assert_eq!(test("see Mozilla/5.0 (a.b) [x]"), 0, "from the start");
+}
+
+#[test]
 fn an_added_term_is_exact_and_keeps_what_was_typed() {
     let mut state = AppState::default();
     state.apply(Action::AddTerm(Term {
         field: "userAgent".into(),
         value: r#"say "hi" \ bye"#.into(),
         exclude: false,
+        prefix: false,
     }));
     assert_eq!(state.request.query, r#"userAgent:"say \"hi\" \\ bye""#);
     state.apply(Action::AddTerm(Term {
         field: "eventName".into(),
         value: "GetObject".into(),
         exclude: true,
+        prefix: false,
     }));
     assert_eq!(
         state.request.query,
@@ -26,6 +56,7 @@ fn an_added_term_is_exact_and_keeps_what_was_typed() {
         field: "errorMessage".into(),
         value: "not * authorized?".into(),
         exclude: false,
+        prefix: false,
     }));
     let parsed = trailglass_core::query::parse(&state.request.query).expect("it parses");
     let typed = trailglass_core::query::parse(r#"errorMessage:"not * authorized?""#).unwrap();

@@ -84,7 +84,7 @@ pub fn EventDetailPanel(props: &DetailProps) -> Html {
                 <span class="muted">{"Filter to:"}</span>
                 { for filters.into_iter().map(|(field, label, value)| {
                     let add_term = actions.add_term.clone();
-                    let term = Term { field: field.to_owned(), value: value.clone(), exclude: false };
+                    let term = Term { field: field.to_owned(), value: value.clone(), exclude: false, prefix: false };
                     html! { <button class="chip" data-testid="filter-to" data-field={field}
                         title={format!("{field}:\"{value}\"")}
                         onclick={Callback::from(move |_: MouseEvent| add_term.emit(term.clone()))}>

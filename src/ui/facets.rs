@@ -26,27 +26,29 @@ pub fn FacetSidebar(props: &FacetProps) -> Html {
                         <ul>
                             { for facet.values.iter().map(|value| {
                                 let share = if props.shown > 0 { f64::from(value.count) * 100.0 / props.shown as f64 } else { 0.0 };
+                                let cut = value.cut;
+                                let shown = if cut { format!("{}…", visible(&value.value)) } else { visible(&value.value) };
                                 let include = {
                                     let add_term = add_term.clone();
                                     let (f, v) = (field.to_owned(), value.value.clone());
-                                    Callback::from(move |event: MouseEvent| add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: event.alt_key() }))
+                                    Callback::from(move |event: MouseEvent| add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: event.alt_key(), prefix: cut }))
                                 };
                                 let exclude = {
                                     let add_term = add_term.clone();
                                     let (f, v) = (field.to_owned(), value.value.clone());
                                     Callback::from(move |event: MouseEvent| {
                                         event.stop_propagation();
-                                        add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: true })
+                                        add_term.emit(Term { field: f.clone(), value: v.clone(), exclude: true, prefix: cut })
                                     })
                                 };
                                 html! {
-                                    <li data-testid="facet-value" data-value={value.value.clone()} data-count={value.count.to_string()}>
-                                        <button class="facet-include" onclick={include} title={format!("Only {} (alt-click: exclude)", value.value)}>
+                                    <li data-testid="facet-value" data-value={shown.clone()} data-count={value.count.to_string()}>
+                                        <button class="facet-include" onclick={include} title={format!("Only {shown} (alt-click: exclude)")}>
                                             <span class="share" style={format!("width:{share:.1}%")}></span>
-                                            <span class="v">{ visible(&value.value) }</span>
+                                            <span class="v">{ shown.clone() }</span>
                                             <span class="n">{ thousands(value.count as usize) }</span>
                                         </button>
-                                        <button class="facet-exclude" data-testid="facet-exclude" onclick={exclude} title={format!("Exclude {}", value.value)} aria-label="Exclude">{"−"}</button>
+                                        <button class="facet-exclude" data-testid="facet-exclude" onclick={exclude} title={format!("Exclude {shown}")} aria-label="Exclude">{"−"}</button>
                                     </li>
                                 }
                             }) }

@@ -74,22 +74,56 @@ pub fn duration(ms: EpochMs) -> String {
 /// Text as it may be shown: Unicode direction controls (which can make
 /// `gnp.exe` read as `exe.png`) and other invisible format characters are
 /// replaced by a visible `⟨U+202E⟩` marker. Logs are attacker-influenced.
+/// Past [`SHOWN_CHARS`] characters the rest is counted, not drawn: one 10 MB
+/// user agent would otherwise stall layout in every cell and list showing it.
 pub fn visible(text: &str) -> String {
-    if !text.chars().any(is_hidden_control) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_hidden_control(c) {
-            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
-        } else {
-            out.push(c);
+    let (head, rest) = match text.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) if text.len() > SHOWN_CHARS => (&text[..at], text[at..].chars().count()),
+        _ => (text, 0),
+    };
+    let mut out = if head.chars().any(is_hidden_control) {
+        let mut out = String::with_capacity(head.len() + 16);
+        for c in head.chars() {
+            if is_hidden_control(c) {
+                out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+            } else {
+                out.push(c);
+            }
         }
+        out
+    } else {
+        head.to_owned()
+    };
+    if rest > 0 {
+        out.push_str(&format!("… (and {} more characters)", thousands(rest)));
     }
     out
 }
 
+/// The most characters [`visible`] shows of one string.
+pub const SHOWN_CHARS: usize = 2_000;
+
 fn is_hidden_control(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
         || (c.is_control() && !matches!(c, '\n' | '\t'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_marks_hidden_controls_and_counts_what_it_does_not_draw() {
+        assert_eq!(visible("a\u{202E}b"), "a⟨U+202E⟩b");
+        let long = format!("\u{202E}{}", "é".repeat(10 << 20));
+        let shown = visible(&long);
+        assert!(shown.starts_with("⟨U+202E⟩éé"));
+        assert!(
+            shown.ends_with("… (and 10,483,761 more characters)"),
+            "{}",
+            &shown[shown.len() - 60..]
+        );
+        assert_eq!(shown.chars().filter(|&c| c == 'é').count(), SHOWN_CHARS - 1);
+        assert_eq!(visible(&"x".repeat(SHOWN_CHARS)), "x".repeat(SHOWN_CHARS));
+    }
 }

@@ -138,6 +138,35 @@ pub fn timeline(
 pub struct FacetValue {
     pub value: String,
     pub count: u32,
+    /// Set when `value` is only the first [`VIEW_CHARS`] characters.
+    #[serde(default)]
+    pub cut: bool,
+}
+
+impl FacetValue {
+    fn new(mut value: String, count: u32) -> Self {
+        let cut = cut_for_view(&mut value);
+        Self { value, count, cut }
+    }
+}
+
+/// The most characters of one logged value a view carries to the page: a
+/// 10 MB user agent is cut here rather than copied into every message and
+/// laid out in every cell that shows it (an event's detail has it whole).
+pub const VIEW_CHARS: usize = 2_000;
+
+/// Cuts `text` to its first [`VIEW_CHARS`] characters; whether it was cut.
+pub fn cut_for_view(text: &mut String) -> bool {
+    if text.len() <= VIEW_CHARS {
+        return false;
+    }
+    match text.char_indices().nth(VIEW_CHARS) {
+        Some((at, _)) => {
+            text.truncate(at);
+            true
+        }
+        None => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,10 +213,7 @@ pub fn facet(store: &EventStore, selection: &[u32], column: Column, top: usize) 
         distinct,
         values: present
             .into_iter()
-            .map(|(id, count)| FacetValue {
-                value: ids.text(store, id),
-                count,
-            })
+            .map(|(id, count)| FacetValue::new(ids.text(store, id), count))
             .collect(),
     }
 }
@@ -285,10 +311,7 @@ pub fn principal_stats(
             let top: Vec<FacetValue> = values
                 .into_iter()
                 .take(3)
-                .map(|(id, count)| FacetValue {
-                    value: store.strings.get(id).to_owned(),
-                    count,
-                })
+                .map(|(id, count)| FacetValue::new(store.strings.get(id).to_owned(), count))
                 .collect();
             if top_actions {
                 stats[principal].top_actions = top;
@@ -358,7 +381,13 @@ pub fn table_row(store: &EventStore, index: u32) -> TableRow {
         id: index,
         cells: COLUMNS
             .iter()
-            .map(|def| def.column.text(store, row))
+            .map(|def| {
+                let mut text = def.column.text(store, row);
+                if cut_for_view(&mut text) {
+                    text.push('…');
+                }
+                text
+            })
             .collect(),
         denied: row.flags & flags::ACCESS_DENIED != 0,
         rule_badge: None,
