@@ -5,7 +5,8 @@
 //! ends with NAME, and `&watchdog=MS` sets how long the store worker waits
 //! for a silent parser, `&batch=N` how many
 //! files a batch holds at most, `&answerdelay=MS` how long they wait before
-//! answering a scan or a fetch; `?parsers=0` has the
+//! answering a scan or a fetch, `&storelimit=MB` where the store stops
+//! taking files; `?parsers=0` has the
 //! store worker parse and hold everything itself (the reference the
 //! parsers' answers are compared with). The switch lives in the URL, so it
 //! only ever affects the tab it is opened in.
@@ -93,6 +94,16 @@ pub fn answer_delay_ms(search: &str) -> Option<u32> {
     query_value(search, "answerdelay")?.parse().ok()
 }
 
+/// The store's memory ceiling, when the URL lowers it (`storelimit=MB`):
+/// a load that reaches it is tested without loading gigabytes.
+pub fn store_limit_bytes(search: &str) -> Option<usize> {
+    query_value(search, "storelimit")?
+        .parse::<usize>()
+        .ok()
+        .filter(|&mb| mb > 0)
+        .map(|mb| mb * 1_000_000)
+}
+
 /// Whether the URL asks for no parse workers at all.
 pub fn no_parsers(search: &str) -> bool {
     query_value(search, "parsers") == Some("0")
@@ -105,9 +116,16 @@ pub fn forwarded(search: &str) -> String {
         .trim_start_matches('?')
         .split('&')
         .filter(|pair| {
-            ["fault=", "watchdog=", "parsers=", "batch=", "answerdelay="]
-                .iter()
-                .any(|key| pair.starts_with(key))
+            [
+                "fault=",
+                "watchdog=",
+                "parsers=",
+                "batch=",
+                "answerdelay=",
+                "storelimit=",
+            ]
+            .iter()
+            .any(|key| pair.starts_with(key))
         })
         .collect();
     if kept.is_empty() {
@@ -151,6 +169,16 @@ mod tests {
         assert_eq!(Fault::parse(""), None);
         assert_eq!(watchdog_ms("?fault=hang:x&watchdog=2500"), Some(2500.0));
         assert_eq!(answer_delay_ms("?answerdelay=1500"), Some(1500));
+        assert_eq!(store_limit_bytes("?storelimit=8"), Some(8_000_000));
+        assert_eq!(store_limit_bytes("?storelimit=0"), None);
+        assert_eq!(forwarded("?storelimit=8&q=x"), "?storelimit=8");
+        assert_eq!(
+            Fault::parse("?fault=damage:x.json"),
+            Some(Fault {
+                mode: Mode::Damage,
+                file_suffix: "x.json".into()
+            })
+        );
         assert_eq!(forwarded("?answerdelay=9&q=x"), "?answerdelay=9");
         assert_eq!(
             forwarded("?q=secret&fault=hang:x&watchdog=9"),

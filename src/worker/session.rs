@@ -36,10 +36,19 @@ pub(super) struct Session {
     pub(super) sigma: super::sigma::SigmaState,
 }
 
+/// A tab's limits; the end-to-end tests may lower the store's ceiling.
+fn limits() -> trailglass_core::load::ingest::Limits {
+    let mut limits = trailglass_core::load::ingest::Limits::browser();
+    if let Some(bytes) = crate::fault::store_limit_bytes(&crate::fault::location_search()) {
+        limits.max_store_bytes = bytes;
+    }
+    limits
+}
+
 impl Default for Session {
     fn default() -> Self {
         Self {
-            loader: Loader::new(trailglass_core::load::ingest::Limits::browser()),
+            loader: Loader::new(limits()),
             order: Selection::default(),
             request: ViewRequest::default(),
             selection: Selection::default(),

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, browserSuite, waitLoaded, eventCounts, foreignRequests, screenshot } from './harness.mjs';
+import { FIXTURES, GENERATED_TRAIL, browserSuite, waitLoaded, eventCounts, foreignRequests, screenshot } from './harness.mjs';
 
 const suite = browserSuite({ before, after });
 const FOLDER = path.join(FIXTURES, 'stratus-red-team');
@@ -66,6 +66,33 @@ test('a parser that answers with damaged bytes for one file loses only that file
   await page.fill('[data-testid=search]', '"eventVersion"');
   await page.waitForFunction(() => document.querySelector('[data-testid=event-count]')?.dataset.query === '"eventVersion"');
   assert.equal((await eventCounts(page)).shown, ALL_EVENTS - lost, 'every loaded event has its JSON');
+});
+
+test('a store that reaches its memory ceiling stops taking files, says what was and was not loaded, and what loaded stays usable', async () => {
+  assert.ok(fs.existsSync(GENERATED_TRAIL), `run scripts/test.sh to generate ${GENERATED_TRAIL}`);
+  // 90,000 generated events need tens of MB: a 6 MB ceiling is reached part way.
+  const { page } = await suite.fresh({ query: '?storelimit=6' });
+  await page.setInputFiles('[data-testid=folder-input]', GENERATED_TRAIL);
+  await waitLoaded(page);
+  const { total } = await eventCounts(page);
+  assert.ok(total > 0 && total < 90_000, `part of the trail loaded: ${total}`);
+  const refused = await page.textContent('[data-testid=files-refused]');
+  assert.match(refused, /\d/, refused);
+  await page.click('[data-testid=tab-report]');
+  const said = await page.locator('[data-testid=diagnostic]').allTextContents();
+  const limit = said.find((text) => /memory limit \(6 MB\)/.test(text));
+  assert.ok(limit, said.join('\n').slice(0, 400));
+  assert.match(limit, new RegExp(`not loaded, nor any file after it: .* with [\\d,]+ events loaded`));
+  // What loaded answers: a field query, free text (the parsers' raw JSON) and an event's detail.
+  await page.click('[data-testid=tab-events]');
+  await page.fill('[data-testid=search]', 'AccessDenied');
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-count]')?.dataset.query === 'AccessDenied');
+  const denied = (await eventCounts(page)).shown;
+  assert.ok(denied > 0 && denied < total, `free text over what loaded: ${denied}`);
+  await page.locator('[data-testid=event-row]').first().click();
+  await page.waitForSelector('[data-testid=event-detail][data-id]');
+  assert.match(await page.textContent('[data-testid=event-json]'), /AccessDenied/);
+  await screenshot(page, 'memory-ceiling');
 });
 
 test('a page without the switch loads every file', async () => {
