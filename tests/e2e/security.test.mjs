@@ -111,6 +111,24 @@ test('every other view with the hostile events: findings, coverage, rules, the c
   await page.fill('[data-testid=tag-input]', '<svg onload="window.__pwned=\'tag\'">');
   await page.locator('[data-testid=note-input]').press('Tab');
   await page.locator('[data-testid=close-detail]').click();
+  // Session lineage: each role session's detail traces who is behind it.
+  let lineages = 0;
+  const rows = await page.locator('[data-testid=event-row]').count();
+  for (let position = 0; position < rows; position++) {
+    await page.locator('[data-testid=event-row]').nth(position).click();
+    await page.waitForSelector('[data-testid=event-detail][data-id]');
+    const lineage = page.locator('[data-testid=event-detail] [data-testid=lineage]');
+    if (!(await lineage.count())) continue;
+    lineages += 1;
+    const found = await lineage.evaluate((section) => ({
+      elements: section.querySelectorAll('script, img, iframe, object, embed, svg').length,
+      handlers: [...section.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')),
+    }));
+    assert.equal(found.elements, 0, 'lineage: an element from log text');
+    assert.deepEqual(found.handlers, [], 'lineage: a handler attribute');
+  }
+  assert.ok(lineages > 0, 'a role session of the hostile events shows its lineage');
+  await page.locator('[data-testid=close-detail]').click();
   for (const tab of ['findings', 'coverage', 'rules', 'case']) {
     await page.click(`[data-testid=tab-${tab}]`);
     await page.waitForTimeout(300);
