@@ -75,7 +75,7 @@ pub fn duration(ms: EpochMs) -> String {
 /// `gnp.exe` read as `exe.png`) and other invisible format characters are
 /// replaced by a visible `⟨U+202E⟩` marker. Logs are attacker-influenced.
 /// Past [`SHOWN_CHARS`] characters the rest is counted, not drawn: one 10 MB
-/// user agent would otherwise stall layout in every cell and list showing it.
+/// value would otherwise stall layout wherever it is shown.
 pub fn visible(text: &str) -> String {
     let (head, rest) = match text.char_indices().nth(SHOWN_CHARS) {
         Some((at, _)) if text.len() > SHOWN_CHARS => (&text[..at], text[at..].chars().count()),
@@ -100,8 +100,10 @@ pub fn visible(text: &str) -> String {
     out
 }
 
-/// The most characters [`visible`] shows of one string.
-pub const SHOWN_CHARS: usize = 2_000;
+/// The most characters [`visible`] shows of one string: a safety net above
+/// the store worker's own cuts (2,000 characters a cell or facet value,
+/// 20,000 a value in an event's detail, each saying what it left out).
+pub const SHOWN_CHARS: usize = 25_000;
 
 fn is_hidden_control(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
@@ -119,7 +121,7 @@ mod tests {
         let shown = visible(&long);
         assert!(shown.starts_with("⟨U+202E⟩éé"));
         assert!(
-            shown.ends_with("… (and 10,483,761 more characters)"),
+            shown.ends_with("… (and 10,460,761 more characters)"),
             "{}",
             &shown[shown.len() - 60..]
         );

@@ -180,6 +180,12 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                 <button class="button small" data-testid="export-principals-csv" onclick={export(ExportFormat::PrincipalsCsv)}>{"Download CSV"}</button>
                 <button class="button small" data-testid="export-principals-json" onclick={export(ExportFormat::PrincipalsJson)}>{"Download JSON"}</button>
             </div>
+            if props.total > props.principals.len() {
+                <p class="muted" data-testid="principals-cut">
+                    { format!("Showing the {} with the most events of {}: the columns sort these; search or filter to reach the others.",
+                        thousands(props.principals.len()), thousands(props.total)) }
+                </p>
+            }
             <table class="principals" data-testid="principals">
                 <thead><tr>
                     { for HEADERS.iter().map(|&(k, label)| {
