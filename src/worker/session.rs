@@ -15,7 +15,9 @@ use trailglass_core::analysis::lineage::LineageIndex;
 use trailglass_core::load::ingest::Loader;
 use trailglass_core::query::filter::Selection;
 use trailglass_core::query::filter::{select_with, Filter, RawScan};
-use trailglass_core::query::view::{facet, principal_stats, timeline, window, TableRow};
+use trailglass_core::query::view::{
+    busiest_principals, facet, principal_stats, timeline, window, TableRow,
+};
 
 /// The store and what the page is looking at.
 pub(super) struct Session {
@@ -94,7 +96,8 @@ impl Session {
         self.selection = select_with(store, &self.order, &filter, scan).await;
         self.request = request.clone();
         let selection = &self.selection;
-        let principals = principal_stats(store, selection, SPARKLINE_SLICES);
+        let (principals_total, principals) =
+            busiest_principals(store, selection, SPARKLINE_SLICES, PRINCIPALS_SHOWN);
         FromWorker::View(Box::new(ViewResult {
             total: store.len(),
             shown: selection.len(),
@@ -103,8 +106,8 @@ impl Session {
                 .into_iter()
                 .map(|column| facet(store, selection, column, FACET_VALUES))
                 .collect(),
-            principals_total: principals.len(),
-            principals: principals.into_iter().take(PRINCIPALS_SHOWN).collect(),
+            principals_total,
+            principals,
             rows: self.badged(window(store, selection, 0, FIRST_ROWS, request.descending)),
             request,
             elapsed_ms: js_sys::Date::now() - started,

@@ -183,3 +183,41 @@ fn regular_expressions_built_to_backtrack_run_in_linear_time() {
         "none of them matches"
     );
 }
+
+#[test]
+fn the_busiest_principals_are_the_first_lines_of_every_principal() {
+    use trailglass_core::query::view::{busiest_principals, principal_stats, time_order};
+    // Many principals with tied counts and names, over a real trail and a
+    // generated one where a thousand users act once or twice.
+    let mut loader = stratus();
+    let records: Vec<String> = (0..3000)
+        .map(|n| {
+            let user = format!("user-{}", n % 1000);
+            format!(
+                r#"{{"eventVersion":"1.08","eventTime":"2024-05-01T00:{:02}:{:02}Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.{}","eventID":"g{n}","userIdentity":{{"type":"IAMUser","userName":"{user}","arn":"arn:aws:iam::{:012}:user/{user}","accountId":"{:012}"}}}}"#,
+                (n / 60) % 60,
+                n % 60,
+                n % 7,
+                n % 3,
+                n % 3
+            )
+        })
+        .collect();
+    loader.load(
+        "users.json",
+        format!(r#"{{"Records":[{}]}}"#, records.join(",")).as_bytes(),
+    );
+    let store = &loader.store;
+    let order = time_order(store);
+    let every = principal_stats(store, &order, 24);
+    assert!(every.len() > 1000, "{}", every.len());
+    for limit in [0, 1, 7, 500, every.len(), every.len() + 5] {
+        let (total, busiest) = busiest_principals(store, &order, 24, limit);
+        assert_eq!(total, every.len());
+        assert_eq!(busiest, every[..limit.min(every.len())], "limit {limit}");
+    }
+    // Over a part of the events too.
+    let part: Vec<u32> = order.iter().copied().filter(|i| i % 3 == 0).collect();
+    let every = principal_stats(store, &part, 24);
+    assert_eq!(busiest_principals(store, &part, 24, 50).1, every[..50]);
+}
