@@ -20,11 +20,27 @@ pub async fn stored() -> Case {
         .unwrap_or_default()
 }
 
-/// Keeps `case` in this browser.
+thread_local! {
+    /// The newest case not yet written, and whether a write is under way.
+    static UNWRITTEN: std::cell::RefCell<(Option<String>, bool)> = const { std::cell::RefCell::new((None, false)) };
+}
+
+/// Keeps `case` in this browser. Writes go one at a time, newest last: two
+/// edits in quick succession cannot land out of order and leave the older.
 pub async fn keep(case: &Case) {
-    if let Err(error) = idb::put(idb::CASE, KEY, &case.to_file().into()).await {
-        web_sys::console::warn_1(&error);
+    let writing = UNWRITTEN.with_borrow_mut(|(newest, writing)| {
+        *newest = Some(case.to_file());
+        std::mem::replace(writing, true)
+    });
+    if writing {
+        return;
     }
+    while let Some(text) = UNWRITTEN.with_borrow_mut(|(newest, _)| newest.take()) {
+        if let Err(error) = idb::put(idb::CASE, KEY, &text.into()).await {
+            web_sys::console::warn_1(&error);
+        }
+    }
+    UNWRITTEN.with_borrow_mut(|(_, writing)| *writing = false);
 }
 
 /// Reads a case file the user picked.
