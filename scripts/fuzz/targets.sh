@@ -8,6 +8,14 @@ declare -A FUZZ_MAX_LEN=([ingest]=8192 [parts]=8192 [query]=1024 [segment]=8192 
 # fuzz_seed TARGET CORPUS_DIR: the fixtures the target's input looks like,
 # then the minimised corpus its campaigns kept in the repository.
 fuzz_seed() {
+  fuzz_fixtures "$1" "$2"
+  if [ -d "fuzz/seeds/$1" ]; then
+    find "fuzz/seeds/$1" -type f -exec cp -n {} "$2/" \;
+  fi
+}
+
+# fuzz_fixtures TARGET DIR: the fixtures alone.
+fuzz_fixtures() {
   local target=$1 corpus=$2
   mkdir -p "$corpus"
   case "$target" in
@@ -34,9 +42,6 @@ fuzz_seed() {
       return 2
       ;;
   esac
-  if [ -d "fuzz/seeds/$target" ]; then
-    find "fuzz/seeds/$target" -type f -exec cp -n {} "$corpus/" \;
-  fi
 }
 
 # fuzz_build: every target, as the runs use them. No address sanitizer: the
