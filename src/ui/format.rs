@@ -77,9 +77,13 @@ pub fn duration(ms: EpochMs) -> String {
 /// Past [`SHOWN_CHARS`] characters the rest is counted, not drawn: one 10 MB
 /// value would otherwise stall layout wherever it is shown.
 pub fn visible(text: &str) -> String {
-    let (head, rest) = match text.char_indices().nth(SHOWN_CHARS) {
-        Some((at, _)) if text.len() > SHOWN_CHARS => (&text[..at], text[at..].chars().count()),
-        _ => (text, 0),
+    // Fewer bytes than the limit means fewer characters: no walk needed.
+    let cut = (text.len() > SHOWN_CHARS)
+        .then(|| text.char_indices().nth(SHOWN_CHARS))
+        .flatten();
+    let (head, rest) = match cut {
+        Some((at, _)) => (&text[..at], text[at..].chars().count()),
+        None => (text, 0),
     };
     let mut out = if head.chars().any(is_hidden_control) {
         let mut out = String::with_capacity(head.len() + 16);
