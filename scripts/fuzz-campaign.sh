@@ -24,17 +24,8 @@ status=0
 "$binary" "$corpus" -artifact_prefix="fuzz/artifacts/$target/" \
   -max_total_time="$seconds" -max_len="${FUZZ_MAX_LEN[$target]}" -rss_limit_mb=2048 \
   -timeout=120 -print_final_stats=1 >"$log" 2>&1 || status=$?
-# Keep the smallest set of inputs that covers what this corpus does beyond
-# the fixtures (which seed every run anyway): merged into a folder holding
-# the fixtures, whatever the merge adds is kept.
+fuzz_keep "$target" "$corpus" "$log"
 kept="fuzz/seeds/$target"
-fresh=$(mktemp -d)
-fuzz_fixtures "$target" "$fresh"
-ls "$fresh" | sort >"$fresh.before"
-"$binary" -merge=1 -max_len="${FUZZ_MAX_LEN[$target]}" "$fresh" "$corpus" >>"$log" 2>&1
-rm -rf "$kept" && mkdir -p "$kept"
-ls "$fresh" | sort | comm -13 "$fresh.before" - | while read -r name; do cp "$fresh/$name" "$kept/"; done
-rm -rf "$fresh" "$fresh.before"
 stat() { grep -m1 "stat::$1" "$log" | awk '{print $2}'; }
 crashes=$(grep -c '^==[0-9]*== ERROR\|^SUMMARY: libFuzzer\|panicked at' "$log" || true)
 echo "$target: ${seconds} s, $(stat number_of_executed_units) executions, $(stat average_exec_per_sec)/s, crashes ${crashes}, kept $(ls "$kept" | wc -l) inputs ($(du -sh "$kept" | cut -f1)); log $log"

