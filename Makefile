@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover bench-limits
+.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover bench-limits profile-load
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -69,3 +69,12 @@ bench-limits:
 	./scripts/setup.sh --browser
 	trunk build --release
 	node scripts/bench/limits.mjs $(or $(SCALE),1)
+
+# Where the page's main thread spends its tasks over 50 ms while a folder loads (FOLDER=path, default: the
+# 90,000-event trail): functions from the CPU profile, and the browser's own work (layout, paint) from a trace.
+# For wasm function names, add -g to the wasm-opt parameters in index.html first (a bigger wasm).
+profile-load:
+	./scripts/setup.sh --browser
+	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
+	trunk build --release
+	node scripts/bench/profile-load.mjs $(or $(FOLDER),target/e2e-trail)

@@ -120,10 +120,11 @@ function untilShown(page, previous) {
  * then, the load report's figures, and the main-thread tasks over 50 ms in
  * between.
  */
-export async function pickAndLoad(browser, url, target, { input } = {}) {
+export async function pickAndLoad(browser, url, target, { input, profile = false } = {}) {
   const opened = await openPage(browser, url);
   const { page } = opened;
   const memory = await watchWasmMemory(page);
+  const profiler = profile ? await startProfiler(page) : null;
   const { picked, pickMs } = await pickFolder(page, target, { input });
   // Loaded and queryable: the load is done and the first view (count, table) is on screen.
   const queryable = await page.waitForFunction(() => {
@@ -147,6 +148,7 @@ export async function pickAndLoad(browser, url, target, { input } = {}) {
   return {
     opened,
     memory,
+    profile: profiler ? await profiler.stop() : null,
     load: {
       picked,
       pickMs,
@@ -159,6 +161,38 @@ export async function pickAndLoad(browser, url, target, { input } = {}) {
       dropToQueryableMs: queryableAt - handedOver,
       loadTasks,
       refused,
+    },
+  };
+}
+
+/**
+ * The page's CPU profiler (CDP, every 200 µs), started now; `stop()` gives the
+ * profile with `pageNowUs`, the page's `performance.now()` at the profile's
+ * start in µs, to place samples against the page's own task times.
+ */
+async function startProfiler(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  // The profile's clock is not the page's: a function that spins 20 ms from a
+  // known page time marks the place where the two are aligned.
+  const markedAt = await page.evaluate(() => {
+    const from = performance.now();
+    (function trailglassProfileMark() { while (performance.now() - from < 20) {} }());
+    return from;
+  });
+  return {
+    async stop() {
+      const { profile } = await cdp.send('Profiler.stop');
+      const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame.functionName]));
+      let at = profile.startTime;
+      let markUs = profile.startTime;
+      for (let i = 0; i < profile.samples.length; i += 1) {
+        at += profile.timeDeltas[i];
+        if (frames.get(profile.samples[i]) === 'trailglassProfileMark') { markUs = at; break; }
+      }
+      return { ...profile, pageNowUs: markedAt * 1000 - (markUs - profile.startTime) };
     },
   };
 }
