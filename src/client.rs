@@ -3,7 +3,7 @@
 //! wants. What comes back goes to the page's reducer, except exports (saved
 //! as files here) and the bookkeeping of rows already asked for.
 
-use super::codec::StructuredClone;
+use super::codec::PageCodec;
 use super::download::download;
 use super::files::parsed_bytes;
 use super::handle::FileHandle;
@@ -64,7 +64,7 @@ impl Client {
                         dispatch.emit(Action::Worker(other));
                     }
                 })
-                .encoding::<StructuredClone>()
+                .encoding::<PageCodec>()
                 .spawn_with_loader(&super::worker_script(&format!(
                     "{}{}",
                     super::WORKER_LOADER,

@@ -135,7 +135,10 @@ pub enum FromWorker {
     Export {
         file_name: String,
         mime: String,
-        #[serde(with = "serde_bytes")]
+        #[serde(
+            serialize_with = "crate::codec::bytes_as_buffer",
+            deserialize_with = "serde_bytes::deserialize"
+        )]
         bytes: Vec<u8>,
         /// The page gzips `bytes` (the browser's `CompressionStream`) before
         /// saving them: the site's wasm then carries no deflate encoder.

@@ -80,11 +80,20 @@ fn gzip_deliveries_inflate_in_wasm() {
     );
 }
 
-#[wasm_bindgen_test]
-fn worker_messages_survive_the_codec() {
+/// What the store worker sends, as the page reads it.
+fn through_the_codecs(
+    message: &trailglass::protocol::FromWorker,
+) -> (wasm_bindgen::JsValue, trailglass::protocol::FromWorker) {
     use gloo::worker::Codec;
-    use trailglass::codec::StructuredClone;
+    use trailglass::codec::{PageCodec, WorkerCodec};
+    let sent = WorkerCodec::encode(message.clone());
+    (sent.clone(), PageCodec::decode(sent))
+}
+
+#[wasm_bindgen_test]
+fn worker_messages_survive_the_codecs() {
     use trailglass::protocol::{FromWorker, LoadSummary, ViewResult};
+    use wasm_bindgen::JsCast;
     let summary = LoadSummary {
         files: 3,
         events: 12,
@@ -92,8 +101,12 @@ fn worker_messages_survive_the_codec() {
         ..LoadSummary::default()
     };
     let message = FromWorker::Loaded(summary);
-    let decoded: FromWorker = StructuredClone::decode(StructuredClone::encode(message.clone()));
+    let (sent, decoded) = through_the_codecs(&message);
     assert_eq!(decoded, message);
+    assert!(
+        sent.is_instance_of::<js_sys::Uint8Array>(),
+        "a summary crosses as JSON bytes"
+    );
     let mut loader = Loader::default();
     for (name, bytes) in SEEDS {
         loader.load(name, bytes);
@@ -107,8 +120,34 @@ fn worker_messages_survive_the_codec() {
         ..ViewResult::default()
     };
     let message = FromWorker::View(Box::new(view));
-    let decoded: FromWorker = StructuredClone::decode(StructuredClone::encode(message.clone()));
+    let (sent, decoded) = through_the_codecs(&message);
     assert_eq!(decoded, message);
+    assert!(
+        sent.is_instance_of::<js_sys::Uint8Array>(),
+        "a view crosses as JSON bytes"
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_export_crosses_with_its_bytes_as_one_buffer() {
+    use trailglass::protocol::FromWorker;
+    use wasm_bindgen::JsCast;
+    let message = FromWorker::Export {
+        file_name: "trailglass-events.csv".into(),
+        mime: "text/csv".into(),
+        bytes: (0..=255u8).cycle().take(100_000).collect(),
+        gzip: false,
+    };
+    let (sent, decoded) = through_the_codecs(&message);
+    assert_eq!(decoded, message);
+    // Not JSON (an array of numbers): an object whose bytes are one Uint8Array.
+    assert!(!sent.is_instance_of::<js_sys::Uint8Array>());
+    let bytes = js_sys::Reflect::get(&sent, &"Export".into())
+        .and_then(|export| js_sys::Reflect::get(&export, &"bytes".into()));
+    assert!(
+        bytes.is_ok_and(|bytes| bytes.is_instance_of::<js_sys::Uint8Array>()),
+        "{sent:?}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -17,7 +17,7 @@ fn main() {
         trailglass::parser::run();
     } else {
         trailglass::worker::IngestWorker::registrar()
-            .encoding::<trailglass::codec::StructuredClone>()
+            .encoding::<trailglass::codec::WorkerCodec>()
             .register();
     }
 }
