@@ -7,7 +7,7 @@
 // table, the facets and the principals table hold (bounded whatever the input),
 // the longest cell, the load report's messages, and whether the page still
 // answers a query afterwards.
-//   node scripts/bench/limits.mjs [SCALE]   (default 1; needs dist/)
+//   node scripts/bench/limits.mjs [SCALE [INPUT...]]   (default 1 and every input; needs dist/)
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,8 @@ const served = await serveDist();
 const browser = await launch();
 const rows = [];
 try {
-  for (const input of ['principals', 'event-names', 'user-agent', 'many-files', 'big-record']) {
+  const inputs = process.argv.slice(3);
+  for (const input of inputs.length ? inputs : ['principals', 'event-names', 'user-agent', 'many-files', 'big-record']) {
     const folder = path.join(out, input);
     const files = fs.readdirSync(folder).length;
     console.error(`${input}: ${files} files`);
