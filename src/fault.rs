@@ -1,8 +1,9 @@
 //! Owns the fault switch the end-to-end tests use to prove that a parser's
 //! failure costs only the file at fault: a page opened with
 //! `?fault=MODE:NAME` (MODE `panic`, `trap`, `hang` or `damage`: an answer
-//! with a byte changed) has its parsers fail that way on the file whose name
-//! ends with NAME, and `&watchdog=MS` sets how long the store worker waits
+//! with a byte changed; `damage-answer`: the parser of that file damages its
+//! next answer to a scan, fetch or rule check, `damage-answers` every one) has its parsers fail that way on the
+//! file whose name ends with NAME, and `&watchdog=MS` sets how long the store worker waits
 //! for a silent parser, `&batch=N` how many
 //! files a batch holds at most, `&answerdelay=MS` how long they wait before
 //! answering a scan or a fetch, `&storelimit=MB` where the store stops
@@ -22,6 +23,11 @@ pub enum Mode {
     Hang,
     /// Answers with its batch's segment damaged (one byte changed).
     Damage,
+    /// The parser that parsed the file damages its next answer to a scan,
+    /// a fetch or a rule check (one byte, or its checksum).
+    DamageAnswer,
+    /// The same for every answer it gives from then on.
+    DamageAnswers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +46,8 @@ impl Fault {
             "trap" => Mode::Trap,
             "hang" => Mode::Hang,
             "damage" => Mode::Damage,
+            "damage-answer" => Mode::DamageAnswer,
+            "damage-answers" => Mode::DamageAnswers,
             _ => return None,
         };
         (!file_suffix.is_empty()).then(|| Self {
@@ -63,13 +71,25 @@ impl Fault {
             // In wasm, an abort is the `unreachable` trap.
             Mode::Trap => std::process::abort(),
             Mode::Hang => std::future::pending::<()>().await,
-            Mode::Damage => {}
+            Mode::Damage | Mode::DamageAnswer | Mode::DamageAnswers => {}
         }
     }
 
     /// Whether the answer for a batch holding `name` is to be damaged.
     pub fn damages(&self, name: &str) -> bool {
         self.mode == Mode::Damage && name.ends_with(&self.file_suffix)
+    }
+
+    /// How many of its answers to asks a parser that parsed `name` damages.
+    pub fn answers_to_damage(&self, name: &str) -> u32 {
+        if !name.ends_with(&self.file_suffix) {
+            return 0;
+        }
+        match self.mode {
+            Mode::DamageAnswer => 1,
+            Mode::DamageAnswers => u32::MAX,
+            _ => 0,
+        }
     }
 }
 
@@ -179,6 +199,13 @@ mod tests {
                 file_suffix: "x.json".into()
             })
         );
+        let answers = Fault::parse("?fault=damage-answers:x.json").expect("a fault");
+        assert_eq!(answers.mode, Mode::DamageAnswers);
+        assert_eq!(answers.answers_to_damage("a/x.json"), u32::MAX);
+        assert!(!answers.damages("a/x.json"));
+        let answer = Fault::parse("?fault=damage-answer:x.json").expect("a fault");
+        assert_eq!(answer.answers_to_damage("a/x.json"), 1);
+        assert_eq!(answer.answers_to_damage("a/y.json"), 0);
         assert_eq!(forwarded("?answerdelay=9&q=x"), "?answerdelay=9");
         assert_eq!(
             forwarded("?q=secret&fault=hang:x&watchdog=9"),

@@ -13,6 +13,7 @@ use trailglass_core::analysis::sigma::engine::WorkRules;
 use trailglass_core::load::batch::BatchParse;
 use trailglass_core::load::ingest::{Limits, Loader};
 use trailglass_core::load::schedule::Job;
+use trailglass_core::store::partition::answer_checksum;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -65,26 +66,103 @@ pub enum ParserSays {
     /// The segment of its oldest batch (the buffer is transferred).
     Segment(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
     /// The answer to a scan: positions as little-endian `u32`s, or why not.
+    /// Answers carry their [`answer_checksum`].
     Scanned {
         ask: u32,
         hits: Result<serde_bytes::ByteBuf, String>,
+        checksum: u32,
     },
     /// The answer to a fetch, block by block.
     Fetched {
         ask: u32,
         blocks: Vec<serde_bytes::ByteBuf>,
+        checksum: u32,
     },
     /// The answer to a Sigma check: the events that did something, as JSON
     /// (`[[position, Checked]…]`), or why not.
     Checked {
         ask: u32,
         answer: Result<serde_bytes::ByteBuf, String>,
+        checksum: u32,
     },
     /// It stopped, and why: it will parse nothing more.
     Failed(String),
 }
 
+/// The checksum of a scan's or a check's answer (its bytes, or why not).
+pub fn result_checksum(result: &Result<serde_bytes::ByteBuf, String>) -> u32 {
+    match result {
+        Ok(bytes) => answer_checksum([&bytes[..]]),
+        Err(why) => answer_checksum([why.as_bytes()]),
+    }
+}
+
+/// The checksum of a fetch's answer.
+pub fn blocks_checksum(blocks: &[serde_bytes::ByteBuf]) -> u32 {
+    answer_checksum(blocks.iter().map(|block| &block[..]))
+}
+
 impl ParserSays {
+    fn scanned(ask: u32, hits: Result<serde_bytes::ByteBuf, String>) -> Self {
+        let checksum = result_checksum(&hits);
+        Self::Scanned {
+            ask,
+            hits,
+            checksum,
+        }
+    }
+
+    fn fetched(ask: u32, blocks: Vec<serde_bytes::ByteBuf>) -> Self {
+        let checksum = blocks_checksum(&blocks);
+        Self::Fetched {
+            ask,
+            blocks,
+            checksum,
+        }
+    }
+
+    fn checked(ask: u32, answer: Result<serde_bytes::ByteBuf, String>) -> Self {
+        let checksum = result_checksum(&answer);
+        Self::Checked {
+            ask,
+            answer,
+            checksum,
+        }
+    }
+
+    /// Damages an answer to an ask (the fault switch's `damage-answer`): a
+    /// byte of its bytes changed, or its checksum when it has none. False
+    /// for what is not an answer to an ask.
+    fn damage(&mut self) -> bool {
+        let (bytes, checksum) = match self {
+            Self::Scanned {
+                hits: result,
+                checksum,
+                ..
+            }
+            | Self::Checked {
+                answer: result,
+                checksum,
+                ..
+            } => (result.as_mut().ok().map(|b| &mut b[..]), checksum),
+            Self::Fetched {
+                blocks, checksum, ..
+            } => (
+                blocks
+                    .iter_mut()
+                    .find(|b| !b.is_empty())
+                    .map(|b| &mut b[..]),
+                checksum,
+            ),
+            Self::Ready | Self::Segment(_) | Self::Failed(_) => return false,
+        };
+        match bytes.filter(|bytes| !bytes.is_empty()) {
+            Some(bytes) => bytes[bytes.len() / 2] ^= 0x01,
+            None => *checksum ^= 1,
+        }
+        true
+    }
+
     fn post(&self, scope: &web_sys::DedicatedWorkerGlobalScope) {
         let Ok(message) = serde_wasm_bindgen::to_value(self) else {
             return;
@@ -127,6 +205,8 @@ pub fn run() {
         let mut keep = trailglass_core::store::rawstore::RawStore::default();
         // The Sigma rules last asked for, by number.
         let mut rules: Option<(u32, trailglass_core::analysis::sigma::RuleSet)> = None;
+        // The fault switch's `damage-answer(s)`: answers to damage after parsing the file.
+        let mut damages_owed = 0u32;
         while let Some(message) = batches.next().await {
             if let Some(ms) = answer_delay {
                 if !is_parse(&message) {
@@ -136,32 +216,41 @@ pub fn run() {
             let answer =
                 match serde_wasm_bindgen::from_value::<ToParser<Vec<Job<FileHandle>>>>(message) {
                     Ok(ToParser::Parse(files)) => {
+                        if let Some(fault) = &fault {
+                            let owed = files
+                                .iter()
+                                .map(|job| fault.answers_to_damage(&job.file.name))
+                                .max()
+                                .unwrap_or(0);
+                            damages_owed = damages_owed.max(owed);
+                        }
                         let segment = parse(files, fault.as_ref(), &mut keep).await;
                         ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
                     }
-                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::Scanned {
+                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::scanned(
                         ask,
-                        hits: trailglass_core::store::partition::answer_scan(&keep, &term, &work)
-                            .map(|hits| {
+                        trailglass_core::store::partition::answer_scan(&keep, &term, &work).map(
+                            |hits| {
                                 serde_bytes::ByteBuf::from(
                                     hits.iter()
                                         .flat_map(|hit| hit.to_le_bytes())
                                         .collect::<Vec<u8>>(),
                                 )
-                            }),
-                    },
+                            },
+                        ),
+                    ),
                     Ok(ToParser::Fetch { ask, ids }) => {
                         let ids: Vec<u32> = ids
                             .chunks_exact(4)
                             .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
                             .collect();
-                        ParserSays::Fetched {
+                        ParserSays::fetched(
                             ask,
-                            blocks: trailglass_core::store::partition::answer_fetch(&keep, &ids)
+                            trailglass_core::store::partition::answer_fetch(&keep, &ids)
                                 .into_iter()
                                 .map(|block| serde_bytes::ByteBuf::from(block.into_vec()))
                                 .collect(),
-                        }
+                        )
                     }
                     Ok(ToParser::Sigma {
                         ask,
@@ -176,16 +265,16 @@ pub fn run() {
                         }
                         let set = &rules.as_ref().expect("just set").1;
                         let engine = trailglass_core::analysis::sigma::engine::Engine::new(set);
-                        ParserSays::Checked {
+                        ParserSays::checked(
                             ask,
-                            answer: engine
+                            engine
                                 .check_work(&keep, &work, &WorkRules { lists, of_event })
                                 .and_then(|checked| {
                                     serde_json::to_vec(&checked)
                                         .map(serde_bytes::ByteBuf::from)
                                         .map_err(|error| error.to_string())
                                 }),
-                        }
+                        )
                     }
                     Err(error) => {
                         // Only a batch can be lost this way: the store worker waits for its segment.
@@ -195,6 +284,10 @@ pub fn run() {
                         ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
                     }
                 };
+            let mut answer = answer;
+            if damages_owed > 0 && answer.damage() {
+                damages_owed -= 1;
+            }
             answer.post(&scope);
         }
     });

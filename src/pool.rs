@@ -5,7 +5,7 @@
 //! fetches for that JSON, during a load or after it.
 
 use super::handle::FileHandle;
-use super::parser::{ParserSays, ToParser, PARSER_NAME};
+use super::parser::{blocks_checksum, result_checksum, ParserSays, ToParser, PARSER_NAME};
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_channel::oneshot;
 use futures_util::StreamExt;
@@ -39,7 +39,12 @@ enum Reply {
     Scanned(Result<Vec<u8>, String>),
     Fetched(Vec<Vec<u8>>),
     Checked(Result<Vec<u8>, String>),
+    /// Its checksum did not match: it is asked once more.
+    Damaged,
 }
+
+/// Why an ask whose answer came damaged twice has no answer.
+const DAMAGED_TWICE: &str = "the parser's answer was damaged on its way, twice";
 
 /// Asks in flight, by number, with the home asked; shared by every pool
 /// the store worker starts, so homes never repeat.
@@ -101,6 +106,23 @@ impl Asker {
         receiver
     }
 
+    /// Asks `home` (posted before this returns), and once more when the
+    /// answer comes damaged: a second damaged answer is the reply.
+    fn ask_twice_if_damaged(
+        &self,
+        home: u32,
+        message: impl Fn(u32) -> ToParser<()> + 'static,
+    ) -> impl std::future::Future<Output = Result<Reply, oneshot::Canceled>> {
+        let first = self.ask(home, &message);
+        let asker = self.clone();
+        async move {
+            match first.await {
+                Ok(Reply::Damaged) => asker.ask(home, message).await,
+                other => other,
+            }
+        }
+    }
+
     /// Which events of `work` pass `term`, asked of `home` (see
     /// [`trailglass_core::store::partition::answer_scan`]); an error when `home` is gone or
     /// cannot answer. The ask is posted before this returns.
@@ -111,7 +133,12 @@ impl Asker {
         work: Vec<u8>,
     ) -> impl std::future::Future<Output = Result<Vec<u32>, String>> {
         let term = term.to_owned();
-        let reply = self.ask(home, |ask| ToParser::Scan { ask, term, work });
+        let message = move |ask| ToParser::Scan {
+            ask,
+            term: term.clone(),
+            work: work.clone(),
+        };
+        let reply = self.ask_twice_if_damaged(home, message);
         async move {
             match reply.await {
                 Ok(Reply::Scanned(Ok(hits))) => Ok(hits
@@ -119,6 +146,7 @@ impl Asker {
                     .map(|hit| u32::from_le_bytes([hit[0], hit[1], hit[2], hit[3]]))
                     .collect()),
                 Ok(Reply::Scanned(Err(why))) => Err(why),
+                Ok(Reply::Damaged) => Err(DAMAGED_TWICE.into()),
                 Ok(Reply::Fetched(_) | Reply::Checked(_)) => {
                     Err("a parser answered another question".into())
                 }
@@ -140,20 +168,22 @@ impl Asker {
     ) -> impl std::future::Future<
         Output = Result<Vec<(u32, trailglass_core::analysis::sigma::engine::Checked)>, String>,
     > {
-        let reply = self.ask(home, |ask| ToParser::Sigma {
+        let message = move |ask| ToParser::Sigma {
             ask,
             rules,
-            files,
-            work,
-            lists: rules_of.lists,
-            of_event: rules_of.of_event,
-        });
+            files: files.clone(),
+            work: work.clone(),
+            lists: rules_of.lists.clone(),
+            of_event: rules_of.of_event.clone(),
+        };
+        let reply = self.ask_twice_if_damaged(home, message);
         async move {
             match reply.await {
                 Ok(Reply::Checked(Ok(bytes))) => {
                     serde_json::from_slice(&bytes).map_err(|error| error.to_string())
                 }
                 Ok(Reply::Checked(Err(why))) => Err(why),
+                Ok(Reply::Damaged) => Err(DAMAGED_TWICE.into()),
                 Ok(_) => Err("a parser answered another question".into()),
                 Err(_) => Err("the parser that kept these events is gone".into()),
             }
@@ -167,10 +197,15 @@ impl Asker {
         ids: &[u32],
     ) -> impl std::future::Future<Output = Result<Vec<Vec<u8>>, String>> {
         let ids: Vec<u8> = ids.iter().flat_map(|id| id.to_le_bytes()).collect();
-        let reply = self.ask(home, |ask| ToParser::Fetch { ask, ids });
+        let message = move |ask| ToParser::Fetch {
+            ask,
+            ids: ids.clone(),
+        };
+        let reply = self.ask_twice_if_damaged(home, message);
         async move {
             match reply.await {
                 Ok(Reply::Fetched(blocks)) => Ok(blocks),
+                Ok(Reply::Damaged) => Err(DAMAGED_TWICE.into()),
                 Ok(Reply::Scanned(_) | Reply::Checked(_)) => {
                     Err("a parser answered another question".into())
                 }
@@ -251,17 +286,45 @@ impl ParsePool {
                     Ok(ParserSays::Segment(buffer)) => {
                         Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec())
                     }
-                    Ok(ParserSays::Scanned { ask, hits }) => {
-                        asks.answer(ask, Reply::Scanned(hits.map(|hits| hits.into_vec())));
+                    Ok(ParserSays::Scanned {
+                        ask,
+                        hits,
+                        checksum,
+                    }) => {
+                        let reply = if result_checksum(&hits) == checksum {
+                            Reply::Scanned(hits.map(|hits| hits.into_vec()))
+                        } else {
+                            Reply::Damaged
+                        };
+                        asks.answer(ask, reply);
                         return;
                     }
-                    Ok(ParserSays::Fetched { ask, blocks }) => {
-                        let blocks = blocks.into_iter().map(|block| block.into_vec()).collect();
-                        asks.answer(ask, Reply::Fetched(blocks));
+                    Ok(ParserSays::Fetched {
+                        ask,
+                        blocks,
+                        checksum,
+                    }) => {
+                        let reply = if blocks_checksum(&blocks) == checksum {
+                            Reply::Fetched(
+                                blocks.into_iter().map(|block| block.into_vec()).collect(),
+                            )
+                        } else {
+                            Reply::Damaged
+                        };
+                        asks.answer(ask, reply);
                         return;
                     }
-                    Ok(ParserSays::Checked { ask, answer }) => {
-                        asks.answer(ask, Reply::Checked(answer.map(|bytes| bytes.into_vec())));
+                    Ok(ParserSays::Checked {
+                        ask,
+                        answer,
+                        checksum,
+                    }) => {
+                        let reply = if result_checksum(&answer) == checksum {
+                            Reply::Checked(answer.map(|bytes| bytes.into_vec()))
+                        } else {
+                            Reply::Damaged
+                        };
+                        asks.answer(ask, reply);
                         return;
                     }
                     Ok(ParserSays::Failed(why)) => {

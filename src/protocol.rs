@@ -147,6 +147,12 @@ pub enum FromWorker {
     Coverage(Box<trailglass_core::analysis::coverage::CoverageReport>),
     /// Every Sigma rule loaded, with its status and hits.
     RuleLab(Box<RuleLab>),
+    /// The load report's problems, when they changed after the load: the
+    /// JSON a parser kept was found gone by a later question.
+    Diagnostics {
+        diagnostics: Vec<Diagnostic>,
+        total: usize,
+    },
     /// No loaded event has the key a case asked for.
     NotLoaded {
         key: String,

@@ -236,6 +236,11 @@ impl AppState {
                 Rc::make_mut(&mut self.rule_lab).ran = false;
                 self.load = Rc::new(summary);
             }
+            FromWorker::Diagnostics { diagnostics, total } => {
+                let load = Rc::make_mut(&mut self.load);
+                load.diagnostics = diagnostics;
+                load.diagnostics_total = total;
+            }
             FromWorker::View(view) => {
                 if self.loading() && self.load.files > 0 {
                     self.phase = LoadPhase::Done;

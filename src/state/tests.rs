@@ -313,3 +313,27 @@ fn the_report_is_pending_until_its_file_is_saved() {
     state.apply(Action::ExportSaved);
     assert!(!state.report_pending);
 }
+
+#[test]
+fn problems_found_after_the_load_join_its_report_and_change_nothing_else() {
+    let mut state = AppState::default();
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 35,
+        events: 310,
+        load_ms: 812.0,
+        parsed_again: 2,
+        ..LoadSummary::default()
+    })));
+    let lost = trailglass_core::diagnostic::Diagnostic::whole_file(
+        "(events kept by parser 2)",
+        "the parser stopped after loading, or its answers arrived damaged twice",
+    );
+    state.apply(Action::Worker(FromWorker::Diagnostics {
+        diagnostics: vec![lost.clone()],
+        total: 1,
+    }));
+    assert_eq!(state.load.diagnostics, vec![lost]);
+    assert_eq!(state.load.diagnostics_total, 1);
+    assert_eq!((state.load.files, state.load.events), (35, 310));
+    assert_eq!((state.load.load_ms, state.load.parsed_again), (812.0, 2));
+}

@@ -2,6 +2,7 @@
 //! bounded lists: the load summary and an event's detail.
 
 use crate::protocol::{EventDetail, LoadSummary};
+use trailglass_core::diagnostic::Diagnostic;
 use trailglass_core::input::identity::{CredentialFacts, CredentialKind};
 use trailglass_core::load::ingest::Loader;
 use trailglass_core::load::report::FileReport;
@@ -20,6 +21,20 @@ pub(super) const TIMELINE_BUCKETS: usize = 120;
 pub(super) const SPARKLINE_SLICES: usize = 24;
 pub(super) const FIRST_ROWS: usize = 100;
 const DETAIL_LINES: usize = 4000;
+
+/// The problems of the load report as the page shows them: the first
+/// [`DIAGNOSTICS_SHOWN`], and how many there are.
+pub(super) fn shown_diagnostics(loader: &Loader) -> (Vec<Diagnostic>, usize) {
+    let diagnostics = &loader.report.diagnostics;
+    (
+        diagnostics
+            .iter()
+            .take(DIAGNOSTICS_SHOWN)
+            .cloned()
+            .collect(),
+        diagnostics.len(),
+    )
+}
 
 pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> LoadSummary {
     let store = &loader.store;
@@ -47,12 +62,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
         parsed_again: 0,
         cancelled,
         diagnostics_total: report.diagnostics.len(),
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .take(DIAGNOSTICS_SHOWN)
-            .cloned()
-            .collect(),
+        diagnostics: shown_diagnostics(loader).0,
         file_reports_total: report.file_reports.len(),
         file_reports: report
             .file_reports

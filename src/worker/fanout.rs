@@ -137,7 +137,7 @@ pub(super) fn lose_homes(session: &mut Session, homes: &[u32]) {
             session.loader.raw_lost(
                 &format!("(events kept by parser {home})"),
                 format!(
-                    "the parser stopped after loading: the JSON of the events in its {lost} \
+                    "the parser stopped after loading, or its answers arrived damaged twice: the JSON of the events in its {lost} \
                      raw blocks is gone (their columns stay; free text, JSON paths, detail \
                      and exports see them as empty)"
                 ),

@@ -209,6 +209,7 @@ impl LoadTask {
             parsed_again: self.parsed_again,
             ..load_summary(&session.loader, elapsed, self.cancelled())
         };
+        session.reported_diagnostics = summary.diagnostics_total;
         self.scope.respond(self.id, FromWorker::Loaded(summary));
         let request = session.request.clone();
         // Views that read raw JSON wait for this load to end: the session
@@ -217,6 +218,12 @@ impl LoadTask {
         let view = session.view(request, &fan_out).await;
         fan_out.settle(&mut session);
         self.scope.respond(self.id, view);
+        let (diagnostics, total) = super::display::shown_diagnostics(&session.loader);
+        if total != session.reported_diagnostics {
+            session.reported_diagnostics = total;
+            self.scope
+                .respond(self.id, FromWorker::Diagnostics { diagnostics, total });
+        }
         drop(session);
         self.gate.loads.set(self.gate.loads.get() - 1);
         // Detections come after the first view, so the events are on screen

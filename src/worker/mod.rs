@@ -133,7 +133,10 @@ impl Served {
             let session = self.session.clone();
             session::Gate::until(|| session.try_borrow_mut().is_err()).await;
             match command {
-                Command::Page(id, input) => self.answer(id, input).await,
+                Command::Page(id, input) => {
+                    self.answer(id, input).await;
+                    report_losses(&self.session, &self.scope, id);
+                }
                 // Beside the queue: the user's first query after a load is not kept
                 // waiting while the detections fetch raw JSON from the parsers.
                 Command::Detect(id) => wasm_bindgen_futures::spawn_local(detect(
@@ -335,15 +338,32 @@ async fn detect(
     scope.respond(id, FromWorker::Findings(findings));
     run_sigma(&session, &asker, &scope, id).await;
     session::Gate::until(|| session.try_borrow_mut().is_err()).await;
-    let session = session.borrow();
-    let rows = session.badged(window(
-        &session.loader.store,
-        &session.selection,
-        0,
-        display::FIRST_ROWS,
-        session.request.descending,
-    ));
+    let rows = {
+        let session = session.borrow();
+        session.badged(window(
+            &session.loader.store,
+            &session.selection,
+            0,
+            display::FIRST_ROWS,
+            session.request.descending,
+        ))
+    };
     scope.respond(id, FromWorker::Rows { offset: 0, rows });
+    report_losses(&session, &scope, id);
+}
+
+/// Sends the load report's problems again when they grew since the page
+/// last got them: a question after the load found the JSON a parser kept
+/// gone, and the report must say so (see [`fanout::lose_homes`]).
+fn report_losses(session: &RefCell<Session>, scope: &WorkerScope<IngestWorker>, id: HandlerId) {
+    let Ok(mut session) = session.try_borrow_mut() else {
+        return; // Held across an await: the next command reports it.
+    };
+    let (diagnostics, total) = display::shown_diagnostics(&session.loader);
+    if total != session.reported_diagnostics {
+        session.reported_diagnostics = total;
+        scope.respond(id, FromWorker::Diagnostics { diagnostics, total });
+    }
 }
 
 /// Runs the Sigma rules over the session; when the run completes, sends the

@@ -36,6 +36,8 @@ pub(super) struct Session {
     /// The built-in detections' findings of the last load.
     pub(super) tg_findings: Vec<FindingView>,
     pub(super) sigma: super::sigma::SigmaState,
+    /// How many problems the page's load report holds (see `report_losses`).
+    pub(super) reported_diagnostics: usize,
 }
 
 /// A tab's limits; the end-to-end tests may lower the store's ceiling.
@@ -59,6 +61,7 @@ impl Default for Session {
             changes: 0,
             tg_findings: Vec::new(),
             sigma: Default::default(),
+            reported_diagnostics: 0,
         }
     }
 }

@@ -68,6 +68,48 @@ test('a parser that answers with damaged bytes for one file loses only that file
   assert.equal((await eventCounts(page)).shown, ALL_EVENTS - lost, 'every loaded event has its JSON');
 });
 
+/** Free text over every event's JSON: how many show. */
+async function withJson(page) {
+  await page.click('[data-testid=tab-events]');
+  await page.fill('[data-testid=search]', '"eventVersion"');
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-count]')?.dataset.query === '"eventVersion"');
+  return (await eventCounts(page)).shown;
+}
+
+test('an answer to a scan, fetch or rule check that arrives damaged is asked again, and nothing is lost', async () => {
+  // The parser that parsed the victim damages its next answer (the rule check after the load, or the scan).
+  const { page } = await suite.fresh({ query: `?fault=damage-answer:${VICTIM}&batch=3` });
+  await page.setInputFiles('[data-testid=folder-input]', FOLDER);
+  await waitLoaded(page);
+  assert.equal((await eventCounts(page)).total, ALL_EVENTS);
+  assert.equal(await withJson(page), ALL_EVENTS, 'every event kept its JSON');
+  // An event's detail fetches its block from the parser.
+  await page.locator('[data-testid=event-row][data-position="0"]').click();
+  const json = JSON.parse(await page.locator('[data-testid=event-json]').textContent());
+  assert.match(json.eventID ?? '', /\S/);
+  await page.click('[data-testid=tab-report]');
+  assert.equal(await page.locator('[data-testid=diagnostic]').count(), 0, 'nothing is reported lost');
+});
+
+test('a parser whose every answer arrives damaged loses only the JSON it kept, and says why', async () => {
+  const { page } = await suite.fresh({ query: `?fault=damage-answers:${VICTIM}&batch=3` });
+  await page.setInputFiles('[data-testid=folder-input]', FOLDER);
+  await waitLoaded(page);
+  assert.equal((await eventCounts(page)).total, ALL_EVENTS, 'every event loaded: the damage is in the answers');
+  const shown = await withJson(page);
+  assert.ok(shown < ALL_EVENTS, `the JSON that parser kept reads as empty: ${shown} of ${ALL_EVENTS} show`);
+  console.log(`every answer damaged: ${shown} of ${ALL_EVENTS} events kept their JSON`);
+  await page.click('[data-testid=tab-report]');
+  const lost = page.locator('[data-testid=diagnostic][data-file^="(events kept by parser"]');
+  assert.equal(await lost.count(), 1, 'the loss is reported once');
+  assert.match(await lost.textContent(), /answers arrived damaged twice/);
+  // Fields stay: a field query still finds the victim's events.
+  await page.click('[data-testid=tab-events]');
+  await page.fill('[data-testid=search]', 'eventName:StopLogging');
+  await page.waitForFunction(() => document.querySelector('[data-testid=event-count]')?.dataset.query === 'eventName:StopLogging');
+  assert.ok((await eventCounts(page)).shown >= 1);
+});
+
 test('a store that reaches its memory ceiling stops taking files, says what was and was not loaded, and what loaded stays usable', async () => {
   assert.ok(fs.existsSync(GENERATED_TRAIL), `run scripts/test.sh to generate ${GENERATED_TRAIL}`);
   // 90,000 generated events need tens of MB: a 6 MB ceiling is reached part way.

@@ -159,3 +159,38 @@ pub fn answer_fetch(keep: &RawStore, ids: &[u32]) -> Vec<Box<[u8]>> {
         .map(|&id| keep.compressed(id).unwrap_or_default().into())
         .collect()
 }
+
+/// The checksum a worker's answer travels with (CRC-32 of each part and
+/// its length, in order), so that bytes damaged on their way between
+/// workers are noticed instead of read as another answer.
+pub fn answer_checksum<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize()
+}
+
+#[cfg(test)]
+mod checksum_tests {
+    use super::answer_checksum;
+
+    #[test]
+    fn an_answer_checksum_changes_with_any_byte_and_with_where_parts_end() {
+        let blocks: Vec<Vec<u8>> = vec![b"first block".to_vec(), Vec::new(), b"third".to_vec()];
+        let sealed = answer_checksum(blocks.iter().map(Vec::as_slice));
+        assert_eq!(sealed, answer_checksum(blocks.iter().map(Vec::as_slice)));
+        for part in [0, 2] {
+            for at in 0..blocks[part].len() {
+                let mut damaged = blocks.clone();
+                damaged[part][at] ^= 0x20;
+                assert_ne!(sealed, answer_checksum(damaged.iter().map(Vec::as_slice)));
+            }
+        }
+        // The same bytes cut at another place are another answer.
+        let moved: Vec<&[u8]> = vec![b"first bloc", b"k", b"third"];
+        assert_ne!(sealed, answer_checksum(moved));
+        assert_ne!(answer_checksum([&[][..]]), answer_checksum([]));
+    }
+}
