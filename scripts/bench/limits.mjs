@@ -36,7 +36,7 @@ try {
       elements: document.querySelectorAll('*').length,
     }));
     await page.click('[data-testid=tab-principals]');
-    await page.waitForSelector('[data-testid=principal-row]', { timeout: 5 * 60_000 });
+    await page.waitForSelector('[data-testid=principals][data-complete=true] [data-testid=principal-row]', { timeout: 5 * 60_000 });
     const principalRows = await page.locator('[data-testid=principal-row]').count();
     await page.click('[data-testid=tab-report]');
     const messages = await page.locator('[data-testid=diagnostic]').allTextContents();

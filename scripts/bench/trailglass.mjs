@@ -216,7 +216,8 @@ export async function loadAndQuery(browser, url, folder, step) {
   // The per-principal summary is part of the view the worker sends; showing it is one click.
   const tabAt = await page.evaluate(() => performance.now());
   await page.click('[data-testid=tab-principals]');
-  const principalsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=principal-row]') && performance.now(), null, { polling: 'raf', timeout: 5 * 60_000 })).jsonValue();
+  // The whole table: it fills a part per frame.
+  const principalsAt = await (await page.waitForFunction(() => document.querySelector('[data-testid=principals][data-complete=true] [data-testid=principal-row]') && performance.now(), null, { polling: 'raf', timeout: 5 * 60_000 })).jsonValue();
   const principalRows = await page.locator('[data-testid=principal-row]').count();
   await page.click('[data-testid=tab-events]');
 

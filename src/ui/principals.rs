@@ -5,7 +5,9 @@
 
 use super::actions::use_page_actions;
 use super::format::{thousands, time, visible};
+use super::reveal::use_growing;
 use crate::protocol::ExportFormat;
+use std::rc::Rc;
 use trailglass_core::input::identity::CredentialFacts;
 use trailglass_core::query::view::PrincipalStats;
 use yew::prelude::*;
@@ -43,15 +45,16 @@ pub struct PrincipalsProps {
 }
 
 /// A role's sessions, or a principal on its own.
-struct Group<'a> {
+#[derive(Clone, PartialEq)]
+struct Group {
     key: String,
     label: String,
-    members: Vec<&'a PrincipalStats>,
+    members: Vec<PrincipalStats>,
 }
 
-impl Group<'_> {
+impl Group {
     fn sum(&self, f: impl Fn(&PrincipalStats) -> u32) -> u32 {
-        self.members.iter().map(|p| f(p)).sum()
+        self.members.iter().map(f).sum()
     }
     fn first(&self) -> Option<i64> {
         self.members.iter().filter_map(|p| p.first_ms).min()
@@ -61,12 +64,13 @@ impl Group<'_> {
     }
 }
 
-fn groups(principals: &[PrincipalStats]) -> Vec<Group<'_>> {
-    let mut out: Vec<Group<'_>> = Vec::new();
+fn groups(principals: &[PrincipalStats]) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    let mut role_at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for p in principals {
         if p.kind == "AssumedRole" {
-            if let Some(group) = out.iter_mut().find(|g| g.key == p.group) {
-                group.members.push(p);
+            if let Some(&at) = role_at.get(p.group.as_str()) {
+                out[at].members.push(p.clone());
                 continue;
             }
             // The role's name is the last part of the role ARN it is grouped under.
@@ -81,20 +85,73 @@ fn groups(principals: &[PrincipalStats]) -> Vec<Group<'_>> {
                 Some(permission_set) => format!("{permission_set} (Identity Center)"),
                 None => role.to_owned(),
             };
+            role_at.insert(&p.group, out.len());
             out.push(Group {
                 key: p.group.clone(),
                 label: role,
-                members: vec![p],
+                members: vec![p.clone()],
             });
         } else {
             out.push(Group {
                 key: format!("#{}", p.id),
                 label: p.name.clone(),
-                members: vec![p],
+                members: vec![p.clone()],
             });
         }
     }
     out
+}
+
+fn sorted_groups(principals: &[PrincipalStats], key: SortKey, descending: bool) -> Vec<Group> {
+    let mut list = groups(principals);
+    list.sort_by(|a, b| {
+        let ordering = match key {
+            SortKey::Kind => a.members[0].kind.cmp(&b.members[0].kind),
+            SortKey::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
+            SortKey::Account => a.members[0].account.cmp(&b.members[0].account),
+            SortKey::Events => a.sum(|p| p.events).cmp(&b.sum(|p| p.events)),
+            SortKey::Errors => a.sum(|p| p.errors).cmp(&b.sum(|p| p.errors)),
+            SortKey::Denied => a.sum(|p| p.denied).cmp(&b.sum(|p| p.denied)),
+            SortKey::First => a.first().cmp(&b.first()),
+            SortKey::Last => a.last().cmp(&b.last()),
+            SortKey::Ips => a.sum(|p| p.source_ips).cmp(&b.sum(|p| p.source_ips)),
+        };
+        if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+    list
+}
+
+/// The sorted groups the row chunks share: equal when it is the same list,
+/// so a chunk already drawn is not drawn again while the table fills.
+#[derive(Clone)]
+struct Sorted(Rc<Vec<Group>>);
+
+impl PartialEq for Sorted {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Which role groups are open.
+#[derive(Default, PartialEq)]
+struct Expanded(Vec<String>);
+
+impl Reducible for Expanded {
+    type Action = String;
+    fn reduce(self: Rc<Self>, key: String) -> Rc<Self> {
+        let mut open = self.0.clone();
+        match open.iter().position(|k| *k == key) {
+            Some(at) => {
+                open.remove(at);
+            }
+            None => open.push(key),
+        }
+        Rc::new(Self(open))
+    }
 }
 
 fn sparkline(activity: &[u32]) -> Html {
@@ -118,31 +175,25 @@ fn facts_badges(bits: u16) -> Html {
     html! { <>{ for CredentialFacts::labels(bits).into_iter().map(|label| html! { <span class="badge">{ label }</span> }) }</> }
 }
 
+/// Groups added per frame as the table fills: 175 rows drawn at once took
+/// 165–240 ms of the page's thread; 40 at a time keep each frame short,
+/// and the busiest are on screen first.
+const GROUPS_PER_FRAME: usize = 40;
+
+#[derive(Properties, PartialEq)]
+struct RowsProps {
+    groups: Sorted,
+    from: usize,
+    to: usize,
+    expanded: Rc<Vec<String>>,
+    toggle: UseReducerDispatcher<Expanded>,
+    local_time: bool,
+}
+
+/// Rows of the groups `from..to` of the sorted list.
 #[component]
-pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
+fn PrincipalRows(props: &RowsProps) -> Html {
     let actions = use_page_actions();
-    let sort = use_state(|| (SortKey::Events, true));
-    let expanded = use_state(Vec::<String>::new);
-    let mut list = groups(&props.principals);
-    let (key, descending) = *sort;
-    list.sort_by(|a, b| {
-        let ordering = match key {
-            SortKey::Kind => a.members[0].kind.cmp(&b.members[0].kind),
-            SortKey::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
-            SortKey::Account => a.members[0].account.cmp(&b.members[0].account),
-            SortKey::Events => a.sum(|p| p.events).cmp(&b.sum(|p| p.events)),
-            SortKey::Errors => a.sum(|p| p.errors).cmp(&b.sum(|p| p.errors)),
-            SortKey::Denied => a.sum(|p| p.denied).cmp(&b.sum(|p| p.denied)),
-            SortKey::First => a.first().cmp(&b.first()),
-            SortKey::Last => a.last().cmp(&b.last()),
-            SortKey::Ips => a.sum(|p| p.source_ips).cmp(&b.sum(|p| p.source_ips)),
-        };
-        if descending {
-            ordering.reverse()
-        } else {
-            ordering
-        }
-    });
     let local = props.local_time;
     let when = |t: Option<i64>| t.map(|t| time(t, local)).unwrap_or_default();
     let row = |p: &PrincipalStats, nested: bool| {
@@ -168,6 +219,58 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
             </tr>
         }
     };
+    let groups = &props.groups.0;
+    html! {
+        <>
+            { for groups[props.from.min(groups.len())..props.to.min(groups.len())].iter().map(|group| {
+                if group.members.len() == 1 && !group.members[0].kind.eq("AssumedRole") {
+                    return row(&group.members[0], false);
+                }
+                let open = props.expanded.contains(&group.key);
+                let toggle = {
+                    let toggle = props.toggle.clone();
+                    let key = group.key.clone();
+                    Callback::from(move |_: MouseEvent| toggle.dispatch(key.clone()))
+                };
+                html! {
+                    <>
+                        <tr class="role-group" data-testid="role-group" onclick={toggle}>
+                            <td><span class="kind kind-role">{ if open { "▾ Role" } else { "▸ Role" } }</span></td>
+                            <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} session{}", group.label, group.members.len(), if group.members.len() == 1 { "" } else { "s" })) }</td>
+                            <td class="mono">{ group.members[0].account.clone() }</td>
+                            <td class="num">{ thousands(group.sum(|p| p.events) as usize) }</td>
+                            <td class="num">{ thousands(group.sum(|p| p.errors) as usize) }</td>
+                            <td class="num">{ thousands(group.sum(|p| p.denied) as usize) }</td>
+                            <td class="mono small">{ when(group.first()) }</td>
+                            <td class="mono small">{ when(group.last()) }</td>
+                            <td class="num"></td><td></td><td></td><td></td><td></td>
+                        </tr>
+                        if open { { for group.members.iter().map(|p| row(p, true)) } }
+                    </>
+                }
+            }) }
+        </>
+    }
+}
+
+#[component]
+pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
+    let actions = use_page_actions();
+    let sort = use_state(|| (SortKey::Events, true));
+    let expanded = use_reducer(Expanded::default);
+    let (key, descending) = *sort;
+    let sorted = {
+        let principals = props.principals.clone();
+        use_memo(
+            (principals, key, descending),
+            |(principals, key, descending)| {
+                Sorted(Rc::new(sorted_groups(principals, *key, *descending)))
+            },
+        )
+    };
+    let chunks = sorted.0.len().div_ceil(GROUPS_PER_FRAME);
+    // A new list (a query, a sort) fills again from the top.
+    let chunks_shown = use_growing(chunks, Rc::as_ptr(&sorted.0) as usize);
     let export = |format: ExportFormat| {
         let export = actions.export.clone();
         Callback::from(move |_: MouseEvent| export.emit(format))
@@ -186,7 +289,7 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                         thousands(props.principals.len()), thousands(props.total)) }
                 </p>
             }
-            <table class="principals" data-testid="principals">
+            <table class="principals" data-testid="principals" data-complete={(chunks_shown >= chunks).to_string()}>
                 <thead><tr>
                     { for HEADERS.iter().map(|&(k, label)| {
                         let sort = sort.clone();
@@ -199,36 +302,9 @@ pub fn PrincipalsView(props: &PrincipalsProps) -> Html {
                     <th>{"Top actions"}</th><th>{"Services"}</th><th>{"Activity"}</th><th>{"Credentials"}</th>
                 </tr></thead>
                 <tbody>
-                    { for list.iter().map(|group| {
-                        if group.members.len() == 1 && !group.members[0].kind.eq("AssumedRole") {
-                            return row(group.members[0], false);
-                        }
-                        let open = expanded.contains(&group.key);
-                        let toggle = {
-                            let expanded = expanded.clone();
-                            let key = group.key.clone();
-                            Callback::from(move |_: MouseEvent| {
-                                let mut next = (*expanded).clone();
-                                if let Some(at) = next.iter().position(|k| *k == key) { next.remove(at); } else { next.push(key.clone()); }
-                                expanded.set(next);
-                            })
-                        };
-                        html! {
-                            <>
-                                <tr class="role-group" data-testid="role-group" onclick={toggle}>
-                                    <td><span class="kind kind-role">{ if open { "▾ Role" } else { "▸ Role" } }</span></td>
-                                    <td class="name" title={visible(&group.key)}>{ visible(&format!("{} · {} session{}", group.label, group.members.len(), if group.members.len() == 1 { "" } else { "s" })) }</td>
-                                    <td class="mono">{ group.members[0].account.clone() }</td>
-                                    <td class="num">{ thousands(group.sum(|p| p.events) as usize) }</td>
-                                    <td class="num">{ thousands(group.sum(|p| p.errors) as usize) }</td>
-                                    <td class="num">{ thousands(group.sum(|p| p.denied) as usize) }</td>
-                                    <td class="mono small">{ when(group.first()) }</td>
-                                    <td class="mono small">{ when(group.last()) }</td>
-                                    <td class="num"></td><td></td><td></td><td></td><td></td>
-                                </tr>
-                                if open { { for group.members.iter().map(|p| row(p, true)) } }
-                            </>
-                        }
+                    { for (0..chunks_shown.min(chunks)).map(|chunk| html! {
+                        <PrincipalRows key={chunk} groups={(*sorted).clone()} from={chunk * GROUPS_PER_FRAME} to={(chunk + 1) * GROUPS_PER_FRAME}
+                            expanded={Rc::new(expanded.0.clone())} toggle={expanded.dispatcher()} local_time={props.local_time} />
                     }) }
                 </tbody>
             </table>

@@ -1,7 +1,8 @@
 //! Owns the staged reveal of the workspace: when the first view of new data
 //! arrives, the page shows it a part per frame (the table, then the timeline,
 //! then the facets a few at a time), so no single task builds and lays out the
-//! whole workspace while the user's input waits.
+//! whole workspace while the user's input waits; and long tables that fill
+//! a part per frame ([`use_growing`]).
 
 use yew::prelude::*;
 
@@ -64,4 +65,37 @@ pub fn use_staged_reveal(has_data: bool, loading: bool, facets: usize) -> Reveal
         );
     }
     *stage
+}
+
+/// How many parts of `total` to show: one at first, then one more per
+/// painted frame until all are on screen. Starts over when the component
+/// that asks is drawn anew, and when `restart` changes (new content).
+#[hook]
+pub fn use_growing<K: PartialEq + 'static>(total: usize, restart: K) -> usize {
+    let shown = use_state_eq(|| 1usize);
+    let last = use_mut_ref(|| None::<K>);
+    let changed = last.borrow().as_ref() != Some(&restart);
+    if changed {
+        let first = last.borrow().is_none();
+        *last.borrow_mut() = Some(restart);
+        if !first && *shown != 1 {
+            shown.set(1);
+            return 1;
+        }
+    }
+    {
+        let shown = shown.clone();
+        use_effect_with((total, *shown), move |&(total, current)| {
+            let mut frame = None;
+            if current < total {
+                frame = Some(gloo::render::request_animation_frame(move |_| {
+                    // A timeout set in a frame callback runs once that frame is painted.
+                    gloo::timers::callback::Timeout::new(0, move || shown.set(current + 1))
+                        .forget();
+                }));
+            }
+            move || drop(frame)
+        });
+    }
+    *shown
 }

@@ -69,8 +69,9 @@ test('a starred event, its tags and note, and a principal note survive a new tab
   await page.waitForSelector('[data-testid=principal-page]');
   await page.fill('[data-testid=principal-note-input]', 'Stratus detonation role');
   await page.locator('[data-testid=principal-note-input]').press('Tab');
-  // IndexedDB writes are asynchronous: wait until the case is kept.
-  await page.waitForFunction(() => new Promise((resolve) => {
+  // IndexedDB writes are asynchronous: wait until the case is kept. Polled
+  // through evaluate, which awaits the read (a predicate's promise is only truthy).
+  const kept = () => page.evaluate(() => new Promise((resolve) => {
     const open = indexedDB.open('trailglass');
     open.onsuccess = () => {
       const get = open.result.transaction('case').objectStore('case').get('current');
@@ -79,6 +80,12 @@ test('a starred event, its tags and note, and a principal note survive a new tab
     };
     open.onerror = () => resolve(false);
   }));
+  let isKept = false;
+  for (let tries = 0; tries < 300 && !isKept; tries += 1) {
+    isKept = await kept();
+    if (!isKept) await page.waitForTimeout(100);
+  }
+  assert.ok(isKept, 'the principal note is kept in IndexedDB');
 
   // A new tab of the same browser, the same files: the case is back.
   const again = await context.newPage();

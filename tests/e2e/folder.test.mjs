@@ -171,6 +171,7 @@ test('screens for the README', async () => {
   await keep('detail');
   await page.keyboard.press('Escape');
   await page.click('[data-testid=tab-principals]');
+  await page.waitForSelector('[data-testid=principals][data-complete=true]');
   await keep('principals');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.click('[data-testid=tab-events]');

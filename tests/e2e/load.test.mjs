@@ -56,6 +56,7 @@ test('the built-in sample loads with one click and shows who did what', async ()
   assert.ok(await page.locator('[data-testid=event-row]').count() > 10);
   await screenshot(page, 'sample-loaded');
   await page.click('[data-testid=tab-principals]');
+  await page.waitForSelector('[data-testid=principals][data-complete=true]');
   assert.ok(await page.locator('[data-testid=principal-row], [data-testid=role-group]').count() > 20);
   assert.ok(await page.locator('[data-testid=principal-row][data-kind=Root]').count() >= 1);
   assert.deepEqual(errors, []);

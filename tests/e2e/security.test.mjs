@@ -72,6 +72,7 @@ test('hostile strings in every displayed field are shown literally and never run
   const facets = await page.textContent('[data-testid=facets]');
   assert.ok(facets.includes('<svg onload='), facets.slice(0, 200));
   await page.click('[data-testid=tab-principals]');
+  await page.waitForSelector('[data-testid=principals][data-complete=true]');
   // Open every role's sessions: they are views too.
   for (const group of await page.locator('[data-testid=role-group]').all()) await group.click();
   const principals = await page.textContent('[data-testid=principals]');

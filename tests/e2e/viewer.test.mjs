@@ -159,10 +159,15 @@ test('a facet click filters to that value and writes it into the query', async (
 
 test('who did what: every kind, sortable, a click opens the principal', async () => {
   await page.click('[data-testid=tab-principals]');
+  // The table fills a part per frame.
+  await page.waitForSelector('[data-testid=principals][data-complete=true]');
   const kinds = new Set(await page.locator('[data-testid=principal-row], [data-testid=role-group]').evaluateAll(
     (rows) => rows.map((r) => r.dataset.kind ?? 'AssumedRole')));
   for (const kind of ['Root', 'IAMUser', 'AssumedRole', 'AWSService']) assert.ok(kinds.has(kind), `${kind} in ${[...kinds]}`);
   await page.click('[data-testid=sort-errors]');
+  // A new order fills again from the top.
+  await page.waitForFunction(() => document.querySelector('[data-testid=sort-errors]')?.textContent.includes('↓')
+    && document.querySelector('[data-testid=principals]')?.dataset.complete === 'true');
   const errors = await page.locator('.principals tbody tr').evaluateAll(
     (rows) => rows.map((r) => Number(r.children[4].textContent.replace(/,/g, ''))));
   assert.deepEqual(errors, [...errors].sort((a, b) => b - a));
