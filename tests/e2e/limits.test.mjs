@@ -51,6 +51,8 @@ test('more principals than the table shows, and a 10 MB user agent: bounded on s
   assert.ok(detail.length < 100_000, `the detail holds ${detail.length} characters`);
   await screenshot(page, 'limits-agent');
   await page.fill('[data-testid=search]', '');
+  // The view of every event, not the filtered one, before the principals are counted.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=event-count]')?.dataset.shown) === 2001);
   // 2,001 principals: the 500 with the most events are listed, and the page says so.
   await page.click('[data-testid=tab-principals]');
   // The table fills a part per frame: count it once complete.
