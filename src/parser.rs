@@ -66,7 +66,7 @@ pub enum ParserSays {
     /// The segment of its oldest batch (the buffer is transferred).
     Segment(#[serde(with = "serde_wasm_bindgen::preserve")] js_sys::ArrayBuffer),
     /// The answer to a scan: positions as little-endian `u32`s, or why not.
-    /// Answers carry their [`answer_checksum`].
+    /// Answers carry the [`answer_checksum`] of their bytes (see `sealed`).
     Scanned {
         ask: u32,
         hits: Result<serde_bytes::ByteBuf, String>,
@@ -89,45 +89,53 @@ pub enum ParserSays {
     Failed(String),
 }
 
-/// The checksum of a scan's or a check's answer (its bytes, or why not).
-pub fn result_checksum(result: &Result<serde_bytes::ByteBuf, String>) -> u32 {
-    match result {
-        Ok(bytes) => answer_checksum([&bytes[..]]),
-        Err(why) => answer_checksum([why.as_bytes()]),
-    }
-}
-
-/// The checksum of a fetch's answer.
-pub fn blocks_checksum(blocks: &[serde_bytes::ByteBuf]) -> u32 {
-    answer_checksum(blocks.iter().map(|block| &block[..]))
-}
-
 impl ParserSays {
-    fn scanned(ask: u32, hits: Result<serde_bytes::ByteBuf, String>) -> Self {
-        let checksum = result_checksum(&hits);
-        Self::Scanned {
-            ask,
-            hits,
-            checksum,
+    /// The checksum of an answer's bytes as they are now; `None` for what
+    /// is not an answer to an ask.
+    fn payload_checksum(&self) -> Option<u32> {
+        match self {
+            Self::Scanned { hits: result, .. } | Self::Checked { answer: result, .. } => {
+                Some(match result {
+                    Ok(bytes) => answer_checksum([&bytes[..]]),
+                    Err(why) => answer_checksum([why.as_bytes()]),
+                })
+            }
+            Self::Fetched { blocks, .. } => {
+                Some(answer_checksum(blocks.iter().map(|block| &block[..])))
+            }
+            Self::Ready | Self::Segment(_) | Self::Failed(_) => None,
         }
     }
 
-    fn fetched(ask: u32, blocks: Vec<serde_bytes::ByteBuf>) -> Self {
-        let checksum = blocks_checksum(&blocks);
-        Self::Fetched {
-            ask,
-            blocks,
-            checksum,
+    fn checksum_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Self::Scanned { checksum, .. }
+            | Self::Fetched { checksum, .. }
+            | Self::Checked { checksum, .. } => Some(checksum),
+            Self::Ready | Self::Segment(_) | Self::Failed(_) => None,
         }
     }
 
-    fn checked(ask: u32, answer: Result<serde_bytes::ByteBuf, String>) -> Self {
-        let checksum = result_checksum(&answer);
-        Self::Checked {
-            ask,
-            answer,
-            checksum,
+    /// An answer with its checksum set from its bytes (see [`Self::intact`]).
+    fn sealed(mut self) -> Self {
+        if let Some(sum) = self.payload_checksum() {
+            if let Some(checksum) = self.checksum_mut() {
+                *checksum = sum;
+            }
         }
+        self
+    }
+
+    /// Whether an answer's bytes are as they were sealed (true for what is
+    /// not an answer to an ask).
+    pub fn intact(&self) -> bool {
+        let written = match self {
+            Self::Scanned { checksum, .. }
+            | Self::Fetched { checksum, .. }
+            | Self::Checked { checksum, .. } => Some(*checksum),
+            Self::Ready | Self::Segment(_) | Self::Failed(_) => None,
+        };
+        written == self.payload_checksum()
     }
 
     /// Damages an answer to an ask (the fault switch's `damage-answer`): a
@@ -227,30 +235,31 @@ pub fn run() {
                         let segment = parse(files, fault.as_ref(), &mut keep).await;
                         ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
                     }
-                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::scanned(
+                    Ok(ToParser::Scan { ask, term, work }) => ParserSays::Scanned {
                         ask,
-                        trailglass_core::store::partition::answer_scan(&keep, &term, &work).map(
-                            |hits| {
+                        checksum: 0,
+                        hits: trailglass_core::store::partition::answer_scan(&keep, &term, &work)
+                            .map(|hits| {
                                 serde_bytes::ByteBuf::from(
                                     hits.iter()
                                         .flat_map(|hit| hit.to_le_bytes())
                                         .collect::<Vec<u8>>(),
                                 )
-                            },
-                        ),
-                    ),
+                            }),
+                    },
                     Ok(ToParser::Fetch { ask, ids }) => {
                         let ids: Vec<u32> = ids
                             .chunks_exact(4)
                             .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
                             .collect();
-                        ParserSays::fetched(
+                        ParserSays::Fetched {
                             ask,
-                            trailglass_core::store::partition::answer_fetch(&keep, &ids)
+                            checksum: 0,
+                            blocks: trailglass_core::store::partition::answer_fetch(&keep, &ids)
                                 .into_iter()
                                 .map(|block| serde_bytes::ByteBuf::from(block.into_vec()))
                                 .collect(),
-                        )
+                        }
                     }
                     Ok(ToParser::Sigma {
                         ask,
@@ -265,16 +274,17 @@ pub fn run() {
                         }
                         let set = &rules.as_ref().expect("just set").1;
                         let engine = trailglass_core::analysis::sigma::engine::Engine::new(set);
-                        ParserSays::checked(
+                        ParserSays::Checked {
                             ask,
-                            engine
+                            checksum: 0,
+                            answer: engine
                                 .check_work(&keep, &work, &WorkRules { lists, of_event })
                                 .and_then(|checked| {
                                     serde_json::to_vec(&checked)
                                         .map(serde_bytes::ByteBuf::from)
                                         .map_err(|error| error.to_string())
                                 }),
-                        )
+                        }
                     }
                     Err(error) => {
                         // Only a batch can be lost this way: the store worker waits for its segment.
@@ -284,7 +294,7 @@ pub fn run() {
                         ParserSays::Segment(js_sys::Uint8Array::from(&segment[..]).buffer())
                     }
                 };
-            let mut answer = answer;
+            let mut answer = answer.sealed();
             if damages_owed > 0 && answer.damage() {
                 damages_owed -= 1;
             }

@@ -5,7 +5,7 @@
 //! fetches for that JSON, during a load or after it.
 
 use super::handle::FileHandle;
-use super::parser::{blocks_checksum, result_checksum, ParserSays, ToParser, PARSER_NAME};
+use super::parser::{ParserSays, ToParser, PARSER_NAME};
 use futures_channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures_channel::oneshot;
 use futures_util::StreamExt;
@@ -286,45 +286,27 @@ impl ParsePool {
                     Ok(ParserSays::Segment(buffer)) => {
                         Answer::Segment(js_sys::Uint8Array::new(&buffer).to_vec())
                     }
-                    Ok(ParserSays::Scanned {
-                        ask,
-                        hits,
-                        checksum,
-                    }) => {
-                        let reply = if result_checksum(&hits) == checksum {
-                            Reply::Scanned(hits.map(|hits| hits.into_vec()))
-                        } else {
-                            Reply::Damaged
-                        };
-                        asks.answer(ask, reply);
+                    // An answer whose bytes were damaged on their way is asked again.
+                    Ok(said) if !said.intact() => {
+                        if let ParserSays::Scanned { ask, .. }
+                        | ParserSays::Fetched { ask, .. }
+                        | ParserSays::Checked { ask, .. } = said
+                        {
+                            asks.answer(ask, Reply::Damaged);
+                        }
                         return;
                     }
-                    Ok(ParserSays::Fetched {
-                        ask,
-                        blocks,
-                        checksum,
-                    }) => {
-                        let reply = if blocks_checksum(&blocks) == checksum {
-                            Reply::Fetched(
-                                blocks.into_iter().map(|block| block.into_vec()).collect(),
-                            )
-                        } else {
-                            Reply::Damaged
-                        };
-                        asks.answer(ask, reply);
+                    Ok(ParserSays::Scanned { ask, hits, .. }) => {
+                        asks.answer(ask, Reply::Scanned(hits.map(|hits| hits.into_vec())));
                         return;
                     }
-                    Ok(ParserSays::Checked {
-                        ask,
-                        answer,
-                        checksum,
-                    }) => {
-                        let reply = if result_checksum(&answer) == checksum {
-                            Reply::Checked(answer.map(|bytes| bytes.into_vec()))
-                        } else {
-                            Reply::Damaged
-                        };
-                        asks.answer(ask, reply);
+                    Ok(ParserSays::Fetched { ask, blocks, .. }) => {
+                        let blocks = blocks.into_iter().map(|block| block.into_vec()).collect();
+                        asks.answer(ask, Reply::Fetched(blocks));
+                        return;
+                    }
+                    Ok(ParserSays::Checked { ask, answer, .. }) => {
+                        asks.answer(ask, Reply::Checked(answer.map(|bytes| bytes.into_vec())));
                         return;
                     }
                     Ok(ParserSays::Failed(why)) => {
