@@ -25,7 +25,7 @@ use super::ui::format::{bytes, counted, thousands, visible};
 use super::ui::lineage::LineageView;
 use super::ui::principals::PrincipalsView;
 use super::ui::report::LoadReport;
-use super::ui::reveal::use_staged_reveal;
+use super::ui::reveal::{use_drawn_signal, use_staged_reveal};
 use super::ui::rules::RulesPanel;
 use super::ui::table::EventTable;
 use super::ui::timeline::TimelineChart;
@@ -293,6 +293,10 @@ pub fn App() -> Html {
     };
     let view = &app.view;
     let revealed = use_staged_reveal(has_data, loading, view.facets.len());
+    use_drawn_signal(app.loads_done, revealed, {
+        let client = client.clone();
+        Callback::from(move |()| client.shown())
+    });
     let main_view = match app.tab {
         Tab::Events => html! {
             <EventTable shown={view.shown} rows={app.rows.clone()} descending={app.request.descending}

@@ -104,6 +104,11 @@ impl Client {
         self.send(ToWorker::Cancel);
     }
 
+    /// The newest load's first view is on screen (see `ToWorker::Shown`).
+    pub fn shown(&self) {
+        self.send(ToWorker::Shown);
+    }
+
     pub fn clear(&self) {
         self.send(ToWorker::Clear);
     }

@@ -35,6 +35,9 @@ pub enum ToWorker<F> {
     },
     Cancel,
     Clear,
+    /// The page has drawn the first view of the newest load: its detections
+    /// may start (until then they would take the cores the page draws with).
+    Shown,
     View(ViewRequest),
     Rows {
         offset: usize,

@@ -61,6 +61,9 @@ impl Term {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub phase: LoadPhase,
+    /// Loads whose first view has arrived (the page tells the worker once
+    /// each is drawn: see `ToWorker::Shown`).
+    pub loads_done: u32,
     pub load: Rc<LoadSummary>,
     /// What the page asks the worker for (typing changes it; sending is debounced).
     pub request: ViewRequest,
@@ -244,6 +247,7 @@ impl AppState {
             FromWorker::View(view) => {
                 if self.loading() && self.load.files > 0 {
                     self.phase = LoadPhase::Done;
+                    self.loads_done += 1;
                 }
                 self.query_error = None;
                 // A principal named by the URL is opened once the data shows it.
@@ -261,6 +265,7 @@ impl AppState {
             FromWorker::QueryError { message, position } => {
                 if self.loading() && self.load.files > 0 {
                     self.phase = LoadPhase::Done;
+                    self.loads_done += 1;
                 }
                 self.query_error = Some((message, position));
             }

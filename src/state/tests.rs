@@ -337,3 +337,32 @@ fn problems_found_after_the_load_join_its_report_and_change_nothing_else() {
     assert_eq!((state.load.files, state.load.events), (35, 310));
     assert_eq!((state.load.load_ms, state.load.parsed_again), (812.0, 2));
 }
+
+#[test]
+fn a_load_counts_as_done_once_its_first_view_arrives_and_only_then() {
+    let mut state = AppState::default();
+    state.apply(Action::Started);
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 3,
+        ..LoadSummary::default()
+    })));
+    assert_eq!(state.loads_done, 0, "the summary alone is not on screen");
+    state.apply(Action::Worker(FromWorker::View(Box::default())));
+    assert_eq!(state.loads_done, 1);
+    assert_eq!(state.phase, LoadPhase::Done);
+    state.apply(Action::Worker(FromWorker::View(Box::default())));
+    assert_eq!(state.loads_done, 1, "a later query's view is not a load");
+    state.apply(Action::Started);
+    state.apply(Action::Worker(FromWorker::Loaded(LoadSummary {
+        files: 1,
+        ..LoadSummary::default()
+    })));
+    state.apply(Action::Worker(FromWorker::QueryError {
+        message: "bad".into(),
+        position: 0,
+    }));
+    assert_eq!(
+        state.loads_done, 2,
+        "a load whose view is a query error is done too"
+    );
+}

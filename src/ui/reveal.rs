@@ -2,7 +2,8 @@
 //! arrives, the page shows it a part per frame (the table, then the timeline,
 //! then the facets a few at a time), so no single task builds and lays out the
 //! whole workspace while the user's input waits; and long tables that fill
-//! a part per frame ([`use_growing`]).
+//! a part per frame ([`use_growing`]); and telling the worker when a load's
+//! view is drawn ([`use_drawn_signal`]).
 
 use yew::prelude::*;
 
@@ -19,6 +20,10 @@ pub struct Revealed {
 
 impl Revealed {
     const ALL: Self = Self { stage: usize::MAX };
+
+    pub fn complete(self) -> bool {
+        self == Self::ALL
+    }
 
     pub fn timeline(self) -> bool {
         self.stage >= 1
@@ -65,6 +70,26 @@ pub fn use_staged_reveal(has_data: bool, loading: bool, facets: usize) -> Reveal
         );
     }
     *stage
+}
+
+/// Calls `drawn` once each load's view is wholly on screen and painted:
+/// when the staged reveal of the first load completes, and after the first
+/// view of every later one (`loads_done` counts them).
+#[hook]
+pub fn use_drawn_signal(loads_done: u32, revealed: Revealed, drawn: Callback<()>) {
+    use_effect_with(
+        (loads_done, revealed.complete()),
+        move |&(loads_done, complete)| {
+            let mut frame = None;
+            if loads_done > 0 && complete {
+                frame = Some(gloo::render::request_animation_frame(move |_| {
+                    // A timeout set in a frame callback runs once that frame is painted.
+                    gloo::timers::callback::Timeout::new(0, move || drawn.emit(())).forget();
+                }));
+            }
+            move || drop(frame)
+        },
+    );
 }
 
 /// How many parts of `total` to show: one at first, then one more per

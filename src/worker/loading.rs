@@ -52,6 +52,8 @@ pub(super) struct LoadTask {
     gate: Rc<Gate>,
     /// Where the detections are queued once the load has answered.
     after: super::Commands,
+    /// When the page has drawn this load's view.
+    shown: ShownSignal,
     /// The batches each parser parsed in this load, by home: a parser that
     /// stops takes their raw JSON, and another parses them again.
     kept: rustc_hash::FxHashMap<u32, Vec<KeptBatch>>,
@@ -69,6 +71,35 @@ struct KeptBatch {
 
 /// How long a batch parsed again may take before its blocks are given up.
 const PARSE_AGAIN_MS: u32 = 60_000;
+/// How long a load's detections wait for the page to say its view is drawn
+/// (a page in a background tab draws nothing).
+const SHOWN_WAIT_MS: u32 = 2_000;
+
+/// The page's word that it has drawn the newest load's first view. The
+/// load's detections wait for it: on a machine with few cores they would
+/// otherwise take every core while the page lays out the new view, and its
+/// frames would take several times their work.
+#[derive(Clone, Default)]
+pub(super) struct ShownSignal(Rc<RefCell<Option<futures_channel::oneshot::Sender<()>>>>);
+
+impl ShownSignal {
+    /// Waits for the page's word (or [`SHOWN_WAIT_MS`]); a later load's
+    /// wait ends this one.
+    fn wait(&self) -> impl std::future::Future<Output = ()> {
+        let (sender, receiver) = futures_channel::oneshot::channel();
+        *self.0.borrow_mut() = Some(sender);
+        async move {
+            let timeout = gloo::timers::future::TimeoutFuture::new(SHOWN_WAIT_MS);
+            futures_util::future::select(receiver, timeout).await;
+        }
+    }
+
+    pub(super) fn give(&self) {
+        if let Some(sender) = self.0.borrow_mut().take() {
+            let _ = sender.send(());
+        }
+    }
+}
 
 /// The parsers: started before they are needed (starting one, a new worker
 /// that compiles and instantiates its WebAssembly, takes a few hundred
@@ -154,6 +185,7 @@ impl LoadTask {
             pool: worker.pool.clone(),
             gate: worker.gate.clone(),
             after: worker.commands.clone(),
+            shown: worker.shown.clone(),
             kept: Default::default(),
             orphans: Vec::new(),
             parsed_again: 0,
@@ -212,6 +244,7 @@ impl LoadTask {
         session.reported_diagnostics = summary.diagnostics_total;
         self.scope.respond(self.id, FromWorker::Loaded(summary));
         let request = session.request.clone();
+        let shown = self.shown.wait();
         // Views that read raw JSON wait for this load to end: the session
         // is this load's until then.
         let fan_out = super::fanout::FanOut::new(&asker);
@@ -226,9 +259,13 @@ impl LoadTask {
         }
         drop(session);
         self.gate.loads.set(self.gate.loads.get() - 1);
-        // Detections come after the first view, so the events are on screen
-        // and queryable first (the rules take seconds over a million events).
-        let _ = self.after.unbounded_send(super::Command::Detect(self.id));
+        // Detections come after the first view is drawn, so the events are on
+        // screen and queryable first (the rules take seconds over a million events).
+        let (after, id) = (self.after.clone(), self.id);
+        wasm_bindgen_futures::spawn_local(async move {
+            shown.await;
+            let _ = after.unbounded_send(super::Command::Detect(id));
+        });
     }
 
     /// Lets Cancel and Clear messages in.

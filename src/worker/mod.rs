@@ -35,6 +35,8 @@ pub struct IngestWorker {
     pool: loading::WarmPool,
     gate: Rc<session::Gate>,
     commands: Commands,
+    /// Tells the newest finished load that the page has drawn its view.
+    shown: loading::ShownSignal,
 }
 
 /// What is answered in turn.
@@ -62,6 +64,7 @@ impl Worker for IngestWorker {
             pool: loading::WarmPool::started(),
             gate: Rc::default(),
             commands,
+            shown: loading::ShownSignal::default(),
         };
         let served = Served {
             session: worker.session.clone(),
@@ -104,6 +107,7 @@ impl Worker for IngestWorker {
                 wasm_bindgen_futures::spawn_local(task.load_sample(events));
             }
             ToWorker::Cancel => self.generation.set(self.generation.get() + 1),
+            ToWorker::Shown => self.shown.give(),
             ToWorker::Clear => {
                 // The running load stops now; the session is emptied in turn.
                 self.generation.set(self.generation.get() + 1);
@@ -180,7 +184,10 @@ impl Served {
         let asker = self.pool.asker();
         match input {
             // Handled as they arrive (see `received`).
-            ToWorker::Load(_) | ToWorker::LoadSample { .. } | ToWorker::Cancel => {}
+            ToWorker::Load(_)
+            | ToWorker::LoadSample { .. }
+            | ToWorker::Cancel
+            | ToWorker::Shown => {}
             ToWorker::Clear => {
                 let changes = self.session.borrow().changes + 1;
                 let sigma = std::mem::take(&mut self.session.borrow_mut().sigma);
