@@ -288,6 +288,9 @@ pub fn hand_over(
     PARSED_BYTES.with(|parsed| parsed.set(0.0));
     let current = move || LOADS.with(|loads| loads.get()) == load;
     wasm_bindgen_futures::spawn_local(async move {
+        // Not in the pick's own task: with a big folder the browser's work in
+        // it (making the file list) already takes tens of milliseconds.
+        yield_to_page().await;
         let mut taken = 0;
         let mut first = true;
         let mut outgoing: Vec<FileHandle> = Vec::new();
