@@ -141,10 +141,11 @@ export async function pickAndLoad(browser, url, target, { input, profile = false
   const handedOver = await page.evaluate(() => window.__handedOver);
   // Every task overlapping the load. The one that dispatched the change event began earlier, with the
   // browser listing the folder for Playwright's pick: only its part from the change event on is the page's.
-  const loadTasks = await page.evaluate(([from, to]) => window.__longTasks
+  const loadTaskTimes = await page.evaluate(([from, to]) => window.__longTasks
     .filter(([start, duration]) => start + duration >= from && start <= to)
-    .map(([start, duration]) => start + duration - Math.max(start, from))
-    .filter((duration) => duration > 50), [handedOver, queryableAt]);
+    .map(([start, duration]) => [Math.max(start, from) - from, start + duration - Math.max(start, from)])
+    .filter(([, duration]) => duration > 50), [handedOver, queryableAt]);
+  const loadTasks = loadTaskTimes.map(([, duration]) => duration);
   return {
     opened,
     memory,
@@ -160,6 +161,8 @@ export async function pickAndLoad(browser, url, target, { input, profile = false
       workerLoadMs: Number(summary.loadMs),
       dropToQueryableMs: queryableAt - handedOver,
       loadTasks,
+      /** [ms from the change event, duration] of each. */
+      loadTaskTimes,
       refused,
     },
   };
