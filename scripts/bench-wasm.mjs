@@ -8,6 +8,8 @@
 // file into wasm memory and each segment out of it, as a parse worker does.
 // Both sides must write the same segments (checked by SHA-256, with their raw
 // blocks inflated: LZ4 chooses other matches on wasm32 than on 64-bit targets).
+// Then free text, as a parser answers it, over the store the segments make:
+// its steps timed on both sides (crates/core/benches/scan_steps.rs).
 //   node scripts/bench-wasm.mjs [EVENTS] [ROUNDS]   (default 100000 events, 5 rounds;
 //                                                  needs wasm-bindgen: scripts/setup.sh)
 import fs from 'node:fs';
@@ -108,11 +110,34 @@ const merged = new Merged();
 for (const segment of segments) if (!merged.add(segment)) throw new Error('a segment from wasm does not decode');
 const wasmStore = merged.store_bytes_per_event();
 const wasmEvents = merged.events();
+// The steps of a free-text scan over the merged store (crates/core/benches/scan_steps.rs), best of 3.
+const timed = (work) => {
+  let best = { seconds: Infinity };
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const answer = work();
+    const seconds = (performance.now() - started) / 1000;
+    if (seconds < best.seconds) best = { seconds, answer };
+  }
+  return best;
+};
+const inflated = timed(() => merged.inflate());
+const lowered = timed(() => merged.inflate_and_lower());
+const wasmScan = {
+  inflated: inflated.answer,
+  inflate_s: inflated.seconds,
+  inflate_and_lower_s: lowered.seconds,
+  queries: native.scan.queries.map(({ text }) => {
+    const { seconds, answer } = timed(() => merged.scan(text));
+    return { text, matched: answer, seconds };
+  }),
+};
 merged.free();
 const wasm = { seconds: best, mb_s: jsonBytes / 1e6 / best, json_bytes: jsonBytes, segments_sha256: sha.digest('hex') };
 
 const same = wasm.segments_sha256 === native.segments_sha256 && wasm.json_bytes === native.json_bytes
-  && wasmEvents === native.events;
+  && wasmEvents === native.events && wasmScan.inflated === native.scan.inflated
+  && wasmScan.queries.every((q, i) => q.matched === native.scan.queries[i].matched);
 const wasmKb = Math.round(fs.statSync(wasmFile).size / 1024);
 console.log(`| per core: ${native.events.toLocaleString('en')} events, ${native.files.toLocaleString('en')} gzipped files, ` +
   `${native.batches} batches, ${(native.json_bytes / 1e6).toFixed(0)} MB of JSON | seconds | MB/s of JSON | events/s |`);
@@ -124,7 +149,17 @@ console.log();
 console.log(`- wasm / native: **${(100 * wasm.mb_s / native.mb_s).toFixed(0)}%** per core`);
 console.log(`- store after merging the segments: ${native.store_bytes_per_event.toFixed(0)} bytes/event natively, ` +
   `${wasmStore.toFixed(0)} in wasm (LZ4 finds other matches there)`);
-console.log(`- segments equal in wasm and natively (SHA-256 with raw blocks inflated): ${same ? 'yes' : 'NO'}; wasm module ${wasmKb} KB`);
+console.log(`- segments equal in wasm and natively (SHA-256 with raw blocks inflated), and the same free-text matches: ${same ? 'yes' : 'NO'}; wasm module ${wasmKb} KB`);
+console.log();
+// Free text as a parser answers it for the blocks it keeps: where the time goes, per core.
+const gbs = (seconds) => (native.scan.inflated / 1e9 / seconds).toFixed(2);
+const ms = (seconds) => (seconds * 1000).toFixed(1);
+console.log(`| free text per core, over the merged store (${(native.scan.inflated / 1e6).toFixed(0)} MB of raw JSON in LZ4 blocks) | native ms | GB/s | wasm ms | GB/s | wasm / native |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+const scanRow = (label, n, w) => console.log(`| ${label} | ${ms(n)} | ${gbs(n)} | ${ms(w)} | ${gbs(w)} | ${(100 * n / w).toFixed(0)}% |`);
+scanRow('inflate every block', native.scan.inflate_s, wasmScan.inflate_s);
+scanRow('inflate and lower-case every block', native.scan.inflate_and_lower_s, wasmScan.inflate_and_lower_s);
+native.scan.queries.forEach((q, i) => scanRow(`the whole scan for \`${q.text}\` (${q.matched.toLocaleString('en')} events)`, q.seconds, wasmScan.queries[i].seconds));
 if (!same) {
   console.error(`segments differ: native ${native.segments_sha256} (${native.json_bytes} bytes of JSON), wasm ${wasm.segments_sha256} (${wasm.json_bytes})`);
   process.exit(1);

@@ -7,7 +7,8 @@
 //! `cargo bench --bench percore -- DIR [RUNS]` prints one JSON line: files,
 //! JSON (inflated text) bytes, events, best seconds, MB/s of JSON, the
 //! SHA-256 of the segments with their raw blocks inflated (equal in wasm), and the store's bytes per event
-//! after merging the segments (not timed). With `PERCORE_PROFILE` set in
+//! after merging the segments (not timed), and the steps of a free-text
+//! scan over the merged store on one thread (`scan_steps.rs`). With `PERCORE_PROFILE` set in
 //! the environment it stops after the timed runs (for callgrind and perf).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -22,6 +23,9 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "../tests/common/mod.rs"]
 mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod scan_steps;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -84,12 +88,35 @@ mod native {
         }
         merged.store.seal();
         let events = merged.store.len();
+        let store = &merged.store;
+        let timed = |work: &dyn Fn() -> usize| {
+            (0..runs.max(3))
+                .map(|_| {
+                    let started = Instant::now();
+                    let answer = work();
+                    (started.elapsed().as_secs_f64(), answer)
+                })
+                .fold(
+                    (f64::INFINITY, 0),
+                    |best, run| if run.0 < best.0 { run } else { best },
+                )
+        };
+        let (inflate_s, inflated) = timed(&|| super::scan_steps::inflate(store));
+        let (lower_s, _) = timed(&|| super::scan_steps::inflate_and_lower(store));
+        let queries: Vec<String> = super::scan_steps::QUERIES
+            .iter()
+            .map(|text| {
+                let (seconds, matched) = timed(&|| super::scan_steps::scan(store, text));
+                format!("{{\"text\":\"{text}\",\"matched\":{matched},\"seconds\":{seconds:.5}}}")
+            })
+            .collect();
         println!(
-            "{{\"files\":{},\"batches\":{},\"json_bytes\":{text_bytes},\"events\":{events},\"seconds\":{best:.4},\"mb_s\":{:.1},\"segments_sha256\":\"{sha}\",\"store_bytes_per_event\":{:.1}}}",
+            "{{\"files\":{},\"batches\":{},\"json_bytes\":{text_bytes},\"events\":{events},\"seconds\":{best:.4},\"mb_s\":{:.1},\"segments_sha256\":\"{sha}\",\"store_bytes_per_event\":{:.1},\"scan\":{{\"inflated\":{inflated},\"inflate_s\":{inflate_s:.5},\"inflate_and_lower_s\":{lower_s:.5},\"queries\":[{}]}}}}",
             files.len(),
             ranges.len(),
             text_bytes as f64 / 1e6 / best,
             merged.store.heap_bytes() as f64 / events.max(1) as f64,
+            queries.join(","),
         );
     }
 }

@@ -4,6 +4,10 @@
 //! empty library: the native side is `crates/core/benches/percore.rs`.
 
 #[cfg(target_arch = "wasm32")]
+#[path = "../benches/scan_steps.rs"]
+mod scan_steps;
+
+#[cfg(target_arch = "wasm32")]
 mod exported {
     use trailglass_core::load::batch::BatchParse;
     use trailglass_core::load::ingest::{Limits, Loader};
@@ -90,6 +94,20 @@ mod exported {
 
         pub fn events(&self) -> f64 {
             self.0.store.len() as f64
+        }
+
+        /// Free-text steps over the sealed store (see `scan_steps.rs`): bytes inflated.
+        pub fn inflate(&self) -> f64 {
+            super::scan_steps::inflate(&self.0.store) as f64
+        }
+
+        pub fn inflate_and_lower(&self) -> f64 {
+            super::scan_steps::inflate_and_lower(&self.0.store) as f64
+        }
+
+        /// Events whose JSON holds `text` (any case).
+        pub fn scan(&self, text: &str) -> f64 {
+            super::scan_steps::scan(&self.0.store, text) as f64
         }
     }
 
