@@ -14,24 +14,23 @@ pub const QUERIES: [&str; 2] = ["AccessDenied", "198.51.100.77"];
 
 /// Inflates every raw block into one buffer: the bytes inflated.
 pub fn inflate(store: &EventStore) -> usize {
-    let raw = store.raw_store();
-    let mut block = Vec::new();
-    (0..raw.block_count())
-        .map(|index| {
-            raw.block_into(index, &mut block);
-            block.len()
-        })
-        .sum()
+    inflate_blocks(store, false)
 }
 
 /// Inflates and lower-cases every raw block: the scan before its search.
 pub fn inflate_and_lower(store: &EventStore) -> usize {
+    inflate_blocks(store, true)
+}
+
+fn inflate_blocks(store: &EventStore, lower: bool) -> usize {
     let raw = store.raw_store();
     let mut block = Vec::new();
     (0..raw.block_count())
         .map(|index| {
             raw.block_into(index, &mut block);
-            block.make_ascii_lowercase();
+            if lower {
+                block.make_ascii_lowercase();
+            }
             block.len()
         })
         .sum()
