@@ -313,8 +313,8 @@ fn rows_where(store: &EventStore, keep: impl Fn(&EventRow) -> bool) -> Bits {
 /// A raw-reading query term, ready to test events block by block: here,
 /// or in the parser that holds the block.
 pub enum RawMatcher<'q> {
-    /// Lower-cased; each block is lower-cased once and searched whole (SIMD
-    /// substring search).
+    /// Lower-cased; each block is lower-cased once (when the needle has
+    /// letters) and searched whole (SIMD substring search).
     Text(Box<memchr::memmem::Finder<'static>>),
     Path(&'q [String], &'q Test),
     /// Matches every event (empty free text).
@@ -362,7 +362,11 @@ impl<'q> RawMatcher<'q> {
             }
             Self::Text(finder) => {
                 raw.block_into(index, scratch);
-                scratch.make_ascii_lowercase();
+                // A needle without letters is the same in any case: the
+                // block is searched as it is (an IP, a number, an id).
+                if finder.needle().iter().any(u8::is_ascii_alphabetic) {
+                    scratch.make_ascii_lowercase();
+                }
                 let needle = finder.needle().len();
                 let mut found = finder.find_iter(scratch).peekable();
                 let mut hits = Vec::new();

@@ -124,6 +124,16 @@ fn one_row_at_a_time_gives_the_same_answer_as_select() {
 }
 
 #[test]
+fn free_text_ignores_case_with_letters_and_matches_exactly_without() {
+    let (store, order) = store();
+    // Hour 1, minute 0: events 60, 1500 and 2940 (no letters: the block is not lower-cased).
+    assert_eq!(count(&store, &order, "\"01:00:00\""), 3);
+    assert_eq!(count(&store, &order, "E1234"), 1);
+    assert_eq!(count(&store, &order, "\"PROD-LOGS\""), 750);
+    assert_eq!(count(&store, &order, "\"-01T\""), 3000);
+}
+
+#[test]
 fn free_text_never_matches_across_two_events() {
     let (store, order) = store();
     // `"}` closes one event and `{"` opens the next: only inside-event text may match.
