@@ -1,7 +1,7 @@
 # Trailglass: the two commands a newcomer needs.
 #   make serve   installs what is missing, then serves the app on http://127.0.0.1:8080
 #   make test    installs what is missing, then runs every check and test
-.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover bench-limits profile-load
+.PHONY: serve test check build offline bench bench-wasm bench-browser bench-sigma bench-handover bench-limits profile-load profile-query
 
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
@@ -78,3 +78,12 @@ profile-load:
 	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
 	trunk build --release
 	node scripts/bench/profile-load.mjs $(or $(FOLDER),target/e2e-trail)
+
+# Where a query's time goes in every thread (page, store worker, each parser), from Chromium's sampling
+# profiler (FOLDER=path, default: the 90,000-event trail; QUERIES="AccessDenied" by default, each typed
+# in turn). For wasm function names, add -g to the wasm-opt parameters in index.html first.
+profile-query:
+	./scripts/setup.sh --browser
+	test -d "$(or $(FOLDER),target/e2e-trail)" || cargo run --release --bin trailglass -- gen --events 90000 --out target/e2e-trail
+	trunk build --release
+	node scripts/bench/profile-query.mjs $(or $(FOLDER),target/e2e-trail) $(or $(QUERIES),AccessDenied)
