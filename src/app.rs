@@ -475,6 +475,7 @@ fn status_line(app: &AppState, on_cancel: Callback<MouseEvent>) -> Html {
                 <div class="summary-line" data-testid="load-summary" data-load-ms={format!("{:.0}", load.load_ms)}
                     data-text-bytes={format!("{:.0}", load.text_bytes)} data-store-bytes={format!("{:.0}", load.store_bytes)}
                     data-raw-kept-bytes={format!("{:.0}", load.raw_kept_bytes)}
+                    data-raw-fullest-parser-bytes={format!("{:.0}", load.raw_fullest_parser_bytes)}
                     data-wasm-bytes={format!("{:.0}", load.wasm_memory_bytes)} data-events={load.events.to_string()}
                     data-parsers={load.parsers.to_string()} data-split-files={load.split_files.to_string()}
                     data-parsed-again={load.parsed_again.to_string()}>

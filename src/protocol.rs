@@ -240,6 +240,9 @@ pub struct LoadSummary {
     pub store_bytes: f64,
     /// Of the raw JSON, what the parsers keep (compressed; not in `store_bytes`).
     pub raw_kept_bytes: f64,
+    /// Of that, what the parser that keeps the most keeps: a free-text scan
+    /// waits for it.
+    pub raw_fullest_parser_bytes: f64,
     /// Files not loaded because the store reached its memory limit.
     pub files_refused: usize,
     /// The worker's whole WebAssembly memory (what the tab really holds).

@@ -18,7 +18,9 @@ try {
   const { opened, memory, load } = await pickAndLoad(browser, served.url, folder);
   await memory.stop().catch(() => {});
   const { page } = opened;
-  console.log(`${load.events.toLocaleString('en')} events, ${(load.textBytes / 1e6).toFixed(0)} MB of JSON, loaded in ${(load.dropToQueryableMs / 1000).toFixed(1)} s`);
+  const kept = await page.locator('[data-testid=load-summary]').evaluate((el) => ({ ...el.dataset }));
+  console.log(`${load.events.toLocaleString('en')} events, ${(load.textBytes / 1e6).toFixed(0)} MB of JSON, loaded in ${(load.dropToQueryableMs / 1000).toFixed(1)} s; `
+    + `the parser that keeps the most raw JSON keeps ${(100 * kept.rawFullestParserBytes / kept.rawKeptBytes).toFixed(0)}% of it (of ${kept.parsers} parsers)`);
   // The detections run after a load: the query should not share the workers with them.
   let findings = '';
   for (let quiet = 0; quiet < 6;) {

@@ -50,6 +50,7 @@ pub(super) fn load_summary(loader: &Loader, load_ms: f64, cancelled: bool) -> Lo
         text_bytes: report.text_bytes as f64,
         store_bytes: store.heap_bytes() as f64,
         raw_kept_bytes: store.raw_store().away_bytes() as f64,
+        raw_fullest_parser_bytes: store.raw_store().fullest_home_bytes() as f64,
         files_refused: report.files_refused,
         wasm_memory_bytes: wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()
