@@ -5,13 +5,16 @@
 // time), between the keystroke and the answer on screen. Profile before
 // optimising.
 //   node scripts/bench/profile-query.mjs FOLDER [QUERY...]   (default AccessDenied; needs dist/; for wasm function
-//   names, add -g to the wasm-opt parameters in index.html and build first)
+//   names, add -g to the wasm-opt parameters in index.html and build first; PROFILE=0
+//   for the times alone)
 import { serveDist, launch } from '../../tests/e2e/harness.mjs';
 import { pickAndLoad } from './trailglass.mjs';
 
 const [folder, ...asked] = process.argv.slice(2);
 if (!folder) throw new Error('usage: profile-query.mjs FOLDER [QUERY...]');
 const queries = asked.length ? asked : ['AccessDenied'];
+// PROFILE=0: the same queries with the profiler off, for their times alone.
+const profiling = process.env.PROFILE !== '0';
 const served = await serveDist();
 const browser = await launch();
 try {
@@ -35,9 +38,11 @@ try {
       await page.fill('[data-testid=search]', '');
       await page.waitForFunction((total) => document.querySelector('[data-testid=event-count]')?.dataset.shown === total, String(load.events));
     }
-    await browser.startTracing(undefined, {
-      categories: ['disabled-by-default-v8.cpu_profiler', 'v8.execute', 'devtools.timeline'],
-    });
+    if (profiling) {
+      await browser.startTracing(undefined, {
+        categories: ['disabled-by-default-v8.cpu_profiler', 'v8.execute', 'devtools.timeline'],
+      });
+    }
     const asked = await page.evaluate(() => performance.now());
     await page.fill('[data-testid=search]', query);
     // Polled with evaluate: a waitForFunction predicate's promise is only truthy (microsoft/playwright#29132).
@@ -49,7 +54,7 @@ try {
       }, query);
       if (answered === null) await page.waitForTimeout(20);
     }
-    const trace = JSON.parse((await browser.stopTracing()).toString());
+    const trace = profiling ? JSON.parse((await browser.stopTracing()).toString()) : { traceEvents: [] };
     console.log(`query ${JSON.stringify(query)}: ${Number(answered.shown).toLocaleString('en')} events; `
       + `${(answered.at - asked).toFixed(0)} ms from typing to count and rows (150 ms of debounce in it), ${answered.elapsedMs} ms in the workers\n`);
     for (const line of threadProfiles(trace.traceEvents)) console.log(line);

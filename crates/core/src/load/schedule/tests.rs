@@ -366,6 +366,27 @@ fn a_cancelled_load_holds_every_unfinished_job_once() {
 }
 
 #[test]
+fn parsers_idle_together_take_turns_by_the_bytes_they_were_sent() {
+    // Files arrive slower than they are parsed: every batch finds both parsers idle.
+    let mut schedule = Schedule::new(2, 40, small_batches());
+    let mut sent = [0u64; 2];
+    for (i, file) in files(40, 1_000).into_iter().enumerate() {
+        schedule.arrive(file, 1);
+        let next = schedule.step();
+        let Next::Send { parser, batch } = next else {
+            panic!("file {i}: expected a batch, got {next:?}");
+        };
+        sent[parser] += batch.iter().map(Job::bytes).sum::<u64>();
+        assert_eq!(schedule.parsed(parser), batch);
+    }
+    assert_eq!(
+        sent,
+        [20_000, 20_000],
+        "each idle parser in turn, not always the first"
+    );
+}
+
+#[test]
 fn a_busy_parser_waits_for_a_full_batch_while_files_arrive() {
     let mut schedule = Schedule::new(1, 100, small_batches());
     schedule.arrive(
