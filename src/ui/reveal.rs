@@ -37,6 +37,15 @@ impl Revealed {
     }
 }
 
+/// Runs `then` once the next frame is painted: a timeout set in a frame
+/// callback runs after that frame's paint. Dropping the handle before the
+/// frame comes cancels it.
+fn after_next_paint(then: impl FnOnce() + 'static) -> gloo::render::AnimationFrame {
+    gloo::render::request_animation_frame(move |_| {
+        gloo::timers::callback::Timeout::new(0, then).forget();
+    })
+}
+
 /// The parts to show now. Staging starts when the first view of new data is
 /// in (`has_data` and no longer `loading`) and ends once all `facets` are on
 /// screen; it holds through later loads, and starts over once the data is
@@ -60,10 +69,7 @@ pub fn use_staged_reveal(has_data: bool, loading: bool, facets: usize) -> Reveal
                             stage: current.stage + 1,
                         }
                     };
-                    frame = Some(gloo::render::request_animation_frame(move |_| {
-                        // A timeout set in a frame callback runs once that frame is painted.
-                        gloo::timers::callback::Timeout::new(0, move || stage.set(next)).forget();
-                    }));
+                    frame = Some(after_next_paint(move || stage.set(next)));
                 }
                 move || drop(frame)
             },
@@ -82,10 +88,7 @@ pub fn use_drawn_signal(loads_done: u32, revealed: Revealed, drawn: Callback<()>
         move |&(loads_done, complete)| {
             let mut frame = None;
             if loads_done > 0 && complete {
-                frame = Some(gloo::render::request_animation_frame(move |_| {
-                    // A timeout set in a frame callback runs once that frame is painted.
-                    gloo::timers::callback::Timeout::new(0, move || drawn.emit(())).forget();
-                }));
+                frame = Some(after_next_paint(move || drawn.emit(())));
             }
             move || drop(frame)
         },
@@ -113,11 +116,7 @@ pub fn use_growing<K: PartialEq + 'static>(total: usize, restart: K) -> usize {
         use_effect_with((total, *shown), move |&(total, current)| {
             let mut frame = None;
             if current < total {
-                frame = Some(gloo::render::request_animation_frame(move |_| {
-                    // A timeout set in a frame callback runs once that frame is painted.
-                    gloo::timers::callback::Timeout::new(0, move || shown.set(current + 1))
-                        .forget();
-                }));
+                frame = Some(after_next_paint(move || shown.set(current + 1)));
             }
             move || drop(frame)
         });
