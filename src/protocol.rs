@@ -140,7 +140,7 @@ pub enum FromWorker {
         mime: String,
         #[serde(
             serialize_with = "crate::codec::bytes_as_buffer",
-            deserialize_with = "serde_bytes::deserialize"
+            deserialize_with = "crate::codec::bytes_from_buffer"
         )]
         bytes: Vec<u8>,
         /// The page gzips `bytes` (the browser's `CompressionStream`) before
