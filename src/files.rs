@@ -86,7 +86,7 @@ pub async fn walk_dropped(dropped: Dropped) -> Vec<Picked> {
             handles.push(Picked { name, file });
         }
     }
-    handles.sort_by(|a, b| a.name.cmp(&b.name));
+    trailglass_core::sorting::sort_by(&mut handles, |a, b| a.name.cmp(&b.name));
     handles
 }
 
@@ -189,7 +189,7 @@ pub fn all_picked() -> Vec<FileHandle> {
             .iter()
             .map(|(name, file)| FileHandle::from_file(name.clone(), file.clone()))
             .collect();
-        all.sort_by(|a, b| a.name.cmp(&b.name));
+        trailglass_core::sorting::sort_by(&mut all, |a, b| a.name.cmp(&b.name));
         all
     })
 }

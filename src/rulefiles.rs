@@ -73,7 +73,7 @@ pub async fn stored() -> Vec<RuleFile> {
                 Some((order, RuleFile { name, text }))
             })
             .collect();
-        files.sort_by(|a, b| a.0.total_cmp(&b.0));
+        trailglass_core::sorting::sort_by(&mut files, |a, b| a.0.total_cmp(&b.0));
         Ok::<_, JsValue>(files.into_iter().map(|(_, f)| f).collect())
     };
     read.await.unwrap_or_default()

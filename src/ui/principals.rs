@@ -104,7 +104,7 @@ fn groups(principals: &[PrincipalStats]) -> Vec<Group> {
 
 fn sorted_groups(principals: &[PrincipalStats], key: SortKey, descending: bool) -> Vec<Group> {
     let mut list = groups(principals);
-    list.sort_by(|a, b| {
+    trailglass_core::sorting::sort_by(&mut list, |a, b| {
         let ordering = match key {
             SortKey::Kind => a.members[0].kind.cmp(&b.members[0].kind),
             SortKey::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),

@@ -106,7 +106,9 @@ pub fn RulesPanel(props: &RulesProps) -> Html {
         .iter()
         .filter(|r| shown_by(&show, r) && matches_text(&words, r))
         .collect();
-    rules.sort_by_key(|r| (r.about.builtin, status_rank(r), std::cmp::Reverse(r.level)));
+    trailglass_core::sorting::sort_by_key(&mut rules, |r| {
+        (r.about.builtin, status_rank(r), std::cmp::Reverse(r.level))
+    });
     let matching = rules.len();
     rules.truncate(*limit);
     let on_text = {

@@ -155,7 +155,7 @@ impl Session {
     pub(super) fn findings(&self) -> Vec<FindingView> {
         let mut views = self.tg_findings.clone();
         views.extend(super::sigma::findings(&self.sigma, self.changes));
-        views.sort_by(|a, b| {
+        trailglass_core::sorting::sort_by(&mut views, |a, b| {
             (b.level, b.count)
                 .cmp(&(a.level, a.count))
                 .then_with(|| a.id.cmp(&b.id))

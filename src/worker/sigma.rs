@@ -284,6 +284,8 @@ pub(super) fn matches_of(
             }
         })
         .collect();
-    matches.sort_by(|a, b| b.level.cmp(&a.level).then(a.title.cmp(&b.title)));
+    trailglass_core::sorting::sort_by(&mut matches, |a, b| {
+        b.level.cmp(&a.level).then(a.title.cmp(&b.title))
+    });
     matches
 }

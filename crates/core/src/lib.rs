@@ -17,8 +17,8 @@
 //!   per-principal summaries.
 //! - [`case`]: what a responder marks and notes, and the report written from it.
 //!
-//! Shared by all of them: [`time`], [`diagnostic`], and the built-in
-//! [`sample`] trail.
+//! Shared by all of them: [`time`], [`diagnostic`], [`sorting`] off the
+//! hot paths, and the built-in [`sample`] trail.
 
 pub mod analysis;
 pub mod case;
@@ -27,5 +27,6 @@ pub mod input;
 pub mod load;
 pub mod query;
 pub mod sample;
+pub mod sorting;
 pub mod store;
 pub mod time;

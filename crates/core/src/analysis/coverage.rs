@@ -334,7 +334,9 @@ impl CoverageReport {
         }
         self.rows_total = self.rows.len();
         self.rows.truncate(MAX_ROWS);
-        gaps.sort_by(|a, b| b.slots.cmp(&a.slots).then(a.first_ms.cmp(&b.first_ms)));
+        crate::sorting::sort_by(&mut gaps, |a, b| {
+            b.slots.cmp(&a.slots).then(a.first_ms.cmp(&b.first_ms))
+        });
         self.gaps_total = gaps.len();
         gaps.truncate(GAPS_SHOWN);
         self.gaps = gaps;
@@ -400,8 +402,9 @@ impl CoverageReport {
     }
 
     fn sort_checks(&mut self) {
-        self.checks
-            .sort_by(|a, b| a.status.cmp(&b.status).then(a.s3_object.cmp(&b.s3_object)));
+        crate::sorting::sort_by(&mut self.checks, |a, b| {
+            a.status.cmp(&b.status).then(a.s3_object.cmp(&b.s3_object))
+        });
         self.checks.truncate(CHECKS_SHOWN);
     }
 

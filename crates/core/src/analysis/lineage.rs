@@ -218,7 +218,9 @@ impl LineageIndex {
         }
         for issues in index.by_session.values_mut() {
             let rows = &index.issues;
-            issues.sort_by_key(|&at| store.rows[rows[at as usize].row as usize].time_ms);
+            crate::sorting::sort_by_key(issues, |&at| {
+                store.rows[rows[at as usize].row as usize].time_ms
+            });
         }
         index
     }
@@ -325,7 +327,7 @@ impl LineageIndex {
         if chains.iter().any(|c| c.end == ChainEnd::Origin) {
             chains.retain(|c| c.end != ChainEnd::NotInLogs || c.hops.len() > 1);
         }
-        chains.sort_by_key(|c| std::cmp::Reverse(c.sessions));
+        crate::sorting::sort_by_key(&mut chains, |c| std::cmp::Reverse(c.sessions));
         chains.truncate(CHAINS_PER_PRINCIPAL);
         chains
     }

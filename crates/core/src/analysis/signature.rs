@@ -214,7 +214,7 @@ pub fn verify_digests(
         }
     }
     let mut ordered: Vec<&(&str, &Digest)> = digests.iter().collect();
-    ordered.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut ordered, |a, b| {
         (digest_region(a.1), a.1.digest_end_time.as_deref())
             .cmp(&(digest_region(b.1), b.1.digest_end_time.as_deref()))
     });

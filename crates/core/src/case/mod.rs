@@ -214,7 +214,9 @@ impl Case {
     /// The marked events in time order (then by key, so equal times keep one order).
     pub fn timeline(&self) -> Vec<&CaseEvent> {
         let mut events: Vec<&CaseEvent> = self.events.iter().collect();
-        events.sort_by(|a, b| (&a.time, &a.key).cmp(&(&b.time, &b.key)));
+        crate::sorting::sort_by(&mut events, |a, b| {
+            (&a.time, &a.key).cmp(&(&b.time, &b.key))
+        });
         events
     }
 

@@ -194,7 +194,7 @@ fn eval<'a, S: RawScan>(
             Query::And(parts) => {
                 // Cheap terms first, so raw-reading terms see fewer candidates.
                 let mut ordered: Vec<&Query> = parts.iter().collect();
-                ordered.sort_by_key(|q| reads_raw(q));
+                crate::sorting::sort_by_key(&mut ordered, |q| reads_raw(q));
                 let mut acc = candidates.cloned().unwrap_or_else(|| Bits::new(len, true));
                 for part in ordered {
                     acc = eval(store, part, Some(&acc), scan).await.and(&acc);

@@ -21,7 +21,7 @@ pub struct Record {
 
 /// The rows that take part in a window where the condition holds, sorted.
 pub fn correlate(correlation: &Correlation, mut records: Vec<Record>) -> Vec<u32> {
-    records.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut records, |a, b| {
         (a.group.as_str(), a.time_ms, a.row).cmp(&(b.group.as_str(), b.time_ms, b.row))
     });
     let mut rows = Vec::new();
