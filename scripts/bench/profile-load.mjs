@@ -3,7 +3,10 @@
 // main-thread task over 50 ms with the functions that took its time (self
 // time from the profiler's samples; "(program)" is the browser's own work,
 // such as layout and handing files over). Profile before optimising.
-//   node scripts/bench/profile-load.mjs FOLDER [folder-input|file-input]   (needs dist/)
+// PROFILE=0 leaves the CPU profiler off (it slows the page enough to hide
+// tasks just over 50 ms) and prints the trace's part alone: each task's wall
+// and thread time, and the browser's work inside it.
+//   [PROFILE=0] node scripts/bench/profile-load.mjs FOLDER [folder-input|file-input]   (needs dist/)
 import { serveDist, launch } from '../../tests/e2e/harness.mjs';
 import { pickAndLoad } from './trailglass.mjs';
 
@@ -13,7 +16,8 @@ const served = await serveDist();
 const browser = await launch();
 try {
   await browser.startTracing(undefined, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-  const { opened, memory, profile, load } = await pickAndLoad(browser, served.url, folder, { input, profile: true });
+  const profiling = process.env.PROFILE !== '0';
+  const { opened, memory, profile, load } = await pickAndLoad(browser, served.url, folder, { input, profile: profiling });
   await memory.stop().catch(() => {});
   const trace = JSON.parse((await browser.stopTracing()).toString());
   const tasks = await opened.page.evaluate(() => window.__longTasks);
@@ -21,7 +25,7 @@ try {
   console.log(`picked at ${(handedOver / 1000).toFixed(2)} s, rows at ${((handedOver + load.dropToQueryableMs) / 1000).toFixed(2)} s`);
   console.log(`${load.picked} files, ${load.events} events: picked to rows ${(load.dropToQueryableMs / 1000).toFixed(2)} s; `
     + `${load.loadTasks.length} load tasks over 50 ms${load.loadTasks.length ? `, longest ${Math.max(...load.loadTasks).toFixed(0)} ms` : ''}`);
-  for (const [start, duration] of tasks.filter(([, d]) => d > 50)) {
+  for (const [start, duration] of profiling ? tasks.filter(([, d]) => d > 50) : []) {
     // The task that dispatched the change event began with the browser listing the folder for the
     // pick: its part from the change event on is the page's (as the load's tasks are counted).
     const from = start < handedOver && handedOver < start + duration ? handedOver : start;
@@ -32,8 +36,12 @@ try {
     }
   }
   console.log('\nthe browser\'s work in tasks over 50 ms on the page\'s main thread (trace):');
-  // The trace and the profile share the browser's clock.
-  const toPageMs = (ts) => (ts - profile.startTime + profile.pageNowUs) / 1000;
+  // The trace and the profile share the browser's clock; without the profile, the trace's change
+  // event is placed at the page's.
+  const changeTs = trace.traceEvents.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change')?.ts ?? 0;
+  const toPageMs = profiling
+    ? (ts) => (ts - profile.startTime + profile.pageNowUs) / 1000
+    : (ts) => (ts - changeTs) / 1000 + handedOver;
   for (const line of browserWork(trace.traceEvents, toPageMs)) console.log(line);
   await opened.context.close();
 } finally {
@@ -81,7 +89,8 @@ function browserWork(events, toPageMs) {
     const top = [...own].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, us]) => `${name} ${(us / 1000).toFixed(1)}`);
     const at = toPageMs(task.ts);
     if (at < 0) continue;
-    lines.push(`  at ${(at / 1000).toFixed(2)} s, ${(task.dur / 1000).toFixed(0)} ms: ${top.join(', ')}`);
+    const thread = task.tdur ? ` (thread ${(task.tdur / 1000).toFixed(0)} ms)` : '';
+    lines.push(`  at ${(at / 1000).toFixed(2)} s, ${(task.dur / 1000).toFixed(0)} ms${thread}: ${top.join(', ')}`);
   }
   return lines;
 }
