@@ -43,6 +43,7 @@ try {
     ? (ts) => (ts - profile.startTime + profile.pageNowUs) / 1000
     : (ts) => (ts - changeTs) / 1000 + handedOver;
   for (const line of browserWork(trace.traceEvents, toPageMs)) console.log(line);
+  console.log(gcSummary(trace.traceEvents, toPageMs, handedOver, handedOver + load.dropToQueryableMs));
   await opened.context.close();
 } finally {
   await browser.close();
@@ -93,4 +94,19 @@ function browserWork(events, toPageMs) {
     lines.push(`  at ${(at / 1000).toFixed(2)} s, ${(task.dur / 1000).toFixed(0)} ms${thread}: ${top.join(', ')}`);
   }
   return lines;
+}
+
+/** The garbage collections on the page's main thread between `from` and `to` (page ms): count, total, longest, by kind. */
+function gcSummary(events, toPageMs, from, to) {
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const kinds = ['MajorGC', 'MinorGC'];
+  const parts = kinds.map((kind) => {
+    const pauses = events
+      .filter((e) => e.name === kind && e.ph === 'X' && e.dur && mains.has(`${e.pid}:${e.tid}`))
+      .filter((e) => toPageMs(e.ts) >= from && toPageMs(e.ts) <= to)
+      .map((e) => e.dur / 1000);
+    const total = pauses.reduce((sum, ms) => sum + ms, 0);
+    return `${kind} ${pauses.length}× ${total.toFixed(0)} ms, longest ${Math.max(0, ...pauses).toFixed(1)} ms`;
+  });
+  return `garbage collection on the page's main thread during the load: ${parts.join('; ')}`;
 }
